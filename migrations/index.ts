@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+
+/** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
+export const MIGRATIONS = [Foundation1764000000000];

@@ -1,0 +1,52 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MIGRATIONS } from '../migrations/index.js';
+import { BrandsModule } from './brands/brands.module.js';
+import { AdminGuard } from './common/auth/admin.guard.js';
+import { AllExceptionsFilter } from './common/errors/exception.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { HealthController } from './health/health.controller.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The resolved database: DATABASE_URL, or the embedded server's. */
+  databaseUrl: string;
+}
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }, AdminGuard], exports: [APP_CONFIG, AdminGuard] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: databaseUrl,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false, // main.ts runs them under an advisory lock before Nest starts
+          migrations: MIGRATIONS,
+          extra: { max: 20 },
+          logging: false,
+        }),
+        ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
+        BrandsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

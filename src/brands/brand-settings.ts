@@ -1,0 +1,68 @@
+/** A brand's programme settings, as stored in brands.settings and answered by GET /v1/brand. */
+export interface BrandSettings {
+  timezone: string;
+  currency: string;
+  /** Events for an unknown externalId enrol the member instead of answering 404. */
+  autoEnroll: boolean;
+  referralLandingUrl: string | null;
+  referral: {
+    qualifyingEvent: string;
+    /** Decimal string in the brand's currency; "0" = any amount. */
+    minAmount: string;
+    withinDays: number;
+    maxReferralsPerMonth: number;
+  };
+  /** Days earned points stay pending (a return window) before they can be spent. */
+  pendingDays: number;
+  /** Months after which an earn lot expires; null = never. */
+  expiryMonths: number | null;
+  /** Days without a purchase after which the retention scan calls a member inactive. */
+  inactiveDays: number;
+  /** Built-in stage moves, each switchable. */
+  transitions: { firstPurchase: boolean; secondPurchase: boolean; referralMade: boolean };
+}
+
+export const DEFAULT_SETTINGS: BrandSettings = {
+  timezone: 'UTC',
+  currency: 'EUR',
+  autoEnroll: false,
+  referralLandingUrl: null,
+  referral: { qualifyingEvent: 'purchase', minAmount: '0', withinDays: 30, maxReferralsPerMonth: 50 },
+  pendingDays: 0,
+  expiryMonths: null,
+  inactiveDays: 90,
+  transitions: { firstPurchase: true, secondPurchase: true, referralMade: true },
+};
+
+type Patch = { [K in keyof BrandSettings]?: BrandSettings[K] extends object | null ? Partial<NonNullable<BrandSettings[K]>> | BrandSettings[K] : BrandSettings[K] };
+
+/** PATCH semantics: top-level keys replace; the nested groups (referral, transitions) merge key by key. */
+export function mergeSettings(current: Partial<BrandSettings>, patch: Patch): BrandSettings {
+  const base = withDefaults(current);
+  return {
+    ...base,
+    ...(patch as Partial<BrandSettings>),
+    referral: { ...base.referral, ...(patch.referral ?? {}) },
+    transitions: { ...base.transitions, ...(patch.transitions ?? {}) },
+  };
+}
+
+/** Stored settings may predate a key added later: defaults fill the gaps on read. */
+export function withDefaults(stored: Partial<BrandSettings> | null | undefined): BrandSettings {
+  const s = stored ?? {};
+  return {
+    ...DEFAULT_SETTINGS,
+    ...s,
+    referral: { ...DEFAULT_SETTINGS.referral, ...(s.referral ?? {}) },
+    transitions: { ...DEFAULT_SETTINGS.transitions, ...(s.transitions ?? {}) },
+  };
+}
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newId } from '../common/ids.js';
+import { hashSecret, newSecret } from '../common/secret-token.js';
+import { DEFAULT_STAGES } from '../journey/stages.js';
+import type { ApiKey } from './api-key.entity.js';
+import type { AuthenticatedBrand } from './authenticated-brand.js';
+import { BrandErrors } from './brand-errors.js';
+import { mergeSettings, withDefaults } from './brand-settings.js';
+import type { Brand } from './brand.entity.js';
+import { BrandsRepository } from './brands.repository.js';
+import type { ApiKeyView, BrandView, CreatedApiKeyView, CreatedBrandView, UpdateBrandDto } from './dto/brand.dto.js';
+
+const KEY_PREFIX = 'sk_';
+
+@Injectable()
+export class BrandsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly brands: BrandsRepository,
+  ) {}
+
+  /** A new brand with the default journey and its first secret key (returned once). */
+  async createBrand(name: string): Promise<CreatedBrandView> {
+    return this.db.transaction(async (em) => {
+      const brand = await this.brands.insertBrand(em, { id: newId(), name, settings: withDefaults({}), stages: DEFAULT_STAGES });
+      const apiKey = await this.issueKey(em, brand.id, 'default');
+      return { brand: toBrandView(brand), apiKey };
+    });
+  }
+
+  async authenticate(secret: string): Promise<AuthenticatedBrand> {
+    if (!secret.startsWith(KEY_PREFIX)) throw BrandErrors.invalidKey();
+    const found = await this.brands.findBrandByKeyHash(this.db.manager, hashSecret(secret));
+    if (!found) throw BrandErrors.invalidKey();
+    const { brand, keyId } = found;
+    return { id: brand.id, name: brand.name, settings: withDefaults(brand.settings), stages: brand.stages, rulesVersion: brand.rulesVersion, keyId };
+  }
+
+  async getBrand(brandId: string): Promise<BrandView> {
+    const brand = await this.brands.findBrand(this.db.manager, brandId);
+    if (!brand) throw BrandErrors.notFound();
+    return toBrandView(brand);
+  }
+
+  async updateBrand(brandId: string, patch: UpdateBrandDto): Promise<BrandView> {
+    return this.db.transaction(async (em) => {
+      const brand = await this.brands.lockBrand(em, brandId);
+      if (!brand) throw BrandErrors.notFound();
+      const settings = patch.settings ? mergeSettings(brand.settings, { ...patch.settings }) : withDefaults(brand.settings);
+      const name = patch.name ?? brand.name;
+      await this.brands.updateBrand(em, brandId, { name, settings });
+      return toBrandView({ ...brand, name, settings });
+    });
+  }
+
+  async createKey(brandId: string, name = 'default'): Promise<CreatedApiKeyView> {
+    return this.db.transaction((em) => this.issueKey(em, brandId, name));
+  }
+
+  async listKeys(brandId: string): Promise<ApiKeyView[]> {
+    return (await this.brands.listKeys(this.db.manager, brandId)).map(toKeyView);
+  }
+
+  /** A brand can rotate keys but never lock itself out by revoking its last live one. */
+  async revokeKey(brandId: string, keyId: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.brands.lockBrand(em, brandId); // serialises concurrent revocations
+      const live = (await this.brands.listKeys(em, brandId)).filter((k) => !k.revokedAt);
+      if (!live.some((k) => k.id === keyId)) throw BrandErrors.keyNotFound(keyId);
+      if (live.length === 1) throw BrandErrors.lastKey();
+      await this.brands.revokeKey(em, brandId, keyId);
+    });
+  }
+
+  countBrands(): Promise<number> {
+    return this.brands.countBrands(this.db.manager);
+  }
+
+  private async issueKey(em: Parameters<BrandsRepository['insertKey']>[0], brandId: string, name: string): Promise<CreatedApiKeyView> {
+    const secret = newSecret(KEY_PREFIX);
+    const key = await this.brands.insertKey(em, { brandId, id: newId(), keyHash: hashSecret(secret), keyPrefix: secret.slice(0, 7), name });
+    return { ...toKeyView(key), key: secret };
+  }
+}
+
+export function toBrandView(brand: Pick<Brand, 'id' | 'name' | 'settings' | 'stages' | 'createdAt'>): BrandView {
+  return { id: brand.id, name: brand.name, stages: brand.stages, settings: { ...withDefaults(brand.settings) }, createdAt: brand.createdAt.toISOString() };
+}
+
+function toKeyView(key: ApiKey): ApiKeyView {
+  return { id: key.id, name: key.name, prefix: key.keyPrefix, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
+}

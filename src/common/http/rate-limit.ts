@@ -1,0 +1,31 @@
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { errorBody } from '../errors/error-body.js';
+
+/** Rate limits count per credential (each API key or member token), else per client address. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 7) {
+    return `auth:${createHash('sha256').update(header).digest('base64url').slice(0, 22)}`;
+  }
+  return `ip:${request.ip}`;
+}
+
+/**
+ * @fastify/rate-limit (a Fastify plugin, so it runs before routing and body parsing);
+ * @nestjs/throttler is CommonJS and cannot load Nest 12 (ESM) under jest.
+ */
+export async function registerRateLimit(app: NestFastifyApplication, perMinute: number): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    allowList: (request) => request.url === '/health' || request.url === '/ready',
+    errorResponseBuilder: (_request, context) => ({
+      ...errorBody(429, `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`, 'rate_limited'),
+    }),
+  });
+}

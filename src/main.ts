@@ -1,0 +1,79 @@
+import { BrandsService } from './brands/brands.service.js';
+import { createApp } from './bootstrap.js';
+import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { runMigrations } from './database/migrations.js';
+import { embeddedAdminToken, openDatabase } from './database/open-database.js';
+import { createLogger } from './logging/logger.js';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  let shuttingDown = false;
+  const stopDatabaseOnFailure = async (e: unknown) => {
+    logger.fatal({ err: e }, 'start-up failed');
+    await database.stop().catch(() => undefined);
+    process.exit(1);
+  };
+
+  try {
+    if (database.embedded && !config.adminToken) {
+      const admin = embeddedAdminToken(config);
+      config = { ...config, adminToken: admin.token };
+    }
+    const applied = await runMigrations(database.url);
+    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+
+    const app = await createApp({ config, databaseUrl: database.url, logger });
+    const demo = database.embedded ? await createDemoBrandOnFirstRun(app.get(BrandsService)) : null;
+    await app.listen({ port: config.port, host: config.host });
+
+    // Nest closes first (drains requests, stops jobs), then the embedded database.
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info({ signal }, 'shutting down');
+      await app.close().catch((e) => logger.error({ err: e }, 'close failed'));
+      await database.stop().catch((e) => logger.error({ err: e }, 'database stop failed'));
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+    printBanner(config, database.embedded, demo);
+  } catch (e) {
+    await stopDatabaseOnFailure(e);
+  }
+}
+
+async function createDemoBrandOnFirstRun(brands: BrandsService): Promise<string | null> {
+  if ((await brands.countBrands()) > 0) return null;
+  const created = await brands.createBrand('Demo');
+  return created.apiKey.key;
+}
+
+/** What a newcomer needs to see the service answer: printed to the terminal, never to the log. */
+function printBanner(config: AppConfig, embedded: boolean, demoKey: string | null): void {
+  const base = `http://localhost:${config.port}`;
+  const lines = [``, `Loyalty Loop is listening on ${base}  (API docs: ${base}/docs)`];
+  if (embedded) lines.push(`Database: embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`, `Operator token (ADMIN_TOKEN): ${config.adminToken}`);
+  if (demoKey) {
+    lines.push(
+      `Created the "Demo" brand. Its secret key, shown only now: ${demoKey}`,
+      `Try it:`,
+      `  curl -s -H "Authorization: Bearer ${demoKey}" ${base}/v1/brand`,
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+void main();

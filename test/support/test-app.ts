@@ -1,0 +1,41 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { createApp } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  server: Server;
+  db: TestDatabase;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The real application on a fresh database of its own, ready for supertest. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    ADMIN_TOKEN,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SCHEDULER_ENABLED: 'false',
+    ...env,
+  });
+  const app = await createApp({ config, databaseUrl: db.url, logger: createLogger(config.logLevel) });
+  const server = app.getHttpServer() as Server;
+  return {
+    app,
+    server,
+    db,
+    http: () => request(server),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
