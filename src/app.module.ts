@@ -8,6 +8,11 @@ import { AdminGuard } from './common/auth/admin.guard.js';
 import { AllExceptionsFilter } from './common/errors/exception.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
+import { RulesModule } from './rules/rules.module.js';
+import { MembersModule } from './members/members.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
+import { EventsModule } from './events/events.module.js';
+import { StagesModule } from './journey/stages.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -42,6 +47,11 @@ export class AppModule {
         }),
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
         BrandsModule,
+        RulesModule,
+        MembersModule,
+        LedgerModule,
+        EventsModule,
+        StagesModule,
       ],
       controllers: [HealthController],
       providers: [
