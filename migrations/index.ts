@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+import { CoreLoop1764000100000 } from './1764000100000-CoreLoop.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, CoreLoop1764000100000];

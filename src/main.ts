@@ -1,5 +1,6 @@
 import { BrandsService } from './brands/brands.service.js';
 import { createApp } from './bootstrap.js';
+import { RulesService } from './rules/rules.service.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 import { runMigrations } from './database/migrations.js';
 import { embeddedAdminToken, openDatabase } from './database/open-database.js';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
     const app = await createApp({ config, databaseUrl: database.url, logger });
-    const demo = database.embedded ? await createDemoBrandOnFirstRun(app.get(BrandsService)) : null;
+    const demo = database.embedded ? await createDemoBrandOnFirstRun(app.get(BrandsService), app.get(RulesService)) : null;
     await app.listen({ port: config.port, host: config.host });
 
     // Nest closes first (drains requests, stops jobs), then the embedded database.
@@ -55,9 +56,13 @@ async function main(): Promise<void> {
   }
 }
 
-async function createDemoBrandOnFirstRun(brands: BrandsService): Promise<string | null> {
+/** The Demo brand starts with the loyalty-loop starter rules and autoEnroll, so the first curl already earns points. */
+async function createDemoBrandOnFirstRun(brands: BrandsService, rules: RulesService): Promise<string | null> {
   if ((await brands.countBrands()) > 0) return null;
   const created = await brands.createBrand('Demo');
+  await rules.applyLoyaltyLoopTemplate(created.brand.id, created.brand.stages, 'first-run');
+  // Events for new externalIds enrol them: the printed curl works without creating a member first.
+  await brands.updateBrand(created.brand.id, { settings: { autoEnroll: true } });
   return created.apiKey.key;
 }
 
@@ -71,6 +76,8 @@ function printBanner(config: AppConfig, embedded: boolean, demoKey: string | nul
       `Created the "Demo" brand. Its secret key, shown only now: ${demoKey}`,
       `Try it:`,
       `  curl -s -H "Authorization: Bearer ${demoKey}" ${base}/v1/brand`,
+      `  curl -s -X POST ${base}/v1/events -H "Authorization: Bearer ${demoKey}" -H 'Content-Type: application/json' \\`,
+      `    -d '{"idempotencyKey":"demo-1","type":"purchase","member":{"externalId":"demo-member"},"attributes":{"amount":"25.00"}}'`,
     );
   }
   console.log(lines.join('\n') + '\n');

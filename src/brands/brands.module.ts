@@ -14,6 +14,6 @@ import { BrandsService } from './brands.service.js';
   imports: [TypeOrmModule.forFeature([Brand, ApiKey])],
   controllers: [BrandController, AdminBrandsController],
   providers: [BrandsRepository, BrandsService, BrandKeyGuard],
-  exports: [BrandsService, BrandKeyGuard],
+  exports: [BrandsService, BrandsRepository, BrandKeyGuard],
 })
 export class BrandsModule {}

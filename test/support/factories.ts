@@ -15,3 +15,55 @@ export async function createBrand(t: TestApp, name = `Brand ${++brandCount}`): P
   const key = res.body.apiKey.key as string;
   return { id: res.body.brand.id, key, auth: { Authorization: `Bearer ${key}` } };
 }
+
+export interface TestMember {
+  id: string;
+  externalId: string;
+  referralCode: string;
+}
+
+let memberCount = 0;
+
+export async function createMember(t: TestApp, brand: TestBrand, body: Record<string, unknown> = {}, externalId = `cust-${++memberCount}`): Promise<TestMember> {
+  const res = await t.http().put(`/v1/members/${externalId}`).set(brand.auth).send(body).expect(201);
+  return { id: res.body.id, externalId, referralCode: res.body.referralCode };
+}
+
+export async function createRule(t: TestApp, brand: TestBrand, rule: Record<string, unknown>): Promise<{ id: string; version: number }> {
+  const res = await t.http().post('/v1/rules').set(brand.auth).send(rule);
+  if (res.status !== 201) throw new Error(`rule refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, version: res.body.version };
+}
+
+let eventCount = 0;
+
+/** An event body; the idempotency key is fresh unless given. */
+export function event(member: { externalId?: string; id?: string }, type: string, attributes: Record<string, unknown> = {}, key = `evt-${process.pid}-${++eventCount}`) {
+  return { idempotencyKey: key, type, member: member.id ? { id: member.id } : { externalId: member.externalId }, attributes };
+}
+
+/** The member's balance row and the sum of its ledger entries, straight from the database. */
+export async function ledgerAudit(t: TestApp, brandId: string, memberId: string) {
+  const { DataSource } = await import('typeorm');
+  const db = t.app.get(DataSource);
+  const [m] = await db.query('SELECT points_available, points_pending, lifetime_earned FROM members WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
+  const entries: Array<{ points: string; balance_after: string; status: string }> = await db.query(
+    'SELECT points, balance_after, status FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 ORDER BY seq',
+    [brandId, memberId],
+  );
+  let running = 0;
+  let runningMatches = true;
+  for (const e of entries) {
+    running += Number(e.points);
+    if (Number(e.balance_after) !== running) runningMatches = false;
+  }
+  const sum = (status: string) => entries.filter((e) => e.status === status).reduce((a, e) => a + Number(e.points), 0);
+  return {
+    available: Number(m.points_available),
+    pending: Number(m.points_pending),
+    entries: entries.length,
+    availableSum: sum('available'),
+    pendingSum: sum('pending'),
+    runningMatches,
+  };
+}

@@ -1,0 +1,162 @@
+import type { LedgerEntryDraft } from '../ledger/posting.js';
+import { post } from '../ledger/posting.js';
+import type { StageChange } from '../journey/stage-change.js';
+import { advance, builtInTarget, type Transitions } from '../journey/stage-move.js';
+import type { Member } from '../members/member.entity.js';
+import type { CompiledRuleSet, RuleTrace, RuleUsage, TokenAward } from '../rules/engine/index.js';
+import type { EventEffect } from './event-effects.js';
+
+const DAY_MS = 86_400_000;
+
+/** What applying one event needs besides the member: the brand's rules and settings. Pure data. */
+export interface EventContext {
+  ruleSet: CompiledRuleSet;
+  stageKeys: readonly string[];
+  transitions: Transitions;
+  pendingDays: number;
+  expiryMonths: number | null;
+  now: Date;
+  newId: () => string;
+  /** Simulation: trace every rule with why it did or did not fire. */
+  explain?: boolean;
+}
+
+/** The context of a brand's events: its compiled rules, journey and point settings. */
+export function contextFor(
+  brand: { stages: readonly { key: string }[]; settings: { transitions: Transitions; pendingDays: number; expiryMonths: number | null } },
+  ruleSet: CompiledRuleSet,
+  now: Date,
+  newId: () => string,
+  explain = false,
+): EventContext {
+  return {
+    ruleSet,
+    stageKeys: brand.stages.map((s) => s.key),
+    transitions: brand.settings.transitions,
+    pendingDays: brand.settings.pendingDays,
+    expiryMonths: brand.settings.expiryMonths,
+    now,
+    newId,
+    explain,
+  };
+}
+
+export interface AcceptedEvent {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  attributes: Record<string, unknown>;
+}
+
+export interface AppliedEvent {
+  effects: EventEffect[];
+  entries: LedgerEntryDraft[];
+  stageChanges: StageChange[];
+  tokens: Array<TokenAward & { mintId: string }>;
+  /** The new usage of each rule that fired (to persist). */
+  usage: Map<string, RuleUsage>;
+  trace: RuleTrace[];
+}
+
+/**
+ * Applies one event to a locked member, in memory: counters, the built-in journey move,
+ * the rules, ledger postings, the rule move. Mutates `member` (its stage, counters and
+ * balance), `usage` (this member's rule usage) and `budgetRemaining`, so that the next event
+ * of the same transaction sees them. No I/O: the pipeline writes what this returns.
+ */
+export function applyEvent(
+  member: Member,
+  event: AcceptedEvent,
+  usage: Map<string, RuleUsage>,
+  budgetRemaining: Map<string, number>,
+  ctx: EventContext,
+): AppliedEvent {
+  const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [] };
+  const previousPurchaseAt = member.lastPurchaseAt;
+
+  if (event.type === 'purchase') {
+    member.purchaseCount += 1;
+    if (!member.lastPurchaseAt || event.occurredAt > member.lastPurchaseAt) member.lastPurchaseAt = event.occurredAt;
+  }
+  // The built-in move comes first, so that the rules see the member as this event makes them
+  // (a first purchase is rewarded by the conversion stage's rules).
+  const target = builtInTarget(event.type, member.purchaseCount, ctx.transitions, ctx.stageKeys);
+  if (target) moveTo(member, advance(member.stage, target, ctx.stageKeys), 'transition', null, event, ctx, applied);
+
+  const evaluation = ctx.ruleSet.evaluate({
+    event,
+    member: {
+      stage: member.stage,
+      tier: member.tier,
+      enrolledAt: member.enrolledAt,
+      purchaseCount: member.purchaseCount,
+      referralCount: member.referralCount,
+      lifetimePoints: member.lifetimeEarned,
+      lastPurchaseAt: previousPurchaseAt,
+      source: member.source,
+      referred: member.referredBy !== null,
+    },
+    stageOrder: ctx.stageKeys,
+    tierMultiplier: 1,
+    usage,
+    budgetRemaining,
+    explain: ctx.explain,
+  });
+  applied.trace = evaluation.trace;
+
+  for (const award of evaluation.points) {
+    const pendingDays = award.pendingDays ?? ctx.pendingDays;
+    const status = pendingDays > 0 ? 'pending' : 'available';
+    const entry: LedgerEntryDraft = {
+      id: ctx.newId(),
+      memberId: member.id,
+      kind: 'earn',
+      status,
+      points: award.points,
+      eventId: event.id,
+      ruleId: award.ruleId,
+      ruleVersion: award.ruleVersion,
+      availableAt: new Date(ctx.now.getTime() + pendingDays * DAY_MS),
+      expiresAt: ctx.expiryMonths ? addMonths(ctx.now, ctx.expiryMonths) : null,
+      balanceAfter: 0,
+    };
+    entry.balanceAfter = post(member, entry);
+    applied.entries.push(entry);
+    applied.effects.push({ type: 'points', ruleId: award.ruleId, ruleVersion: award.ruleVersion, points: award.points, status, entryId: entry.id });
+  }
+  for (const token of evaluation.tokens) {
+    const mintId = ctx.newId();
+    applied.tokens.push({ ...token, mintId });
+    applied.effects.push({ type: 'token', ruleId: token.ruleId, ruleVersion: token.ruleVersion, amount: token.amount, mintId, status: 'queued' });
+  }
+  if (evaluation.stage) {
+    const to = evaluation.stage.mode === 'set' ? evaluation.stage.to : advance(member.stage, evaluation.stage.to, ctx.stageKeys);
+    moveTo(member, to, 'rule', evaluation.stage.ruleId, event, ctx, applied);
+  }
+  for (const [ruleId, u] of evaluation.usage) usage.set(ruleId, u);
+  applied.usage = evaluation.usage;
+  // The pipeline seeds every budgeted candidate rule; a missing entry means "whole budget left" to the engine.
+  for (const [ruleId, spent] of evaluation.budgetSpent) {
+    const left = budgetRemaining.get(ruleId);
+    if (left !== undefined) budgetRemaining.set(ruleId, left - spent);
+  }
+  return applied;
+}
+
+function moveTo(member: Member, to: string, cause: 'transition' | 'rule', ruleId: string | null, event: AcceptedEvent, ctx: EventContext, applied: AppliedEvent) {
+  if (to === member.stage) return;
+  applied.stageChanges.push({ id: ctx.newId(), memberId: member.id, from: member.stage, to, eventId: event.id, ruleId, cause });
+  applied.effects.push({ type: 'stage', from: member.stage, to, cause, ...(ruleId ? { ruleId } : {}) });
+  member.stage = to;
+}
+
+/** Calendar months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(at: Date, months: number): Date {
+  const d = new Date(at.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}

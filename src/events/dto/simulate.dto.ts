@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+
+export class SimulatedEventDto {
+  @ApiProperty({ example: 'purchase' })
+  @IsString() @Matches(/^[a-z][a-z0-9_.]{0,63}$/, { message: 'must match [a-z][a-z0-9_.]{0,63}' })
+  type: string;
+
+  @ApiPropertyOptional({ example: '2026-11-24T10:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true })
+  occurredAt?: string;
+
+  @ApiPropertyOptional({ example: { amount: '59.90' } })
+  @IsOptional() @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+/** A member that does not exist: only the facts rules read. */
+export class HypotheticalMemberDto {
+  @ApiPropertyOptional({ example: 'conversion' }) @IsOptional() @IsString() @MaxLength(32) stage?: string;
+  @ApiPropertyOptional({ example: 'gold' }) @IsOptional() @IsString() @MaxLength(32) tier?: string;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) purchaseCount?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) referralCount?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) lifetimePoints?: number;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) enrolledAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) lastPurchaseAt?: string;
+  @ApiPropertyOptional({ example: 'api' }) @IsOptional() @IsString() @MaxLength(80) source?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() referred?: boolean;
+}
+
+export class SimulatedMemberRefDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) externalId?: string;
+}
+
+export class SimulateDto {
+  @ApiProperty({ type: SimulatedEventDto })
+  @IsObject() @ValidateNested() @Type(() => SimulatedEventDto)
+  event: SimulatedEventDto;
+
+  @ApiPropertyOptional({ type: SimulatedMemberRefDto, description: 'A real member (its facts, limits and usage are read, nothing is written)' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SimulatedMemberRefDto)
+  member?: SimulatedMemberRefDto;
+
+  @ApiPropertyOptional({ type: HypotheticalMemberDto, description: 'Or a hypothetical member: facts only' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => HypotheticalMemberDto)
+  hypotheticalMember?: HypotheticalMemberDto;
+}
+
+export class SimulationView {
+  @ApiProperty({ description: 'What the event would do, as in the POST /v1/events answer' }) effects: Array<Record<string, unknown>>;
+  @ApiProperty({ description: 'The member after the event' }) member: Record<string, unknown>;
+  @ApiProperty({ description: 'Every rule listening to the event type, with why it fired or not' }) rules: Array<{ ruleId: string; ruleVersion: number; name: string; fired: boolean; reason: string; points?: number }>;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JourneyModule } from '../journey/journey.module.js';
+import { MeController } from './me.controller.js';
+import { MemberTokenGuard } from './member-token.guard.js';
+import { Member } from './member.entity.js';
+import { MembersController } from './members.controller.js';
+import { MembersRepository } from './members.repository.js';
+import { MembersService } from './members.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Member]), JourneyModule],
+  controllers: [MembersController, MeController],
+  providers: [MembersRepository, MembersService, MemberTokenGuard],
+  exports: [MembersRepository, MembersService, MemberTokenGuard],
+})
+export class MembersModule {}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows.js';
+import { isUuid } from '../common/ids.js';
+import type { Member } from './member.entity.js';
+import { MEMBER_COLUMNS, toMember } from './member-row.js';
+
+export interface NewMember {
+  id: string;
+  externalId: string;
+  email: string | null;
+  stage: string;
+  walletAddress: string | null;
+  source: string;
+  referralCode: string;
+  enrolledAt: Date;
+}
+
+export interface MemberFilter {
+  stage?: string;
+  tier?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Member rows. Balances are written only by the ledger's posting path (with the row locked). */
+@Injectable()
+export class MembersRepository {
+  /**
+   * Insert-or-update by externalId in one statement. `created` tells which happened
+   * (xmax = 0 only on a freshly inserted row). Profile fields update only when given.
+   */
+  async upsert(em: EntityManager, brandId: string, m: NewMember): Promise<{ member: Member; created: boolean }> {
+    const rows = await queryRows(
+      em,
+      `INSERT INTO members (brand_id, id, external_id, email, stage, wallet_address, source, referral_code, enrolled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (brand_id, external_id) DO UPDATE
+         SET email = COALESCE(EXCLUDED.email, members.email),
+             wallet_address = COALESCE(EXCLUDED.wallet_address, members.wallet_address),
+             updated_at = now()
+       RETURNING ${MEMBER_COLUMNS}, (xmax = 0) AS created`,
+      [brandId, m.id, m.externalId, m.email, m.stage, m.walletAddress, m.source, m.referralCode, m.enrolledAt],
+    );
+    return { member: toMember(rows[0]), created: rows[0].created === true };
+  }
+
+  /** Inserts members that do not exist yet (auto-enrolment by events); existing ones are left alone. */
+  async insertMissing(em: EntityManager, brandId: string, members: NewMember[]): Promise<void> {
+    if (members.length === 0) return;
+    await em.query(
+      `INSERT INTO members (brand_id, id, external_id, email, stage, wallet_address, source, referral_code, enrolled_at)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [
+        brandId,
+        members.map((m) => m.id),
+        members.map((m) => m.externalId),
+        members.map((m) => m.email),
+        members.map((m) => m.stage),
+        members.map((m) => m.walletAddress),
+        members.map((m) => m.source),
+        members.map((m) => m.referralCode),
+        members.map((m) => m.enrolledAt),
+      ],
+    );
+  }
+
+  /** By our id or by the brand's externalId. */
+  async find(em: EntityManager, brandId: string, idOrExternalId: string): Promise<Member | null> {
+    const rows = isUuid(idOrExternalId)
+      ? await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND (id = $2::uuid OR external_id = $3) ORDER BY (id = $2::uuid) DESC LIMIT 1`, [brandId, idOrExternalId.toLowerCase(), idOrExternalId])
+      : await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND external_id = $2`, [brandId, idOrExternalId]);
+    return rows.length ? toMember(rows[0]) : null;
+  }
+
+  /**
+   * Locks members named by id or externalId, in id order, so that transactions locking
+   * several members never deadlock. Answers the locked rows.
+   */
+  async lock(em: EntityManager, brandId: string, ids: string[], externalIds: string[]): Promise<Member[]> {
+    if (ids.length === 0 && externalIds.length === 0) return [];
+    const rows = await queryRows(
+      em,
+      `SELECT ${MEMBER_COLUMNS} FROM members
+        WHERE brand_id = $1 AND (id = ANY($2::uuid[]) OR external_id = ANY($3::text[]))
+        ORDER BY id FOR UPDATE`,
+      [brandId, ids, externalIds],
+    );
+    return rows.map(toMember);
+  }
+
+  async list(em: EntityManager, brandId: string, f: MemberFilter): Promise<Member[]> {
+    const rows = await queryRows(
+      em,
+      `SELECT ${MEMBER_COLUMNS} FROM members
+        WHERE brand_id = $1
+          AND ($2::text IS NULL OR stage = $2)
+          AND ($3::text IS NULL OR tier = $3)
+          AND ($4::uuid IS NULL OR id > $4::uuid)
+        ORDER BY id LIMIT $5`,
+      [brandId, f.stage ?? null, f.tier ?? null, f.cursor ?? null, f.limit + 1],
+    );
+    return rows.map(toMember);
+  }
+
+  /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
+  async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
+    if (members.length === 0) return;
+    await em.query(
+      `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
+              last_purchase_at = u.last_purchase_at, points_available = u.points_available, points_pending = u.points_pending,
+              lifetime_earned = u.lifetime_earned, updated_at = now()
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::bigint[], $9::bigint[], $10::bigint[])
+              AS u(id, stage, tier, purchase_count, referral_count, last_purchase_at, points_available, points_pending, lifetime_earned)
+        WHERE m.brand_id = $1 AND m.id = u.id`,
+      [
+        brandId,
+        members.map((m) => m.id),
+        members.map((m) => m.stage),
+        members.map((m) => m.tier),
+        members.map((m) => m.purchaseCount),
+        members.map((m) => m.referralCount),
+        members.map((m) => m.lastPurchaseAt),
+        members.map((m) => m.pointsAvailable),
+        members.map((m) => m.pointsPending),
+        members.map((m) => m.lifetimeEarned),
+      ],
+    );
+  }
+
+  async countInStage(em: EntityManager, brandId: string, stages: string[]): Promise<Array<{ stage: string; count: number }>> {
+    const rows = await queryRows<{ stage: string; count: string }>(
+      em,
+      `SELECT stage, count(*) AS count FROM members WHERE brand_id = $1 AND stage = ANY($2::text[]) GROUP BY stage`,
+      [brandId, stages],
+    );
+    return rows.map((r) => ({ stage: r.stage, count: Number(r.count) }));
+  }
+
+  async moveStage(em: EntityManager, brandId: string, from: string, to: string): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      em,
+      `UPDATE members SET stage = $3, updated_at = now() WHERE brand_id = $1 AND stage = $2 RETURNING id`,
+      [brandId, from, to],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async insertToken(em: EntityManager, brandId: string, t: { id: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+    await em.query(`INSERT INTO member_tokens (brand_id, id, member_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      brandId, t.id, t.memberId, t.tokenHash, t.expiresAt,
+    ]);
+  }
+
+  /** The live token's member and brand: the one query a member request makes to authenticate. */
+  async findByTokenHash(em: EntityManager, tokenHash: string): Promise<{ brandId: string; memberId: string } | null> {
+    const rows = await queryRows<{ brand_id: string; member_id: string }>(
+      em,
+      `SELECT brand_id, member_id FROM member_tokens WHERE token_hash = $1 AND expires_at > now()`,
+      [tokenHash],
+    );
+    return rows.length ? { brandId: rows[0].brand_id, memberId: rows[0].member_id } : null;
+  }
+}
