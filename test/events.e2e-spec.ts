@@ -125,6 +125,15 @@ describe('event pipeline (e2e)', () => {
       expect(Number(row.budget_spent)).toBe(100);
     });
 
+    it('concurrent events for the same members by externalId are all applied (grouped commits lock by id)', async () => {
+      const brand = await createBrand(t);
+      await createRule(t, brand, { name: 'Visit', event: 'visit', reward: { points: { fixed: 1 } } });
+      const members = await Promise.all(Array.from({ length: 3 }, () => createMember(t, brand)));
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => t.http().post('/v1/events').set(brand.auth).send(event({ externalId: members[i % 3].externalId }, 'visit'))));
+      expect(answers.map((a) => a.status)).toEqual(Array(60).fill(201));
+      for (const m of members) expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ entries: 20, available: 20, runningMatches: true });
+    });
+
     it('a cooldown holds under a burst', async () => {
       const brand = await createBrand(t);
       await createRule(t, brand, { name: 'Check-in', event: 'checkin', reward: { points: { fixed: 5 } }, limits: { cooldownSeconds: 3600 } });

@@ -5,7 +5,6 @@ import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import type { StageChange } from '../journey/stage-change.js';
 import { StageChangesRepository } from '../journey/stage-changes.repository.js';
-import { LedgerRepository } from '../ledger/ledger.repository.js';
 import type { LedgerEntryDraft } from '../ledger/posting.js';
 import type { Member } from '../members/member.entity.js';
 import { MembersRepository, type NewMember } from '../members/members.repository.js';
@@ -18,7 +17,7 @@ import type { EventInput } from './event-input.js';
 import { type EventOutcome, EventOutcomes } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
-import { type QueuedMint, TokenMintsRepository } from './token-mints.repository.js';
+import { EffectsWriteRepository, type QueuedMint } from './effects-write.repository.js';
 
 /**
  * The hot path (DESIGN §4). Its unit of work is a list of events applied in ONE transaction
@@ -32,10 +31,9 @@ export class EventPipeline {
     private readonly ruleSets: RuleSetCache,
     private readonly members: MembersRepository,
     private readonly events: EventsRepository,
-    private readonly ledger: LedgerRepository,
     private readonly stageChanges: StageChangesRepository,
     private readonly ruleUsage: RuleUsageRepository,
-    private readonly tokenMints: TokenMintsRepository,
+    private readonly effects: EffectsWriteRepository,
   ) {}
 
   async apply(brand: AuthenticatedBrand, inputs: EventInput[], origin = 'api'): Promise<EventOutcome[]> {
@@ -208,13 +206,15 @@ export class EventPipeline {
     const budgetSpent = new Map<string, number>();
     for (const [id, start] of budgetAtStart) if (start - budgetRemaining.get(id)! > 0) budgetSpent.set(id, start - budgetRemaining.get(id)!);
 
-    await this.ledger.insert(em, brand.id, entries);
-    await this.members.saveStates(em, brand.id, [...members.values()].filter((m): m is Member => m !== null));
-    await this.stageChanges.insert(em, brand.id, stageChanges);
-    await this.ruleUsage.saveUsage(em, brand.id, [...usageRows.values()]);
-    await this.ruleUsage.addBudgetSpent(em, brand.id, budgetSpent);
-    await this.tokenMints.queue(em, brand.id, mints);
-    await this.events.saveResults(em, brand.id, [...results.values()].map((result) => ({ id: result.eventId, result })));
+    await this.effects.write(em, brand.id, {
+      entries,
+      members: [...members.values()].filter((m): m is Member => m !== null),
+      stageChanges,
+      usage: [...usageRows.values()],
+      budgetSpent,
+      mints,
+      results: [...results.values()],
+    });
     return results;
   }
 }

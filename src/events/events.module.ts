@@ -4,18 +4,19 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { RulesModule } from '../rules/rules.module.js';
 import { EventPipeline } from './event-pipeline.js';
+import { EventBatcher } from './event-batcher.js';
 import { EventSimulation } from './event-simulation.js';
 import { SimulationController } from './simulation.controller.js';
 import { EventsController } from './events.controller.js';
 import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
-import { TokenMintsRepository } from './token-mints.repository.js';
+import { EffectsWriteRepository } from './effects-write.repository.js';
 
 @Module({
   imports: [MembersModule, LedgerModule, JourneyModule, RulesModule],
   controllers: [EventsController, SimulationController],
-  providers: [EventPipeline, EventSimulation, EventsService, EventsRepository, RuleUsageRepository, TokenMintsRepository],
+  providers: [EventPipeline, EventBatcher, EventSimulation, EventsService, EventsRepository, RuleUsageRepository, EffectsWriteRepository],
   exports: [EventPipeline, RuleUsageRepository],
 })
 export class EventsModule {}

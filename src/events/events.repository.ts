@@ -52,12 +52,4 @@ export class EventsRepository {
     );
     return new Map(rows.map((r) => [r.idempotency_key, { requestHash: r.request_hash, result: r.result }]));
   }
-
-  async saveResults(em: EntityManager, brandId: string, results: Array<{ id: string; result: EventResult }>): Promise<void> {
-    if (results.length === 0) return;
-    await em.query(
-      `UPDATE events e SET result = r.result FROM unnest($2::uuid[], $3::jsonb[]) AS r(id, result) WHERE e.brand_id = $1 AND e.id = r.id`,
-      [brandId, results.map((r) => r.id), results.map((r) => JSON.stringify(r.result))],
-    );
-  }
 }

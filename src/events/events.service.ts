@@ -5,6 +5,7 @@ import type { RecordEventDto } from './dto/record-event.dto.js';
 import type { EventResult } from './event-effects.js';
 import { type EventInput, parseEventInput } from './event-input.js';
 import { type EventOutcome, EventOutcomes } from './event-outcome.js';
+import { EventBatcher } from './event-batcher.js';
 import { EventPipeline } from './event-pipeline.js';
 
 const KIND_OF = { 400: 'invalid', 404: 'not_found', 409: 'conflict' } as const;
@@ -15,13 +16,16 @@ export interface BatchAnswer {
 
 @Injectable()
 export class EventsService {
-  constructor(private readonly pipeline: EventPipeline) {}
+  constructor(
+    private readonly pipeline: EventPipeline,
+    private readonly batcher: EventBatcher,
+  ) {}
 
   /** One event: 201 with its effects, 200 for a replay; errors are thrown. */
   async record(brand: AuthenticatedBrand, body: RecordEventDto): Promise<{ status: 200 | 201; result: EventResult }> {
     const parsed = parseEventInput(body, new Date(), false);
     if (!parsed.ok) throw validationFailed(parsed.errors);
-    const [outcome] = await this.pipeline.apply(brand, [parsed.input]);
+    const outcome = await this.batcher.submit(brand, parsed.input);
     if ('error' in outcome) throw new DomainError(KIND_OF[outcome.status], outcome.error.code, outcome.error.message, outcome.error.details);
     return outcome;
   }

@@ -28,25 +28,6 @@ export class RuleUsageRepository {
     return byMember;
   }
 
-  async saveUsage(em: EntityManager, brandId: string, rows: Array<{ memberId: string; ruleId: string; usage: RuleUsage }>): Promise<void> {
-    if (rows.length === 0) return;
-    await em.query(
-      `INSERT INTO rule_usage (brand_id, member_id, rule_id, period_start, count, points, last_fired_at)
-       SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::int[], $6::bigint[], $7::timestamptz[])
-       ON CONFLICT (brand_id, member_id, rule_id) DO UPDATE
-         SET period_start = EXCLUDED.period_start, count = EXCLUDED.count, points = EXCLUDED.points, last_fired_at = EXCLUDED.last_fired_at`,
-      [
-        brandId,
-        rows.map((r) => r.memberId),
-        rows.map((r) => r.ruleId),
-        rows.map((r) => r.usage.periodStart),
-        rows.map((r) => r.usage.count),
-        rows.map((r) => r.usage.points),
-        rows.map((r) => r.usage.lastFiredAt),
-      ],
-    );
-  }
-
   /**
    * Locks the budget counters of the given rules (in id order, after the member locks, so
    * lock order is the same in every transaction) and answers points spent per rule.
@@ -70,14 +51,5 @@ export class RuleUsageRepository {
       [brandId, ruleIds],
     );
     return new Map(rows.map((r) => [r.id, Number(r.budget_spent)]));
-  }
-
-  async addBudgetSpent(em: EntityManager, brandId: string, spent: Map<string, number>): Promise<void> {
-    if (spent.size === 0) return;
-    await em.query(
-      `UPDATE rules r SET budget_spent = r.budget_spent + s.points FROM unnest($2::uuid[], $3::bigint[]) AS s(id, points)
-        WHERE r.brand_id = $1 AND r.id = s.id`,
-      [brandId, [...spent.keys()], [...spent.values()]],
-    );
   }
 }

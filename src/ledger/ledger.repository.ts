@@ -25,7 +25,10 @@ export interface LedgerEntryRow {
 /** The append-only ledger: INSERT and SELECT only; a correction is a new entry. */
 @Injectable()
 export class LedgerRepository {
-  /** All entries of a transaction in one statement, in the order given (seq follows it). */
+  /**
+   * All entries of a transaction in one statement, in the order given (seq follows it). The
+   * rows travel as one JSON parameter: cheaper to build and parse than fifteen array literals.
+   */
   async insert(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
     if (entries.length === 0) return;
     await em.query(
@@ -33,27 +36,31 @@ export class LedgerRepository {
                                    redemption_id, reason, actor, available_at, expires_at)
        SELECT $1, e.id, e.member_id, e.kind, e.status, e.points, e.balance_after, e.event_id, e.rule_id, e.rule_version,
               e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at
-         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[], $9::uuid[],
-                                $10::int[], $11::uuid[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[])
-              WITH ORDINALITY AS e(id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
-                                   redemption_id, reason, actor, available_at, expires_at, n)
-       ORDER BY n`,
+         FROM json_to_recordset($2::json) AS e(id uuid, member_id uuid, kind text, status text, points bigint,
+              balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
+              available_at timestamptz, expires_at timestamptz, n int)
+        ORDER BY e.n`,
       [
         brandId,
-        entries.map((e) => e.id),
-        entries.map((e) => e.memberId),
-        entries.map((e) => e.kind),
-        entries.map((e) => e.status),
-        entries.map((e) => e.points),
-        entries.map((e) => e.balanceAfter),
-        entries.map((e) => e.eventId ?? null),
-        entries.map((e) => e.ruleId ?? null),
-        entries.map((e) => e.ruleVersion ?? null),
-        entries.map((e) => e.redemptionId ?? null),
-        entries.map((e) => e.reason ?? null),
-        entries.map((e) => e.actor ?? null),
-        entries.map((e) => e.availableAt),
-        entries.map((e) => e.expiresAt ?? null),
+        JSON.stringify(
+          entries.map((e, n) => ({
+            n,
+            id: e.id,
+            member_id: e.memberId,
+            kind: e.kind,
+            status: e.status,
+            points: e.points,
+            balance_after: e.balanceAfter,
+            event_id: e.eventId ?? null,
+            rule_id: e.ruleId ?? null,
+            rule_version: e.ruleVersion ?? null,
+            redemption_id: e.redemptionId ?? null,
+            reason: e.reason ?? null,
+            actor: e.actor ?? null,
+            available_at: e.availableAt,
+            expires_at: e.expiresAt ?? null,
+          })),
+        ),
       ],
     );
   }

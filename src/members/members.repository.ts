@@ -82,8 +82,14 @@ export class MembersRepository {
     if (ids.length === 0 && externalIds.length === 0) return [];
     const rows = await queryRows(
       em,
+      // The ids are resolved first, in an InitPlan (two index probes; an OR of two ANY arrays makes
+      // the planner scan the brand's members), and the lock then takes rows by id alone: a join
+      // or IN-subquery under FOR UPDATE can drop rows when a concurrent update is re-checked.
       `SELECT ${MEMBER_COLUMNS} FROM members
-        WHERE brand_id = $1 AND (id = ANY($2::uuid[]) OR external_id = ANY($3::text[]))
+        WHERE brand_id = $1 AND id = ANY(ARRAY(
+          SELECT id FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[])
+          UNION ALL
+          SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($3::text[])))
         ORDER BY id FOR UPDATE`,
       [brandId, ids, externalIds],
     );

@@ -1,0 +1,53 @@
+import pg from 'pg';
+import { newId } from '../src/common/ids.js';
+import { type LoadResult, summarise } from './load.js';
+import { skewedMember } from './workload.js';
+
+/**
+ * The database ceiling: the writes the pipeline makes for one event — the event row with its
+ * unique key, the member lock, a ledger entry, the balance update — straight through pg, one
+ * transaction per event, at the same concurrency as the service run.
+ */
+export async function ceiling(url: string, brandId: string, memberIds: string[], concurrency: number, seconds: number): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      while (Date.now() < end) {
+        const memberId = memberIds[skewedMember(memberIds.length)];
+        const eventId = newId();
+        const t0 = performance.now();
+        try {
+          await client.query('BEGIN');
+          await client.query(
+            `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
+             VALUES ($1, $2, $3, 'x', 'purchase', $4, now(), '{"amount":"10.00"}', 'ceiling') ON CONFLICT DO NOTHING`,
+            [brandId, eventId, `ceiling-${process.pid}-${n++}`, memberId],
+          );
+          const m = await client.query('SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE', [brandId, memberId]);
+          const after = Number(m.rows[0].points_available) + Number(m.rows[0].points_pending) + 10;
+          await client.query(
+            `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, available_at)
+             VALUES ($1, $2, $3, 'earn', 'available', 10, $4, $5, now())`,
+            [brandId, newId(), memberId, after, eventId],
+          );
+          await client.query('UPDATE members SET points_available = points_available + 10, lifetime_earned = lifetime_earned + 10 WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
+          await client.query('COMMIT');
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+          await client.query('ROLLBACK').catch(() => undefined);
+        }
+      }
+    } finally {
+      client.release();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool.end();
+  return summarise(concurrency, seconds, latencies, errors);
+}

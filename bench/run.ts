@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { openBenchDatabase } from './bench-database.js';
+import { ceiling } from './db-ceiling.js';
+import { runEngineBench } from './engine.bench.js';
+import { closedLoop, fixedRate } from './load.js';
+import { type BenchReport, markdown, targetsOf, updateReadme } from './report.js';
+import { seed } from './seed.js';
+import { startService } from './service-process.js';
+import { eventBody, skewedMember } from './workload.js';
+
+/**
+ * npm run bench: the built service against PostgreSQL (DATABASE_URL, else embedded), loaded
+ * over loopback from this process, beside the database ceiling measured the same way.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
+
+async function main() {
+  const db = await openBenchDatabase();
+  const service = await startService(db.url);
+  try {
+    const brand = await seed(service.base, service.adminToken, db.url, MEMBERS);
+    log(`seeded ${MEMBERS} members, ${brand.rules} rules`);
+    const auth = { authorization: `Bearer ${brand.key}` };
+    let n = 0;
+    const nextEvent = () => eventBody(`bench-${n++}`, skewedMember(MEMBERS));
+
+    await closedLoop(service.base, '/v1/events', auth, 8, 3, nextEvent); // warm-up: JIT, caches, pool
+    const events: BenchReport['events'] = [];
+    for (const c of CONCURRENCY) {
+      await checkpoint(db.url);
+      const s = await closedLoop(service.base, '/v1/events', auth, c, SECONDS, nextEvent);
+      await checkpoint(db.url);
+      const d = await ceiling(db.url, brand.brandId, brand.memberIds, c, SECONDS);
+      events.push({ concurrency: c, service: s, ceiling: d, ratio: s.perSecond / d.perSecond });
+      log(`c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}); ceiling ${d.perSecond}/s`);
+    }
+    const peak = Math.max(...events.map((e) => e.service.perSecond));
+    const halfRate = Math.max(1, Math.round(peak / 2));
+    await checkpoint(db.url);
+    // After a checkpoint every first write of a page logs the whole page: let that pass before measuring.
+    await fixedRate(service.base, '/v1/events', auth, halfRate, 3, nextEvent);
+    const halfPeak = await fixedRate(service.base, '/v1/events', auth, halfRate, SECONDS, nextEvent);
+    log(`half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms`);
+    await checkpoint(db.url);
+    const batch = await closedLoop(service.base, '/v1/events/batch', auth, 2, SECONDS, () => ({ events: Array.from({ length: 500 }, nextEvent) }), 500);
+    log(`batch: ${batch.perSecond} events/s`);
+    const engine = await runEngineBench();
+
+    const partial = {
+      at: new Date().toISOString(),
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: db.serverVersion, database: db.embedded ? 'embedded' : 'server' },
+      setup: { members: MEMBERS, rules: brand.rules, seconds: SECONDS },
+      events,
+      halfPeak,
+      batch,
+      engine,
+    };
+    const report: BenchReport = { ...partial, targets: targetsOf(partial) };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
+    const table = markdown(report);
+    writeFileSync('bench/results/latest.md', table + '\n');
+    if (process.env.BENCH_UPDATE_README !== '0' && updateReadme(table)) log('README.md updated');
+    console.log('\n' + table + '\n');
+  } finally {
+    await service.stop();
+    await db.drop();
+  }
+}
+
+/** Each step starts from a fresh checkpoint, so one step's dirty pages are not the next one's I/O. */
+async function checkpoint(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('CHECKPOINT');
+  await client.end();
+}
+
+function log(line: string) {
+  console.error(`[bench] ${line}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
