@@ -13,6 +13,7 @@ import { MembersModule } from './members/members.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { EventsModule } from './events/events.module.js';
 import { StagesModule } from './journey/stages.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -52,6 +53,7 @@ export class AppModule {
         LedgerModule,
         EventsModule,
         StagesModule,
+        ReferralsModule,
       ],
       controllers: [HealthController],
       providers: [

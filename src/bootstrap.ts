@@ -35,7 +35,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     void reply.header('x-request-id', request.id);
   });
 
-  await registerRateLimit(app, config.rateLimitPerMinute);
+  await registerRateLimit(app, config.rateLimitPerMinute, config.referralClicksPerMinute);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -17,6 +17,10 @@ export interface AppConfig {
   memberTokenTtlSeconds: number;
   /** Off in tests that move the clock themselves. */
   schedulerEnabled: boolean;
+  /** Where /r/{code} sends a visitor whose code names nobody (no brand is known then); null: 404. */
+  referralFallbackUrl: string | null;
+  /** Clicks on /r/{code} one client address may make per minute. */
+  referralClicksPerMinute: number;
 }
 
 const port = (fallback: number) =>
@@ -40,6 +44,8 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
   MEMBER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
   SCHEDULER_ENABLED: boolean(true),
+  REFERRAL_FALLBACK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  REFERRAL_CLICKS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 export class ConfigError extends Error {}
@@ -69,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     memberTokenTtlSeconds: e.MEMBER_TOKEN_TTL_SECONDS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    referralFallbackUrl: e.REFERRAL_FALLBACK_URL ?? null,
+    referralClicksPerMinute: e.REFERRAL_CLICKS_PER_MINUTE,
   };
 }
 

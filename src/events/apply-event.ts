@@ -74,6 +74,7 @@ export function applyEvent(
   const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [] };
   const previousPurchaseAt = member.lastPurchaseAt;
 
+  if (event.type === 'referral') member.referralCount += 1;
   if (event.type === 'purchase') {
     member.purchaseCount += 1;
     if (!member.lastPurchaseAt || event.occurredAt > member.lastPurchaseAt) member.lastPurchaseAt = event.occurredAt;

@@ -5,6 +5,7 @@ import type { LedgerEntryDraft } from '../ledger/posting.js';
 import type { Member } from '../members/member.entity.js';
 import type { RuleUsage } from '../rules/engine/index.js';
 import type { EventResult } from './event-effects.js';
+import type { NewEvent } from './events.repository.js';
 
 /** A token-mint outbox row: minted later by the chain worker, never inside the transaction. */
 export interface QueuedMint {
@@ -23,6 +24,10 @@ export interface EffectsWrite {
   budgetSpent: Map<string, number>;
   mints: QueuedMint[];
   results: EventResult[];
+  /** Events the engine made (a referrer's `referral`), stored with their answer. */
+  engineEvents: Array<NewEvent & { result: EventResult }>;
+  /** Referrals qualified and rewarded by this list. */
+  referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>;
 }
 
 /**
@@ -76,6 +81,18 @@ export class EffectsWriteRepository {
          SELECT $1, t.id, t.member_id, t.event_id, t.rule_id, t.amount
            FROM json_to_recordset($7::json) AS t(id uuid, member_id uuid, event_id uuid, rule_id uuid, amount numeric)
        ),
+       engine_events AS (
+         INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, result)
+         SELECT $1, v.id, v.idempotency_key, v.request_hash, v.type, v.member_id, v.occurred_at, v.attributes, v.origin, v.result
+           FROM json_to_recordset($9::json) AS v(id uuid, idempotency_key text, request_hash text, type text, member_id uuid,
+                occurred_at timestamptz, attributes jsonb, origin text, result jsonb)
+       ),
+       referral_outcomes AS (
+         UPDATE referrals r SET status = 'rewarded', qualified_at = now(), rewarded_at = now(),
+                qualifying_event_id = q.qualifying_event_id, referral_event_id = q.referral_event_id
+           FROM json_to_recordset($10::json) AS q(id uuid, qualifying_event_id uuid, referral_event_id uuid)
+          WHERE r.brand_id = $1 AND r.id = q.id AND r.status = 'pending'
+       ),
        answers AS (
          UPDATE events e SET result = r.result
            FROM json_to_recordset($8::json) AS r(id uuid, result jsonb)
@@ -123,6 +140,20 @@ export class EffectsWriteRepository {
         JSON.stringify([...w.budgetSpent].map(([id, points]) => ({ id, points }))),
         JSON.stringify(w.mints.map((m) => ({ id: m.id, member_id: m.memberId, event_id: m.eventId, rule_id: m.ruleId, amount: m.amount }))),
         JSON.stringify(w.results.map((result) => ({ id: result.eventId, result }))),
+        JSON.stringify(
+          w.engineEvents.map((e) => ({
+            id: e.id,
+            idempotency_key: e.idempotencyKey,
+            request_hash: e.requestHash,
+            type: e.type,
+            member_id: e.memberId,
+            occurred_at: e.occurredAt,
+            attributes: e.attributes,
+            origin: e.origin,
+            result: e.result,
+          })),
+        ),
+        JSON.stringify(w.referrals.map((r) => ({ id: r.id, qualifying_event_id: r.qualifyingEventId, referral_event_id: r.referralEventId }))),
       ],
     );
   }

@@ -11,7 +11,7 @@ export interface EventInput {
   idempotencyKey: string;
   requestHash: string;
   type: string;
-  member: { id?: string; externalId?: string; email?: string };
+  member: { id?: string; externalId?: string; email?: string; referralCode?: string };
   /** null: the time it is processed */
   occurredAt: Date | null;
   attributes: Record<string, unknown>;
@@ -39,7 +39,7 @@ export function parseEventInput(body: unknown, now: Date, validateDto: boolean):
   }
   errors.push(...checkAttributes(dto.type, dto.attributes));
   if (errors.length) return { ok: false, errors };
-  const member = { id: dto.member.id?.toLowerCase(), externalId: dto.member.externalId, email: dto.member.email?.toLowerCase() };
+  const member = { id: dto.member.id?.toLowerCase(), externalId: dto.member.externalId, email: dto.member.email?.toLowerCase(), referralCode: dto.member.referralCode?.toUpperCase() };
   const attributes = dto.attributes ?? {};
   return {
     ok: true,

@@ -3,21 +3,19 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
-import type { StageChange } from '../journey/stage-change.js';
-import { StageChangesRepository } from '../journey/stage-changes.repository.js';
-import type { LedgerEntryDraft } from '../ledger/posting.js';
 import type { Member } from '../members/member.entity.js';
-import { MembersRepository, type NewMember } from '../members/members.repository.js';
-import { newReferralCode } from '../members/referral-code.js';
+import { qualifies } from '../referrals/referral-policy.js';
 import type { RuleUsage } from '../rules/engine/index.js';
-import { RuleSetCache } from '../rules/rule-set.cache.js';
+import { type CachedRuleSet, RuleSetCache } from '../rules/rule-set.cache.js';
 import { type AcceptedEvent, applyEvent, contextFor } from './apply-event.js';
-import type { EventResult } from './event-effects.js';
+import { type EffectsWrite, EffectsWriteRepository } from './effects-write.repository.js';
+import type { EventEffect, EventResult } from './event-effects.js';
 import type { EventInput } from './event-input.js';
+import { EventMembers, type LockedMembers } from './event-members.js';
 import { type EventOutcome, EventOutcomes } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
+import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
-import { EffectsWriteRepository, type QueuedMint } from './effects-write.repository.js';
 
 /**
  * The hot path (DESIGN §4). Its unit of work is a list of events applied in ONE transaction
@@ -29,14 +27,24 @@ export class EventPipeline {
   constructor(
     private readonly db: DataSource,
     private readonly ruleSets: RuleSetCache,
-    private readonly members: MembersRepository,
+    private readonly eventMembers: EventMembers,
     private readonly events: EventsRepository,
-    private readonly stageChanges: StageChangesRepository,
     private readonly ruleUsage: RuleUsageRepository,
+    private readonly referralRewards: ReferralRewards,
     private readonly effects: EffectsWriteRepository,
   ) {}
 
-  async apply(brand: AuthenticatedBrand, inputs: EventInput[], origin = 'api'): Promise<EventOutcome[]> {
+  async apply(brand: AuthenticatedBrand, inputs: EventInput[], origin = 'api', alsoLock: string[] = []): Promise<EventOutcome[]> {
+    try {
+      return await this.applyOnce(brand, inputs, origin, alsoLock);
+    } catch (e) {
+      // A referral made a referrer's lock fall out of id order: again, with it locked first.
+      if (e instanceof RelockNeeded && alsoLock.length < 1000) return this.apply(brand, inputs, origin, [...alsoLock, ...e.ids]);
+      throw e;
+    }
+  }
+
+  private async applyOnce(brand: AuthenticatedBrand, inputs: EventInput[], origin: string, alsoLock: string[]): Promise<EventOutcome[]> {
     const cached = await this.ruleSets.get(brand, this.db.manager);
     return inTransaction(this.db, async (em) => {
       const now = new Date();
@@ -44,7 +52,8 @@ export class EventPipeline {
       const replayOf = this.dedupeWithinList(inputs, outcomes);
       const primary = inputs.map((_, i) => i).filter((i) => !outcomes[i] && !replayOf.has(i));
 
-      const memberOf = await this.lockMembers(em, brand, primary.map((i) => inputs[i]), now);
+      const locked = await this.eventMembers.lock(em, brand, primary.map((i) => inputs[i]), now, alsoLock);
+      const memberOf = locked.memberOf;
       for (const i of primary) {
         const found = memberOf(inputs[i].member);
         if (found === 'email_taken') outcomes[i] = EventOutcomes.emailTaken();
@@ -66,7 +75,7 @@ export class EventPipeline {
       await this.answerReplays(em, brand.id, accepted.filter((i) => !inserted.has(inputs[i].idempotencyKey)), inputs, outcomes);
 
       const toApply = rows.filter((r) => inserted.has(r.idempotencyKey));
-      const results = await this.applyAll(em, brand, cached, toApply, memberOf, inputs, now);
+      const results = await this.applyAll(em, brand, cached, toApply, locked, now);
       accepted.forEach((i, n) => {
         const result = results.get(rows[n].id);
         if (result) outcomes[i] = { status: 201, result };
@@ -92,49 +101,6 @@ export class EventPipeline {
     return replayOf;
   }
 
-  /**
-   * Locks every member the list names (in id order). Unknown externalIds are enrolled first
-   * when the brand has autoEnroll on. Answers a lookup from a member reference to its row.
-   */
-  private async lockMembers(em: EntityManager, brand: AuthenticatedBrand, inputs: EventInput[], now: Date) {
-    const ids = unique(inputs.map((e) => e.member.id));
-    const externalIds = unique(inputs.filter((e) => !e.member.id).map((e) => e.member.externalId));
-    const byId = new Map<string, Member>();
-    const byExternalId = new Map<string, Member>();
-    const index = (members: Member[]) => members.forEach((m) => (byId.set(m.id, m), byExternalId.set(m.externalId, m)));
-    index(await this.members.lock(em, brand.id, ids, externalIds));
-
-    const toEnrol = brand.settings.autoEnroll ? externalIds.filter((x) => !byExternalId.has(x)) : [];
-    const enrolled = new Set<string>();
-    if (toEnrol.length) {
-      const emailOf = new Map(inputs.filter((e) => e.member.externalId && e.member.email).map((e) => [e.member.externalId!, e.member.email!]));
-      const fresh: NewMember[] = toEnrol.map((externalId) => ({
-        id: newId(),
-        externalId,
-        email: emailOf.get(externalId) ?? null,
-        stage: brand.stages[0].key,
-        walletAddress: null,
-        source: 'api',
-        referralCode: newReferralCode(),
-        enrolledAt: now,
-      }));
-      await this.members.insertMissing(em, brand.id, fresh);
-      const locked = await this.members.lock(em, brand.id, [], toEnrol);
-      index(locked);
-      const freshIds = new Set(fresh.map((m) => m.id));
-      const entered = locked.filter((m) => freshIds.has(m.id));
-      entered.forEach((m) => enrolled.add(m.externalId));
-      await this.stageChanges.insert(em, brand.id, entered.map((m) => ({ id: newId(), memberId: m.id, from: null, to: m.stage, eventId: null, ruleId: null, cause: 'enrollment' })));
-    }
-    return (ref: EventInput['member']): Member | 'email_taken' | undefined => {
-      if (ref.id) return byId.get(ref.id);
-      const m = byExternalId.get(ref.externalId!);
-      // An enrolment that inserted nothing although the externalId is new hit the email index.
-      if (!m && toEnrol.includes(ref.externalId!) && !enrolled.has(ref.externalId!)) return 'email_taken';
-      return m;
-    };
-  }
-
   /** Keys already in the database: a replay answers the stored result; another body is a 409. */
   private async answerReplays(em: EntityManager, brandId: string, indexes: number[], inputs: EventInput[], outcomes: Array<EventOutcome | undefined>) {
     if (indexes.length === 0) return;
@@ -149,24 +115,22 @@ export class EventPipeline {
   private async applyAll(
     em: EntityManager,
     brand: AuthenticatedBrand,
-    cached: Awaited<ReturnType<RuleSetCache['get']>>,
+    cached: CachedRuleSet,
     events: NewEvent[],
-    memberOf: (ref: EventInput['member']) => Member | 'email_taken' | undefined,
-    inputs: EventInput[],
+    locked: LockedMembers,
     now: Date,
   ): Promise<Map<string, EventResult>> {
     const results = new Map<string, EventResult>();
     if (events.length === 0) return results;
-    const members = new Map(events.map((e) => [e.memberId, null as Member | null]));
-    for (const input of inputs) {
-      const m = memberOf(input.member);
-      if (m && m !== 'email_taken' && members.has(m.id)) members.set(m.id, m);
-    }
-    const memberIds = [...members.keys()];
+    const referrals = await this.referralRewards.prepare(em, brand, locked, events);
+    const touched = new Map<string, Member>();
+    for (const e of events) touched.set(e.memberId, locked.byId.get(e.memberId)!);
+    for (const r of referrals.values()) touched.set(r.referrerId!, locked.byId.get(r.referrerId!)!);
     const types = new Set(events.map((e) => e.type));
+    if (referrals.size) types.add('referral');
 
     const usageByMember = [...types].some((t) => cached.limitedEvents.has(t))
-      ? await this.ruleUsage.usageOf(em, brand.id, memberIds)
+      ? await this.ruleUsage.usageOf(em, brand.id, [...touched.keys()])
       : new Map<string, Map<string, RuleUsage>>();
     const budgeted = cached.rules.filter((r) => types.has(r.definition.event) && cached.budgets.has(r.id)).map((r) => r.id);
     const spent = await this.ruleUsage.lockBudgets(em, brand.id, budgeted);
@@ -174,51 +138,61 @@ export class EventPipeline {
     const budgetRemaining = new Map(budgetAtStart);
 
     const ctx = contextFor(brand, cached.ruleSet, now, newId);
-    const entries: LedgerEntryDraft[] = [];
-    const stageChanges: StageChange[] = [];
-    const mints: QueuedMint[] = [];
+    const write: EffectsWrite = { entries: [], members: [...touched.values()], stageChanges: [], usage: [], budgetSpent: new Map(), mints: [], results: [], engineEvents: [], referrals: [] };
     const usageRows = new Map<string, { memberId: string; ruleId: string; usage: RuleUsage }>();
-
-    for (const event of events) {
-      const member = members.get(event.memberId)!;
+    const run = (member: Member, event: AcceptedEvent) => {
       let usage = usageByMember.get(member.id);
       if (!usage) usageByMember.set(member.id, (usage = new Map()));
-      const accepted: AcceptedEvent = { id: event.id, type: event.type, occurredAt: event.occurredAt, attributes: event.attributes };
-      const applied = applyEvent(member, accepted, usage, budgetRemaining, ctx);
-      entries.push(...applied.entries);
-      stageChanges.push(...applied.stageChanges);
-      for (const t of applied.tokens) mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
+      const applied = applyEvent(member, event, usage, budgetRemaining, ctx);
+      write.entries.push(...applied.entries);
+      write.stageChanges.push(...applied.stageChanges);
+      for (const t of applied.tokens) write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
       for (const [ruleId, u] of applied.usage) usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });
-      results.set(event.id, {
-        eventId: event.id,
-        duplicate: false,
-        effects: applied.effects,
-        member: {
-          id: member.id,
-          externalId: member.externalId,
-          stage: member.stage,
-          tier: member.tier,
-          balance: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
-        },
-      });
+      return applied.effects;
+    };
+
+    for (const event of events) {
+      const member = locked.byId.get(event.memberId)!;
+      const accepted: AcceptedEvent = { id: event.id, type: event.type, occurredAt: event.occurredAt, attributes: event.attributes };
+      const effects = run(member, accepted);
+      const referral = referrals.get(member.id);
+      if (referral && qualifies(brand.settings.referral, referral.createdAt, accepted)) {
+        // The referrer's reward is an ordinary `referral` event through the same rules, in this transaction.
+        referrals.delete(member.id);
+        const referrer = locked.byId.get(referral.referrerId!)!;
+        const made: AcceptedEvent = {
+          id: newId(),
+          type: 'referral',
+          occurredAt: accepted.occurredAt,
+          attributes: { referralId: referral.id, refereeId: member.id, amount: accepted.attributes.amount ?? null },
+        };
+        const result = resultOf(made.id, run(referrer, made), referrer);
+        write.engineEvents.push({ id: made.id, idempotencyKey: `referral:${referral.id}`, requestHash: 'engine', type: 'referral', memberId: referrer.id, occurredAt: made.occurredAt, attributes: made.attributes, origin: 'engine', result });
+        write.referrals.push({ id: referral.id, qualifyingEventId: event.id, referralEventId: made.id });
+        effects.push({ type: 'referral', referralId: referral.id, referrerId: referrer.id, status: 'rewarded' });
+      }
+      results.set(event.id, resultOf(event.id, effects, member));
     }
 
-    const budgetSpent = new Map<string, number>();
-    for (const [id, start] of budgetAtStart) if (start - budgetRemaining.get(id)! > 0) budgetSpent.set(id, start - budgetRemaining.get(id)!);
-
-    await this.effects.write(em, brand.id, {
-      entries,
-      members: [...members.values()].filter((m): m is Member => m !== null),
-      stageChanges,
-      usage: [...usageRows.values()],
-      budgetSpent,
-      mints,
-      results: [...results.values()],
-    });
+    for (const [id, start] of budgetAtStart) if (start - budgetRemaining.get(id)! > 0) write.budgetSpent.set(id, start - budgetRemaining.get(id)!);
+    write.usage = [...usageRows.values()];
+    write.results = [...results.values()];
+    await this.effects.write(em, brand.id, write);
     return results;
   }
 }
 
-function unique(values: Array<string | undefined>): string[] {
-  return [...new Set(values.filter((v): v is string => v !== undefined))];
+function resultOf(eventId: string, effects: EventEffect[], member: Member): EventResult {
+  return {
+    eventId,
+    duplicate: false,
+    effects,
+    member: {
+      id: member.id,
+      externalId: member.externalId,
+      stage: member.stage,
+      tier: member.tier,
+      balance: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
+    },
+  };
 }

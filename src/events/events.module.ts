@@ -3,6 +3,9 @@ import { JourneyModule } from '../journey/journey.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { RulesModule } from '../rules/rules.module.js';
+import { ReferralAttributionModule } from '../referrals/referral-attribution.module.js';
+import { EventMembers } from './event-members.js';
+import { ReferralRewards } from './referral-rewards.js';
 import { EventPipeline } from './event-pipeline.js';
 import { EventBatcher } from './event-batcher.js';
 import { EventSimulation } from './event-simulation.js';
@@ -14,9 +17,9 @@ import { RuleUsageRepository } from './rule-usage.repository.js';
 import { EffectsWriteRepository } from './effects-write.repository.js';
 
 @Module({
-  imports: [MembersModule, LedgerModule, JourneyModule, RulesModule],
+  imports: [MembersModule, LedgerModule, JourneyModule, RulesModule, ReferralAttributionModule],
   controllers: [EventsController, SimulationController],
-  providers: [EventPipeline, EventBatcher, EventSimulation, EventsService, EventsRepository, RuleUsageRepository, EffectsWriteRepository],
+  providers: [EventPipeline, EventMembers, ReferralRewards, EventBatcher, EventSimulation, EventsService, EventsRepository, RuleUsageRepository, EffectsWriteRepository],
   exports: [EventPipeline, RuleUsageRepository],
 })
 export class EventsModule {}

@@ -5,7 +5,7 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { MemberRefPipe } from './member-ref.pipe.js';
-import { MemberListQuery, MemberPageView, MemberTokenView, MemberView, StageChangeView, UpsertMemberDto } from './dto/member.dto.js';
+import { MemberListQuery, MemberPageView, MemberTokenView, MemberView, StageChangeView, UpsertedMemberView, UpsertMemberDto } from './dto/member.dto.js';
 import { MembersService } from './members.service.js';
 
 @ApiTags('members')
@@ -16,14 +16,14 @@ export class MembersController {
 
   @Put(':externalId')
   @ApiOperation({ summary: 'Create a member by the brand\'s own id, or update its profile (idempotent)' })
-  @ApiCreatedResponse({ type: MemberView, description: 'Created' })
-  @ApiOkResponse({ type: MemberView, description: 'Existed; profile fields given were updated' })
+  @ApiCreatedResponse({ type: UpsertedMemberView, description: 'Created' })
+  @ApiOkResponse({ type: UpsertedMemberView, description: 'Existed; profile fields given were updated' })
   async upsert(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Param('externalId', MemberRefPipe) externalId: string,
     @Body() body: UpsertMemberDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<MemberView> {
+  ): Promise<UpsertedMemberView> {
     const { member, created } = await this.members.upsert(brand, externalId, body);
     void reply.status(created ? 201 : 200);
     return member;

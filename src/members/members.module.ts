@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReferralAttributionModule } from '../referrals/referral-attribution.module.js';
 import { JourneyModule } from '../journey/journey.module.js';
 import { MeController } from './me.controller.js';
 import { MemberTokenGuard } from './member-token.guard.js';
@@ -9,7 +10,7 @@ import { MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Member]), JourneyModule],
+  imports: [TypeOrmModule.forFeature([Member]), JourneyModule, ReferralAttributionModule],
   controllers: [MembersController, MeController],
   providers: [MembersRepository, MembersService, MemberTokenGuard],
   exports: [MembersRepository, MembersService, MemberTokenGuard],

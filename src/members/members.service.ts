@@ -7,7 +7,8 @@ import { hashSecret, newSecret } from '../common/secret-token.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
 import { StageChangesRepository } from '../journey/stage-changes.repository.js';
-import type { MemberListQuery, MemberTokenView, MemberView, StageChangeView, UpsertMemberDto } from './dto/member.dto.js';
+import type { MemberListQuery, MemberTokenView, MemberView, StageChangeView, UpsertedMemberView, UpsertMemberDto } from './dto/member.dto.js';
+import { ReferralAttribution } from '../referrals/referral-attribution.js';
 import { MemberErrors } from './member-errors.js';
 import { toMemberView } from './member-view.js';
 import type { Member } from './member.entity.js';
@@ -23,11 +24,12 @@ export class MembersService {
     private readonly db: DataSource,
     private readonly members: MembersRepository,
     private readonly stageChanges: StageChangesRepository,
+    private readonly attribution: ReferralAttribution,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** PUT /v1/members/{externalId}: creates the member, or updates its profile fields. Idempotent. */
-  async upsert(brand: AuthenticatedBrand, externalId: string, dto: UpsertMemberDto): Promise<{ member: MemberView; created: boolean }> {
+  async upsert(brand: AuthenticatedBrand, externalId: string, dto: UpsertMemberDto): Promise<{ member: UpsertedMemberView; created: boolean }> {
     const stage = dto.stage ?? brand.stages[0].key;
     if (!brand.stages.some((s) => s.key === stage)) throw MemberErrors.unknownStage(stage);
     for (let attempt = 1; ; attempt++) {
@@ -46,7 +48,12 @@ export class MembersService {
           if (created) {
             await this.stageChanges.insert(em, brand.id, [{ id: newId(), memberId: member.id, from: null, to: member.stage, eventId: null, ruleId: null, cause: 'enrollment' }]);
           }
-          return { member: toMemberView(member), created };
+          const view: UpsertedMemberView = toMemberView(member);
+          if (dto.referralCode) {
+            const referral = await this.attribution.open(em, brand, member, dto.referralCode, !created);
+            if (referral) view.referral = { id: referral.referralId, status: referral.status, reason: referral.reason };
+          }
+          return { member: view, created };
         });
       } catch (e) {
         const constraint = (e as { driverError?: { constraint?: string } }).driverError?.constraint;

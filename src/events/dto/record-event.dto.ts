@@ -16,6 +16,10 @@ export class EventMemberDto {
   @ApiPropertyOptional({ example: 'ann@example.com', description: 'Used when the event enrols the member (autoEnroll)' })
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string;
+
+  @ApiPropertyOptional({ example: 'K7M2QX9P', description: 'When the event enrols the member: the referrer\'s code' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{4,16}$/, { message: 'must be a referral code' })
+  referralCode?: string;
 }
 
 export class RecordEventDto {

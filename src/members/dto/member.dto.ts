@@ -15,6 +15,10 @@ export class UpsertMemberDto {
   @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'must be a 0x-prefixed 20-byte hex address' })
   walletAddress?: string;
 
+  @ApiPropertyOptional({ example: 'K7M2QX9P', description: 'The referrer\'s code: opens a referral (pending, or rejected with a reason; the member is enrolled either way)' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{4,16}$/, { message: 'must be a referral code' })
+  referralCode?: string;
+
   @ApiPropertyOptional({ example: 'app', description: 'Enrolment source: api, app, campaign:<id>' })
   @IsOptional() @Matches(/^(api|app|campaign:[A-Za-z0-9_.-]{1,64})$/, { message: 'must be api, app or campaign:<id>' })
   source?: string;
@@ -47,6 +51,16 @@ export class MemberView {
   @ApiProperty({ example: 'api' }) source: string;
   @ApiProperty() enrolledAt: string;
   @ApiProperty({ type: MemberBalanceView }) balance: MemberBalanceView;
+}
+
+export class MemberReferralView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['pending', 'rejected'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, enum: ['referrer_not_enrolled', 'self_referral', 'already_member', 'referrer_limit'] }) reason: string | null;
+}
+
+export class UpsertedMemberView extends MemberView {
+  @ApiPropertyOptional({ type: MemberReferralView, description: 'Only when the request named a referralCode' }) referral?: MemberReferralView;
 }
 
 export class MemberPageView {
