@@ -39,6 +39,13 @@ describe('journey stages and simulation (e2e)', () => {
       expect(res.body.code).toBe('journey.stage_used_by_rules');
     });
 
+    it('refuses to drop a stage that a live reward names', async () => {
+      const brand = await createBrand(t);
+      await t.http().post('/v1/rewards').set(brand.auth).send({ name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 10, stages: ['loyalty'] }).expect(201);
+      const res = await t.http().put('/v1/brand/stages').set(brand.auth).send({ stages: [{ key: 'awareness', name: 'A' }, { key: 'conversion', name: 'C' }] }).expect(409);
+      expect(res.body.code).toBe('journey.stage_used_by_rewards');
+    });
+
     it.each([
       [{ stages: [{ key: 'only', name: 'One' }] }, 'stages'],
       [{ stages: [{ key: 'a', name: 'A' }, { key: 'a', name: 'B' }] }, 'stages[1].key'],

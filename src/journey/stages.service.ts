@@ -21,7 +21,7 @@ export class StagesService {
 
   /**
    * Replaces the brand's journey. A stage that members are in may go only with a mapping
-   * (its members move, and the move is in their history); one that live rules name may not go.
+   * (its members move, and the move is in their history); one that live rules or rewards name may not go.
    */
   async replace(brandId: string, dto: ReplaceStagesDto): Promise<BrandView> {
     const keys = dto.stages.map((s) => s.key);
@@ -44,6 +44,10 @@ export class StagesService {
       const rules = await this.usage.rulesNaming(em, brandId, removed);
       if (rules.length) {
         throw new DomainError('conflict', 'journey.stage_used_by_rules', `Rules name stages being removed (${removed.join(', ')}): edit or archive them first`, rules);
+      }
+      const rewards = await this.usage.rewardsNaming(em, brandId, removed);
+      if (rewards.length) {
+        throw new DomainError('conflict', 'journey.stage_used_by_rewards', `Rewards name stages being removed (${removed.join(', ')}): edit or delete them first`, rewards);
       }
       const inUse = await this.usage.membersIn(em, brandId, removed);
       const unmapped = [...inUse.keys()].filter((k) => !mapping[k]);

@@ -1,0 +1,64 @@
+import type { Member } from '../members/member.entity.js';
+import type { RedemptionResultView, RedemptionView } from './dto/redemption.dto.js';
+import type { MemberRewardView, RewardView } from './dto/reward.dto.js';
+import type { Eligibility } from './eligibility.js';
+import type { Redemption } from './redemption.js';
+import { type Reward, remainingOf } from './reward.js';
+
+function catalogFields(r: Reward) {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    kind: r.kind,
+    costPoints: r.costPoints,
+    stock: r.stock,
+    remaining: remainingOf(r),
+    perMemberLimit: r.perMemberLimit,
+    stages: r.stages,
+    tiers: r.tiers,
+    validFrom: r.validFrom?.toISOString() ?? null,
+    validUntil: r.validUntil?.toISOString() ?? null,
+    active: r.active,
+  };
+}
+
+/** The brand's view: each kind's own field (contentUrl, perkText, unusedCodes) only on that kind. */
+export function toRewardView(r: Reward): RewardView {
+  return {
+    ...catalogFields(r),
+    ...(r.kind === 'content' ? { contentUrl: r.contentUrl! } : {}),
+    ...(r.kind === 'perk' ? { perkText: r.perkText! } : {}),
+    ...(r.kind === 'coupon' ? { unusedCodes: r.codesUnused } : {}),
+    redeemed: r.redeemed,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** The member's view: the URL and perk text are what a redemption unlocks, so they stay out. */
+export function toMemberRewardView(r: Reward, verdict: Eligibility): MemberRewardView {
+  return { ...catalogFields(r), redeemable: verdict.redeemable, ...(verdict.redeemable ? {} : { reason: verdict.reason }) };
+}
+
+export function toRedemptionView(r: Redemption): RedemptionView {
+  return {
+    id: r.id,
+    rewardId: r.rewardId,
+    memberId: r.memberId,
+    kind: r.kind,
+    status: r.status,
+    costPoints: r.costPoints,
+    ...(r.code !== null ? { code: r.code } : {}),
+    ...(r.contentUrl !== null ? { contentUrl: r.contentUrl } : {}),
+    ...(r.perkText !== null ? { perkText: r.perkText } : {}),
+    ledgerEntryId: r.ledgerEntryId,
+    cancelLedgerEntryId: r.cancelLedgerEntryId,
+    createdAt: r.createdAt.toISOString(),
+    cancelledAt: r.cancelledAt?.toISOString() ?? null,
+  };
+}
+
+export function toRedemptionResult(r: Redemption, m: Member): RedemptionResultView {
+  return { ...toRedemptionView(r), balance: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned } };
+}
