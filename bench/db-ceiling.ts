@@ -18,25 +18,9 @@ export async function ceiling(url: string, brandId: string, memberIds: string[],
     const client = await pool.connect();
     try {
       while (Date.now() < end) {
-        const memberId = memberIds[skewedMember(memberIds.length)];
-        const eventId = newId();
         const t0 = performance.now();
         try {
-          await client.query('BEGIN');
-          await client.query(
-            `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
-             VALUES ($1, $2, $3, 'x', 'purchase', $4, now(), '{"amount":"10.00"}', 'ceiling') ON CONFLICT DO NOTHING`,
-            [brandId, eventId, `ceiling-${process.pid}-${n++}`, memberId],
-          );
-          const m = await client.query('SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE', [brandId, memberId]);
-          const after = Number(m.rows[0].points_available) + Number(m.rows[0].points_pending) + 10;
-          await client.query(
-            `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, available_at)
-             VALUES ($1, $2, $3, 'earn', 'available', 10, $4, $5, now())`,
-            [brandId, newId(), memberId, after, eventId],
-          );
-          await client.query('UPDATE members SET points_available = points_available + 10, lifetime_earned = lifetime_earned + 10 WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
-          await client.query('COMMIT');
+          await writeOneEvent(client, brandId, memberIds[skewedMember(memberIds.length)], `ceiling-${process.pid}-${n++}`);
           latencies.push(performance.now() - t0);
         } catch {
           errors++;
@@ -50,4 +34,56 @@ export async function ceiling(url: string, brandId: string, memberIds: string[],
   await Promise.all(Array.from({ length: concurrency }, worker));
   await pool.end();
   return summarise(concurrency, seconds, latencies, errors);
+}
+
+/** The ceiling's writes at a fixed rate: the database's own latency at the load the service was measured at. */
+export async function ceilingAtRate(url: string, brandId: string, memberIds: string[], rate: number, seconds: number): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString: url, max: 64 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < Math.floor(rate * seconds); i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      (async () => {
+        const t0 = performance.now();
+        const client = await pool.connect();
+        try {
+          await writeOneEvent(client, brandId, memberIds[skewedMember(memberIds.length)], `ceiling-rate-${process.pid}-${n++}`);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+          await client.query('ROLLBACK').catch(() => undefined);
+        } finally {
+          client.release();
+        }
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  await pool.end();
+  return summarise(rate, seconds, latencies, errors);
+}
+
+/** One event's writes: the event row with its unique key, the member lock, a ledger entry, the balance. */
+async function writeOneEvent(client: pg.PoolClient, brandId: string, memberId: string, key: string): Promise<void> {
+  const eventId = newId();
+  await client.query('BEGIN');
+  await client.query(
+    `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
+     VALUES ($1, $2, $3, 'x', 'purchase', $4, now(), '{"amount":"10.00"}', 'ceiling') ON CONFLICT DO NOTHING`,
+    [brandId, eventId, key, memberId],
+  );
+  const m = await client.query('SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE', [brandId, memberId]);
+  const after = Number(m.rows[0].points_available) + Number(m.rows[0].points_pending) + 10;
+  await client.query(
+    `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, available_at)
+     VALUES ($1, $2, $3, 'earn', 'available', 10, $4, $5, now())`,
+    [brandId, newId(), memberId, after, eventId],
+  );
+  await client.query('UPDATE members SET points_available = points_available + 10, lifetime_earned = lifetime_earned + 10 WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
+  await client.query('COMMIT');
 }

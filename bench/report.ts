@@ -7,6 +7,8 @@ export interface BenchReport {
   setup: { members: number; rules: number; seconds: number };
   events: Array<{ concurrency: number; service: LoadResult; ceiling: LoadResult; ratio: number }>;
   halfPeak: LoadResult;
+  /** The ceiling's writes at the same fixed rate: how much of the tail is the disk's. */
+  ceilingAtHalfPeak: LoadResult;
   batch: LoadResult;
   engine: { medianUs: number; p95Us: number; p99Us: number; rules: number };
   targets: Array<{ name: string; target: string; measured: string; met: boolean }>;
@@ -16,7 +18,12 @@ export function targetsOf(r: Omit<BenchReport, 'targets'>): BenchReport['targets
   const at32 = r.events.find((e) => e.concurrency === 32);
   return [
     { name: 'service / ceiling at 32 connections', target: '≥ 50 %', measured: at32 ? `${Math.round(at32.ratio * 100)} %` : 'n/a', met: !!at32 && at32.ratio >= 0.5 },
-    { name: `p99 at half the peak rate (${r.halfPeak.concurrency}/s)`, target: '≤ 50 ms', measured: `${r.halfPeak.p99} ms`, met: r.halfPeak.p99 <= 50 && r.halfPeak.errors === 0 },
+    {
+      name: `p99 at half the peak rate (${r.halfPeak.concurrency}/s)`,
+      target: '≤ 50 ms',
+      measured: `${r.halfPeak.p99} ms (p50 ${r.halfPeak.p50}; the bare writes at that rate: p99 ${r.ceilingAtHalfPeak.p99} ms)`,
+      met: r.halfPeak.p99 <= 50 && r.halfPeak.errors === 0,
+    },
     { name: 'batch of 500 events', target: '≥ 5,000 events/s', measured: `${r.batch.perSecond} events/s`, met: r.batch.perSecond >= 5000 },
     { name: 'engine, 1,000 rules, median', target: '≤ 20 µs', measured: `${r.engine.medianUs} µs`, met: r.engine.medianUs <= 20 },
   ];

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { openBenchDatabase } from './bench-database.js';
-import { ceiling } from './db-ceiling.js';
+import { ceiling, ceilingAtRate } from './db-ceiling.js';
 import { runEngineBench } from './engine.bench.js';
 import { closedLoop, fixedRate } from './load.js';
 import { type BenchReport, markdown, targetsOf, updateReadme } from './report.js';
@@ -44,7 +44,10 @@ async function main() {
     // After a checkpoint every first write of a page logs the whole page: let that pass before measuring.
     await fixedRate(service.base, '/v1/events', auth, halfRate, 3, nextEvent);
     const halfPeak = await fixedRate(service.base, '/v1/events', auth, halfRate, SECONDS, nextEvent);
-    log(`half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms`);
+    await checkpoint(db.url);
+    await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, 3);
+    const ceilingAtHalfPeak = await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, SECONDS);
+    log(`half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`);
     await checkpoint(db.url);
     const batch = await closedLoop(service.base, '/v1/events/batch', auth, 2, SECONDS, () => ({ events: Array.from({ length: 500 }, nextEvent) }), 500);
     log(`batch: ${batch.perSecond} events/s`);
@@ -56,6 +59,7 @@ async function main() {
       setup: { members: MEMBERS, rules: brand.rules, seconds: SECONDS },
       events,
       halfPeak,
+      ceilingAtHalfPeak,
       batch,
       engine,
     };
