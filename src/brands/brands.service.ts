@@ -54,8 +54,8 @@ export class BrandsService {
     });
   }
 
-  async createKey(brandId: string, name = 'default'): Promise<CreatedApiKeyView> {
-    return this.db.transaction((em) => this.issueKey(em, brandId, name));
+  async createKey(brandId: string, name?: string | null): Promise<CreatedApiKeyView> {
+    return this.db.transaction((em) => this.issueKey(em, brandId, name ?? 'default'));
   }
 
   async listKeys(brandId: string): Promise<ApiKeyView[]> {

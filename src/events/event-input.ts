@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/errors/domain-error.js';
+import { unsafeJson } from '../common/http/json-safety.js';
 import { flatten } from '../common/http/validation.pipe.js';
 import { RecordEventDto } from './dto/record-event.dto.js';
 import { checkAttributes, ENGINE_EVENT_TYPES } from './event-attributes.js';
@@ -25,6 +26,8 @@ const MAX_FUTURE_MS = 5 * 60_000; // clock skew between the brand's servers and 
  */
 export function parseEventInput(body: unknown, now: Date, validateDto: boolean): { ok: true; input: EventInput } | { ok: false; errors: FieldError[] } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
+  const unsafe = unsafeJson(body);
+  if (unsafe) return { ok: false, errors: [unsafe] };
   const dto = validateDto ? plainToInstance(RecordEventDto, body) : (body as RecordEventDto);
   if (validateDto) {
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });

@@ -49,8 +49,8 @@ export class EventPipeline {
     return inTransaction(this.db, async (em) => {
       const now = new Date();
       const outcomes: Array<EventOutcome | undefined> = new Array(inputs.length);
-      const replayOf = this.dedupeWithinList(inputs, outcomes);
-      const primary = inputs.map((_, i) => i).filter((i) => !outcomes[i] && !replayOf.has(i));
+      const { replayOf, otherBody } = this.dedupeWithinList(inputs);
+      const primary = inputs.map((_, i) => i).filter((i) => !replayOf.has(i) && !otherBody.includes(i));
 
       const locked = await this.eventMembers.lock(em, brand, primary.map((i) => inputs[i]), now, alsoLock);
       const memberOf = locked.memberOf;
@@ -84,21 +84,28 @@ export class EventPipeline {
         const o = outcomes[first]!;
         outcomes[i] = 'result' in o ? { status: 200, result: { ...o.result, duplicate: true } } : o;
       }
+      // Judged against what the key holds now (stored earlier, or by this list): a match is a replay.
+      await this.answerReplays(em, brand.id, otherBody, inputs, outcomes);
       return outcomes as EventOutcome[];
     });
   }
 
-  /** A key repeated inside one list: the same body is a replay of the first, another body a conflict. */
-  private dedupeWithinList(inputs: EventInput[], outcomes: Array<EventOutcome | undefined>): Map<number, number> {
+  /**
+   * A key repeated inside one list (a batch, or requests grouped into one commit): the same body
+   * as its first occurrence is a replay of it; another body is judged at the end against the
+   * row the key then holds, so a client's true retry is never a 409 because a wrong body came first.
+   */
+  private dedupeWithinList(inputs: EventInput[]): { replayOf: Map<number, number>; otherBody: number[] } {
     const firstByKey = new Map<string, number>();
     const replayOf = new Map<number, number>();
+    const otherBody: number[] = [];
     inputs.forEach((input, i) => {
       const first = firstByKey.get(input.idempotencyKey);
       if (first === undefined) firstByKey.set(input.idempotencyKey, i);
       else if (inputs[first].requestHash === input.requestHash) replayOf.set(i, first);
-      else outcomes[i] = EventOutcomes.keyConflict(input.idempotencyKey);
+      else otherBody.push(i);
     });
-    return replayOf;
+    return { replayOf, otherBody };
   }
 
   /** Keys already in the database: a replay answers the stored result; another body is a 409. */

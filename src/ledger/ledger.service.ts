@@ -22,7 +22,7 @@ export class LedgerService {
   async listForMember(brandId: string, idOrExternalId: string, cursor: string | undefined, limit = 50): Promise<Page<LedgerEntryView>> {
     const member = await this.members.find(this.db.manager, brandId, idOrExternalId);
     if (!member) throw MemberErrors.notFound(idOrExternalId);
-    const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, cursor && /^\d{1,19}$/.test(cursor) ? cursor : null, limit);
+    const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, isSeq(cursor) ? cursor : null, limit);
     const data = rows.slice(0, limit);
     return { data: data.map(toEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
   }
@@ -74,4 +74,9 @@ export function toEntryView(e: LedgerEntryRow): LedgerEntryView {
     expiresAt: e.expiresAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
   };
+}
+
+/** A ledger cursor is a seq: a positive bigint. */
+function isSeq(cursor: string | undefined): cursor is string {
+  return cursor !== undefined && /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= 9_223_372_036_854_775_807n;
 }

@@ -12,6 +12,8 @@ import { RulePage, RuleVersionPage, RuleVersionView, RuleView, TemplateResult } 
 import { RulesService } from './rules.service.js';
 
 const versionPipe = new ParseIntPipe({ exceptionFactory: () => validationFailed([{ path: 'version', message: 'must be a version number' }]) });
+/** A version beyond int4 names no version: 404 from the lookup, never a database error. */
+const VERSION_RANGE = { transform: (v: number) => (v > 0 && v <= 2_147_483_647 ? v : 0) };
 
 /*
  * Rule bodies are taken as plain objects: the global whitelist pipe leaves an `Object`
@@ -81,7 +83,7 @@ export class RulesController {
   version(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Param('id', UuidParamPipe) id: string,
-    @Param('version', versionPipe) version: number,
+    @Param('version', versionPipe, VERSION_RANGE) version: number,
   ): Promise<RuleVersionView> {
     return this.rules.getVersion(brand.id, id, version);
   }

@@ -21,6 +21,9 @@ const DEFAULT_PAGE = 50;
  * brands.rules_version in the same transaction: that bump is how every instance's
  * RuleSetCache learns that its compiled rules are stale.
  */
+// versions are int4 in the database
+const MAX_INT4 = 2_147_483_647;
+
 @Injectable()
 export class RulesService {
   constructor(
@@ -75,7 +78,7 @@ export class RulesService {
 
   async listVersions(brandId: string, id: string, query: { cursor?: string; limit?: number }): Promise<RuleVersionPage> {
     const before = query.cursor === undefined ? null : Number(query.cursor);
-    if (before !== null && !(Number.isInteger(before) && before > 0)) {
+    if (before !== null && !(Number.isInteger(before) && before > 0 && before <= MAX_INT4)) {
       throw validationFailed([{ path: 'cursor', message: 'must be a nextCursor from a previous page' }]);
     }
     const limit = query.limit ?? DEFAULT_PAGE;

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { type FieldError, validationFailed } from '../errors/domain-error.js';
+import { unsafeJson } from './json-safety.js';
 
 /** Whitelisting validation whose 400 lists every fault by field path (`settings.timezone`). */
 export function createValidationPipe(): ValidationPipe {
@@ -13,9 +14,25 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** A body must be a JSON object: null, arrays and bare values are refused before the DTO sees them. */
+/**
+ * A DTO whose list elements are validated one by one by its service (so one bad element does
+ * not refuse its neighbours) names that list here; the pipe leaves those elements alone.
+ */
+export interface ValidatesElementsItself {
+  elementsValidatedBy?: string;
+}
+
+/**
+ * Before any DTO: input the database or the validators cannot take (NUL, lone surrogates,
+ * deep nesting) is a 400 with its path, and a body must be a JSON object.
+ */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const ownElements = (metadata.metatype as ValidatesElementsItself | undefined)?.elementsValidatedBy;
+    const checked = ownElements && value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, [ownElements]: [] } : value;
+    // Nesting is refused anywhere (class-transformer would recurse into those elements too).
+    const fault = unsafeJson(checked, metadata.type === 'body' ? '' : (metadata.data ?? '')) ?? (ownElements ? unsafeJson(value, '', 0, false) : null);
+    if (fault) throw validationFailed([fault]);
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isObject) {
       throw validationFailed([{ path: 'body', message: 'must be a JSON object' }]);

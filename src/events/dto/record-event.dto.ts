@@ -45,6 +45,9 @@ export class RecordEventDto {
 }
 
 export class RecordEventBatchDto {
+  /** Each event is checked on its own by the service: one bad event does not refuse the batch. */
+  static elementsValidatedBy = 'events';
+
   @ApiProperty({ type: [RecordEventDto], description: 'Up to 1,000 events; each is validated and answered on its own' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000)
   events: unknown[];
