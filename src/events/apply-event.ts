@@ -1,5 +1,7 @@
 import type { LedgerEntryDraft } from '../ledger/posting.js';
 import { post } from '../ledger/posting.js';
+import { addDecimal, refundReversal } from '../ledger/refund-reversal.js';
+import type { RefundTarget } from './events.repository.js';
 import type { StageChange } from '../journey/stage-change.js';
 import { advance, builtInTarget, type Transitions } from '../journey/stage-move.js';
 import type { Member } from '../members/member.entity.js';
@@ -70,6 +72,7 @@ export function applyEvent(
   usage: Map<string, RuleUsage>,
   budgetRemaining: Map<string, number>,
   ctx: EventContext,
+  refunded?: RefundTarget,
 ): AppliedEvent {
   const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [] };
   const previousPurchaseAt = member.lastPurchaseAt;
@@ -130,6 +133,7 @@ export function applyEvent(
     applied.tokens.push({ ...token, mintId });
     applied.effects.push({ type: 'token', ruleId: token.ruleId, ruleVersion: token.ruleVersion, amount: token.amount, mintId, status: 'queued' });
   }
+  if (refunded) reverseRefund(member, event, refunded, ctx, applied);
   if (evaluation.stage) {
     const to = evaluation.stage.mode === 'set' ? evaluation.stage.to : advance(member.stage, evaluation.stage.to, ctx.stageKeys);
     moveTo(member, to, 'rule', evaluation.stage.ruleId, event, ctx, applied);
@@ -142,6 +146,41 @@ export function applyEvent(
     if (left !== undefined) budgetRemaining.set(ruleId, left - spent);
   }
   return applied;
+}
+
+/**
+ * A refund takes back its share of what the purchase earned, as `reverse` entries (pending
+ * first). The balance may go below zero only here, and the entry shows it. Mutates `target`
+ * so a second refund of the order in the same transaction sees this one.
+ */
+function reverseRefund(member: Member, event: AcceptedEvent, target: RefundTarget, ctx: EventContext, applied: AppliedEvent) {
+  const refundedTotal = addDecimal(target.refunded, amountText(event.attributes.amount));
+  const take = refundReversal(target, refundedTotal);
+  target.refunded = refundedTotal;
+  target.reversed += take.pending + take.available;
+  for (const status of ['pending', 'available'] as const) {
+    if (take[status] === 0) continue;
+    const entry: LedgerEntryDraft = {
+      id: ctx.newId(),
+      memberId: member.id,
+      kind: 'reverse',
+      status,
+      points: -take[status],
+      eventId: event.id,
+      reason: `refund of order ${String(event.attributes.orderId)}`,
+      availableAt: ctx.now,
+      balanceAfter: 0,
+    };
+    entry.balanceAfter = post(member, entry);
+    applied.entries.push(entry);
+    applied.effects.push({ type: 'reversal', points: entry.points, status, entryId: entry.id, orderId: String(event.attributes.orderId) });
+  }
+}
+
+/** An attribute amount as a decimal string (numbers arrive as JSON numbers too). */
+function amountText(amount: unknown): string {
+  if (typeof amount === 'number') return amount.toFixed(6).replace(/\.?0+$/, '') || '0';
+  return typeof amount === 'string' ? amount : '0';
 }
 
 function moveTo(member: Member, to: string, cause: 'transition' | 'rule', ruleId: string | null, event: AcceptedEvent, ctx: EventContext, applied: AppliedEvent) {

@@ -3,7 +3,8 @@ export type EventEffect =
   | { type: 'points'; ruleId: string; ruleVersion: number; points: number; status: 'pending' | 'available'; entryId: string }
   | { type: 'stage'; from: string; to: string; cause: 'transition' | 'rule'; ruleId?: string }
   | { type: 'token'; ruleId: string; ruleVersion: number; amount: string; mintId: string; status: 'queued' }
-  | { type: 'referral'; referralId: string; referrerId: string; status: 'rewarded' };
+  | { type: 'referral'; referralId: string; referrerId: string; status: 'rewarded' }
+  | { type: 'reversal'; points: number; status: 'pending' | 'available'; entryId: string; orderId: string };
 
 export interface EventResult {
   eventId: string;

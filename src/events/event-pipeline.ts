@@ -144,13 +144,16 @@ export class EventPipeline {
     const budgetAtStart = new Map(budgeted.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]));
     const budgetRemaining = new Map(budgetAtStart);
 
+    const refundOrders = events.filter((e) => e.type === 'refund').map((e) => ({ memberId: e.memberId, orderId: String(e.attributes.orderId) }));
+    const refundTargets = await this.events.refundTargets(em, brand.id, refundOrders);
     const ctx = contextFor(brand, cached.ruleSet, now, newId);
     const write: EffectsWrite = { entries: [], members: [...touched.values()], stageChanges: [], usage: [], budgetSpent: new Map(), mints: [], results: [], engineEvents: [], referrals: [] };
     const usageRows = new Map<string, { memberId: string; ruleId: string; usage: RuleUsage }>();
     const run = (member: Member, event: AcceptedEvent) => {
       let usage = usageByMember.get(member.id);
       if (!usage) usageByMember.set(member.id, (usage = new Map()));
-      const applied = applyEvent(member, event, usage, budgetRemaining, ctx);
+      const refunded = event.type === 'refund' ? refundTargets.get(`${member.id}:${String(event.attributes.orderId)}`) : undefined;
+      const applied = applyEvent(member, event, usage, budgetRemaining, ctx, refunded);
       write.entries.push(...applied.entries);
       write.stageChanges.push(...applied.stageChanges);
       for (const t of applied.tokens) write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { PurchaseEarnings } from '../ledger/refund-reversal.js';
 import type { EventResult } from './event-effects.js';
 
 export interface NewEvent {
@@ -52,4 +53,49 @@ export class EventsRepository {
     );
     return new Map(rows.map((r) => [r.idempotency_key, { requestHash: r.request_hash, result: r.result }]));
   }
+
+  /**
+   * For refunds: each (member, orderId)'s purchase — its amount, the points it earned by status
+   * now, the points earlier refunds of it took back and the amount they refunded. Events of the
+   * current transaction have no stored answer yet, so they are not counted as earlier refunds.
+   */
+  async refundTargets(em: EntityManager, brandId: string, orders: Array<{ memberId: string; orderId: string }>): Promise<Map<string, RefundTarget>> {
+    if (orders.length === 0) return new Map();
+    const rows = await queryRows(
+      em,
+      `SELECT p.member_id, p.attributes->>'orderId' AS order_id, p.attributes->>'amount' AS amount,
+              coalesce(sum(l.points) FILTER (WHERE l.status = 'pending'), 0) AS earned_pending,
+              coalesce(sum(l.points) FILTER (WHERE l.status = 'available'), 0) AS earned_available,
+              (SELECT coalesce(-sum(x.points), 0) FROM ledger_entries x JOIN events r ON r.brand_id = x.brand_id AND r.id = x.event_id
+                WHERE x.brand_id = p.brand_id AND x.member_id = p.member_id AND x.kind = 'reverse' AND r.type = 'refund'
+                  AND r.attributes->>'orderId' = p.attributes->>'orderId') AS reversed,
+              (SELECT coalesce(sum((r.attributes->>'amount')::numeric), 0)::text FROM events r
+                WHERE r.brand_id = p.brand_id AND r.member_id = p.member_id AND r.type = 'refund' AND r.result IS NOT NULL
+                  AND r.attributes->>'orderId' = p.attributes->>'orderId') AS refunded
+         FROM events p
+         LEFT JOIN ledger_entries l ON l.brand_id = p.brand_id AND l.member_id = p.member_id AND l.event_id = p.id AND l.kind = 'earn'
+        WHERE p.brand_id = $1 AND p.type = 'purchase'
+          AND (p.member_id, p.attributes->>'orderId') IN (SELECT * FROM unnest($2::uuid[], $3::text[]))
+        GROUP BY p.brand_id, p.id, p.member_id, p.attributes`,
+      [brandId, orders.map((o) => o.memberId), orders.map((o) => o.orderId)],
+    );
+    return new Map(
+      rows.map((r) => [
+        `${r.member_id as string}:${r.order_id as string}`,
+        {
+          amount: String(r.amount),
+          earnedPending: Number(r.earned_pending),
+          earnedAvailable: Number(r.earned_available),
+          reversed: Number(r.reversed),
+          refunded: r.refunded as string,
+        },
+      ]),
+    );
+  }
+}
+
+/** A purchase a refund names, with what earlier refunds already did to it. */
+export interface RefundTarget extends PurchaseEarnings {
+  /** Decimal string: the amount refunded by earlier refunds of this order. */
+  refunded: string;
 }
