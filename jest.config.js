@@ -13,6 +13,8 @@ const common = {
   testEnvironment: 'node',
 };
 export default {
+  // ESM mode (vm modules) keeps module graphs alive between suites: recycle a worker that grew.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
