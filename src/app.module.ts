@@ -14,6 +14,7 @@ import { LedgerModule } from './ledger/ledger.module.js';
 import { EventsModule } from './events/events.module.js';
 import { StagesModule } from './journey/stages.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
+import { TiersModule } from './tiers/tiers.module.js';
 import { RewardsModule } from './rewards/rewards.module.js';
 
 export interface AppModuleOptions {
@@ -55,6 +56,7 @@ export class AppModule {
         EventsModule,
         StagesModule,
         ReferralsModule,
+        TiersModule,
         RewardsModule,
       ],
       controllers: [HealthController],

@@ -1,3 +1,5 @@
+import { NO_TIERS, type TierLadder } from '../tiers/tier-ladder.js';
+
 /** A brand's programme settings, as stored in brands.settings and answered by GET /v1/brand. */
 export interface BrandSettings {
   timezone: string;
@@ -20,6 +22,8 @@ export interface BrandSettings {
   inactiveDays: number;
   /** Built-in stage moves, each switchable. */
   transitions: { firstPurchase: boolean; secondPurchase: boolean; referralMade: boolean };
+  /** Set by PUT /v1/brand/tiers. */
+  tiers: TierLadder;
 }
 
 export const DEFAULT_SETTINGS: BrandSettings = {
@@ -32,6 +36,7 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   expiryMonths: null,
   inactiveDays: 90,
   transitions: { firstPurchase: true, secondPurchase: true, referralMade: true },
+  tiers: NO_TIERS,
 };
 
 type Patch = { [K in keyof BrandSettings]?: BrandSettings[K] extends object | null ? Partial<NonNullable<BrandSettings[K]>> | BrandSettings[K] : BrandSettings[K] };

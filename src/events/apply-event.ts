@@ -2,6 +2,8 @@ import type { LedgerEntryDraft } from '../ledger/posting.js';
 import { post } from '../ledger/posting.js';
 import { addDecimal, refundReversal } from '../ledger/refund-reversal.js';
 import type { RefundTarget } from './events.repository.js';
+import { multiplierOf, rankOf, tierFor, type TierLadder } from '../tiers/tier-ladder.js';
+import type { TierChange } from '../tiers/tier-change.js';
 import type { StageChange } from '../journey/stage-change.js';
 import { advance, builtInTarget, type Transitions } from '../journey/stage-move.js';
 import type { Member } from '../members/member.entity.js';
@@ -21,17 +23,23 @@ export interface EventContext {
   newId: () => string;
   /** Simulation: trace every rule with why it did or did not fire. */
   explain?: boolean;
+  tiers: TierLadder;
+  /** With a rolling tier window: points each member earned in it, kept current as events apply. */
+  windowEarned: Map<string, number>;
 }
 
 /** The context of a brand's events: its compiled rules, journey and point settings. */
 export function contextFor(
-  brand: { stages: readonly { key: string }[]; settings: { transitions: Transitions; pendingDays: number; expiryMonths: number | null } },
+  brand: { stages: readonly { key: string }[]; settings: { transitions: Transitions; pendingDays: number; expiryMonths: number | null; tiers: TierLadder } },
   ruleSet: CompiledRuleSet,
   now: Date,
   newId: () => string,
   explain = false,
+  windowEarned = new Map<string, number>(),
 ): EventContext {
   return {
+    tiers: brand.settings.tiers,
+    windowEarned,
     ruleSet,
     stageKeys: brand.stages.map((s) => s.key),
     transitions: brand.settings.transitions,
@@ -57,6 +65,7 @@ export interface AppliedEvent {
   tokens: Array<TokenAward & { mintId: string }>;
   /** The new usage of each rule that fired (to persist). */
   usage: Map<string, RuleUsage>;
+  tierChanges: TierChange[];
   trace: RuleTrace[];
 }
 
@@ -74,7 +83,7 @@ export function applyEvent(
   ctx: EventContext,
   refunded?: RefundTarget,
 ): AppliedEvent {
-  const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [] };
+  const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [], tierChanges: [] };
   const previousPurchaseAt = member.lastPurchaseAt;
 
   if (event.type === 'referral') member.referralCount += 1;
@@ -101,7 +110,7 @@ export function applyEvent(
       referred: member.referredBy !== null,
     },
     stageOrder: ctx.stageKeys,
-    tierMultiplier: 1,
+    tierMultiplier: multiplierOf(member.tier, ctx.tiers),
     usage,
     budgetRemaining,
     explain: ctx.explain,
@@ -134,6 +143,7 @@ export function applyEvent(
     applied.effects.push({ type: 'token', ruleId: token.ruleId, ruleVersion: token.ruleVersion, amount: token.amount, mintId, status: 'queued' });
   }
   if (refunded) reverseRefund(member, event, refunded, ctx, applied);
+  if (ctx.tiers.tiers.length) upgradeTier(member, event, evaluation.points.reduce((a, p) => a + p.points, 0), ctx, applied);
   if (evaluation.stage) {
     const to = evaluation.stage.mode === 'set' ? evaluation.stage.to : advance(member.stage, evaluation.stage.to, ctx.stageKeys);
     moveTo(member, to, 'rule', evaluation.stage.ruleId, event, ctx, applied);
@@ -146,6 +156,20 @@ export function applyEvent(
     if (left !== undefined) budgetRemaining.set(ruleId, left - spent);
   }
   return applied;
+}
+
+/** Upgrades happen at once, inside the event's transaction; downgrades only in the nightly job. */
+function upgradeTier(member: Member, event: AcceptedEvent, earned: number, ctx: EventContext, applied: AppliedEvent) {
+  let qualifying = member.lifetimeEarned;
+  if (ctx.tiers.windowDays !== null) {
+    qualifying = (ctx.windowEarned.get(member.id) ?? 0) + earned;
+    ctx.windowEarned.set(member.id, qualifying);
+  }
+  const reached = tierFor(qualifying, ctx.tiers);
+  if (rankOf(reached, ctx.tiers) <= rankOf(member.tier, ctx.tiers)) return;
+  applied.tierChanges.push({ id: ctx.newId(), memberId: member.id, from: member.tier, to: reached, eventId: event.id, cause: 'upgrade' });
+  applied.effects.push({ type: 'tier', from: member.tier, to: reached! });
+  member.tier = reached;
 }
 
 /**

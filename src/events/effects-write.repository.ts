@@ -4,6 +4,7 @@ import type { StageChange } from '../journey/stage-change.js';
 import type { LedgerEntryDraft } from '../ledger/posting.js';
 import type { Member } from '../members/member.entity.js';
 import type { RuleUsage } from '../rules/engine/index.js';
+import type { TierChange } from '../tiers/tier-change.js';
 import type { EventResult } from './event-effects.js';
 import type { NewEvent } from './events.repository.js';
 
@@ -26,6 +27,7 @@ export interface EffectsWrite {
   results: EventResult[];
   /** Events the engine made (a referrer's `referral`), stored with their answer. */
   engineEvents: Array<NewEvent & { result: EventResult }>;
+  tierChanges: TierChange[];
   /** Referrals qualified and rewarded by this list. */
   referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>;
 }
@@ -93,6 +95,11 @@ export class EffectsWriteRepository {
            FROM json_to_recordset($10::json) AS q(id uuid, qualifying_event_id uuid, referral_event_id uuid)
           WHERE r.brand_id = $1 AND r.id = q.id AND r.status = 'pending'
        ),
+       tier_history AS (
+         INSERT INTO tier_changes (brand_id, id, member_id, from_tier, to_tier, event_id, cause)
+         SELECT $1, c.id, c.member_id, c.from_tier, c.to_tier, c.event_id, c.cause
+           FROM json_to_recordset($11::json) AS c(id uuid, member_id uuid, from_tier text, to_tier text, event_id uuid, cause text)
+       ),
        answers AS (
          UPDATE events e SET result = r.result
            FROM json_to_recordset($8::json) AS r(id uuid, result jsonb)
@@ -154,6 +161,7 @@ export class EffectsWriteRepository {
           })),
         ),
         JSON.stringify(w.referrals.map((r) => ({ id: r.id, qualifying_event_id: r.qualifyingEventId, referral_event_id: r.referralEventId }))),
+        JSON.stringify(w.tierChanges.map((c) => ({ id: c.id, member_id: c.memberId, from_tier: c.from, to_tier: c.to, event_id: c.eventId, cause: c.cause }))),
       ],
     );
   }

@@ -4,6 +4,7 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import type { Member } from '../members/member.entity.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { qualifies } from '../referrals/referral-policy.js';
 import type { RuleUsage } from '../rules/engine/index.js';
 import { type CachedRuleSet, RuleSetCache } from '../rules/rule-set.cache.js';
@@ -31,6 +32,7 @@ export class EventPipeline {
     private readonly events: EventsRepository,
     private readonly ruleUsage: RuleUsageRepository,
     private readonly referralRewards: ReferralRewards,
+    private readonly ledger: LedgerRepository,
     private readonly effects: EffectsWriteRepository,
   ) {}
 
@@ -146,8 +148,10 @@ export class EventPipeline {
 
     const refundOrders = events.filter((e) => e.type === 'refund').map((e) => ({ memberId: e.memberId, orderId: String(e.attributes.orderId) }));
     const refundTargets = await this.events.refundTargets(em, brand.id, refundOrders);
-    const ctx = contextFor(brand, cached.ruleSet, now, newId);
-    const write: EffectsWrite = { entries: [], members: [...touched.values()], stageChanges: [], usage: [], budgetSpent: new Map(), mints: [], results: [], engineEvents: [], referrals: [] };
+    const window = brand.settings.tiers.tiers.length ? brand.settings.tiers.windowDays : null;
+    const windowEarned = window === null ? new Map<string, number>() : await this.ledger.earnedSince(em, brand.id, [...touched.keys()], new Date(now.getTime() - window * 86_400_000));
+    const ctx = contextFor(brand, cached.ruleSet, now, newId, false, windowEarned);
+    const write: EffectsWrite = { entries: [], members: [...touched.values()], stageChanges: [], usage: [], budgetSpent: new Map(), mints: [], results: [], engineEvents: [], referrals: [], tierChanges: [] };
     const usageRows = new Map<string, { memberId: string; ruleId: string; usage: RuleUsage }>();
     const run = (member: Member, event: AcceptedEvent) => {
       let usage = usageByMember.get(member.id);
@@ -156,6 +160,7 @@ export class EventPipeline {
       const applied = applyEvent(member, event, usage, budgetRemaining, ctx, refunded);
       write.entries.push(...applied.entries);
       write.stageChanges.push(...applied.stageChanges);
+      write.tierChanges.push(...applied.tierChanges);
       for (const t of applied.tokens) write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
       for (const [ruleId, u] of applied.usage) usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });
       return applied.effects;

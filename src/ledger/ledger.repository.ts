@@ -95,4 +95,17 @@ export class LedgerRepository {
       createdAt: r.created_at as Date,
     }));
   }
+
+  /** Points each member earned since a time (tier qualification over a rolling window). */
+  async earnedSince(em: EntityManager, brandId: string, memberIds: string[], since: Date): Promise<Map<string, number>> {
+    if (memberIds.length === 0) return new Map();
+    const rows = await queryRows<{ member_id: string; earned: string }>(
+      em,
+      `SELECT member_id, sum(points) AS earned FROM ledger_entries
+        WHERE brand_id = $1 AND member_id = ANY($2::uuid[]) AND kind = 'earn' AND created_at >= $3
+        GROUP BY member_id`,
+      [brandId, memberIds, since],
+    );
+    return new Map(rows.map((r) => [r.member_id, Number(r.earned)]));
+  }
 }
