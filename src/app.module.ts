@@ -16,6 +16,7 @@ import { StagesModule } from './journey/stages.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
 import { RewardsModule } from './rewards/rewards.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -58,6 +59,7 @@ export class AppModule {
         ReferralsModule,
         TiersModule,
         RewardsModule,
+        JobsModule,
       ],
       controllers: [HealthController],
       providers: [

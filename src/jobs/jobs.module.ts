@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { MembersModule } from '../members/members.module.js';
+import { AdminJobsController } from './admin-jobs.controller.js';
+import { Clock, SystemClock } from './clock.js';
+import { JobBrandsRepository } from './job-brands.repository.js';
+import { JobRunner } from './job-runner.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { JobsScheduler } from './jobs.scheduler.js';
+import { JobsService } from './jobs.service.js';
+import { MaturePointsJob } from './mature-points.job.js';
+import { PendingPointsRepository } from './pending-points.repository.js';
+import { RetentionScanJob } from './retention-scan.job.js';
+import { RetentionRepository } from './retention.repository.js';
+
+/** Scheduled jobs (DESIGN §6): maturing pending points, the retention scan; run records and the operator's routes. */
+@Module({
+  imports: [MembersModule, EventsModule],
+  controllers: [AdminJobsController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    JobRunner,
+    JobsService,
+    JobsScheduler,
+    JobRunsRepository,
+    JobBrandsRepository,
+    PendingPointsRepository,
+    RetentionRepository,
+    MaturePointsJob,
+    RetentionScanJob,
+  ],
+  exports: [JobsService, Clock],
+})
+export class JobsModule {}

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { JobsService } from './jobs.service.js';
+
+/**
+ * When the jobs run by themselves. The @Cron marks only take effect where ScheduleModule is
+ * loaded (SCHEDULER_ENABLED); every instance schedules them and the advisory lock lets one run.
+ */
+@Injectable()
+export class JobsScheduler {
+  private readonly logger = new Logger('JobsScheduler');
+
+  constructor(private readonly jobs: JobsService) {}
+
+  @Cron(CronExpression.EVERY_5_MINUTES, { name: 'mature-points', waitForCompletion: true })
+  maturePoints(): Promise<void> {
+    return this.runQuietly('mature-points');
+  }
+
+  // Hourly, though findings change by the day: every local day of every brand's time zone then
+  // holds a scan (a nightly UTC run can miss a day across a DST change), and a rerun is cheap.
+  @Cron('0 17 * * * *', { name: 'retention-scan', waitForCompletion: true })
+  retentionScan(): Promise<void> {
+    return this.runQuietly('retention-scan');
+  }
+
+  /** A run's failure is in its record; this catches only what kept it from being recorded. */
+  private async runQuietly(name: string): Promise<void> {
+    try {
+      await this.jobs.run(name);
+    } catch (e) {
+      this.logger.error({ msg: 'scheduled job could not run', job: name, err: e });
+    }
+  }
+}

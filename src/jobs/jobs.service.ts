@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Page, toPage } from '../common/http/pagination.js';
+import type { JobRunListQuery, JobRunView } from './dto/job-run.dto.js';
+import type { Job, JobRun } from './job.js';
+import { JobErrors } from './job-errors.js';
+import { JobRunner } from './job-runner.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { MaturePointsJob } from './mature-points.job.js';
+import { RetentionScanJob } from './retention-scan.job.js';
+
+const DEFAULT_PAGE = 50;
+
+/** The jobs by name: run one now (the scheduler, the operator), list what runs did. */
+@Injectable()
+export class JobsService {
+  private readonly jobs: Map<string, Job>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly runner: JobRunner,
+    private readonly runs: JobRunsRepository,
+    maturePoints: MaturePointsJob,
+    retentionScan: RetentionScanJob,
+  ) {
+    this.jobs = new Map<string, Job>([maturePoints, retentionScan].map((job) => [job.name, job]));
+  }
+
+  /** Runs a job now, as if at `asOf` when given (default: the clock); answers its run record. */
+  async run(name: string, asOf?: Date): Promise<JobRunView> {
+    const job = this.jobs.get(name);
+    if (!job) throw JobErrors.notFound(name, [...this.jobs.keys()]);
+    return toView(await this.runner.run(job, asOf));
+  }
+
+  async list(q: JobRunListQuery): Promise<Page<JobRunView>> {
+    const limit = q.limit ?? DEFAULT_PAGE;
+    const rows = await this.runs.list(this.db.manager, { name: q.name, cursor: q.cursor, limit });
+    const page = toPage(rows, limit);
+    return { data: page.data.map(toView), nextCursor: page.nextCursor };
+  }
+}
+
+function toView(run: JobRun): JobRunView {
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    asOf: run.asOf.toISOString(),
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    processed: run.processed,
+    error: run.error,
+  };
+}

@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../database/transaction.js';
+import { MembersRepository } from '../members/members.repository.js';
+import { forEveryBrand } from './every-brand.js';
+import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
+import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
+import { PendingPointsRepository } from './pending-points.repository.js';
+
+/** Members per transaction: their rows stay locked until it commits. */
+const MEMBERS_PER_BATCH = 1_000;
+
+/**
+ * Pending points whose `availableAt` has passed become available: each due entry's status
+ * flips to available and its member's `points_pending` moves to `points_available` by the same
+ * amount, in one transaction per batch with the members locked (in id order, as everywhere), so
+ * a balance always equals the sum of its entries by status. Running it again finds nothing due.
+ */
+@Injectable()
+export class MaturePointsJob implements Job {
+  readonly name = 'mature-points';
+  readonly lockKey = JOB_LOCK_KEYS['mature-points'];
+  private readonly logger = new Logger('MaturePointsJob');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly brands: JobBrandsRepository,
+    private readonly pending: PendingPointsRepository,
+    private readonly members: MembersRepository,
+  ) {}
+
+  run(now: Date, processed: Processed): Promise<void> {
+    for (const key of ['brands', 'members', 'entries', 'points']) processed[key] = 0;
+    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) => this.matureBrand(brand, now, processed));
+  }
+
+  private async matureBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const from: string | null = after;
+      const batch = await inTransaction(this.db, async (em) => {
+        const ids = await this.pending.membersDue(em, brand.id, now, from, MEMBERS_PER_BATCH);
+        if (ids.length === 0) return null;
+        const locked = await this.members.lock(em, brand.id, ids, []);
+        // Read after the locks: entries a concurrent event added meanwhile are included exactly once.
+        const matured = await this.pending.matureDue(em, brand.id, ids, now);
+        const changed = locked.filter((m) => matured.has(m.id));
+        for (const member of changed) {
+          member.pointsPending -= matured.get(member.id)!.points;
+          member.pointsAvailable += matured.get(member.id)!.points;
+        }
+        await this.members.saveStates(em, brand.id, changed);
+        return { last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1], matured: [...matured.values()] };
+      });
+      if (batch === null) return;
+      // Counted once committed: a transaction run again after a deadlock must not count twice.
+      count(processed, 'members', batch.matured.length);
+      for (const m of batch.matured) {
+        count(processed, 'entries', m.entries);
+        count(processed, 'points', m.points);
+      }
+      if (batch.last === null) return;
+      after = batch.last;
+    }
+  }
+}
