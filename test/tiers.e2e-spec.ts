@@ -57,6 +57,25 @@ describe('tiers (e2e)', () => {
     expect(up.body.member.tier).toBe('silver');
   });
 
+  it('the nightly recalculation moves a member down once the window no longer holds the points', async () => {
+    const brand = await tieredBrand();
+    const m = await createMember(t, brand);
+    await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 350 })).expect(201);
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.tier).toBe('gold');
+    const admin = { Authorization: 'Bearer test-admin-token-0123456789' };
+    await t.http().post('/v1/admin/jobs/recalculate-tiers/run').set(admin).send({}).expect(200);
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.tier).toBe('gold');
+    const later = new Date(Date.now() + 400 * 86_400_000).toISOString();
+    const run = await t.http().post('/v1/admin/jobs/recalculate-tiers/run').set(admin).send({ now: later }).expect(200);
+    expect(run.body.status).toBe('ok');
+    expect(run.body.processed.downgraded).toBeGreaterThanOrEqual(1);
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.tier).toBeNull();
+    const again = await t.http().post('/v1/admin/jobs/recalculate-tiers/run').set(admin).send({ now: later }).expect(200);
+    expect(again.body.processed.downgraded).toBe(0);
+    const history = await t.app.get(DataSource).query('SELECT to_tier, cause FROM tier_changes WHERE brand_id = $1 AND member_id = $2 ORDER BY id', [brand.id, m.id]);
+    expect(history.at(-1)).toEqual({ to_tier: null, cause: 'downgrade' });
+  });
+
   it.each([
     [{ tiers: [{ key: 'a', name: 'A', threshold: 10, multiplier: 1 }, { key: 'a', name: 'B', threshold: 20, multiplier: 1 }] }, 'tiers[1].key'],
     [{ tiers: [{ key: 'a', name: 'A', threshold: 10, multiplier: 1 }, { key: 'b', name: 'B', threshold: 10, multiplier: 1 }] }, 'tiers[1].threshold'],

@@ -36,4 +36,5 @@ export function count(processed: Processed, key: string, n = 1): void {
 export const JOB_LOCK_KEYS = {
   'mature-points': 7_412_101,
   'retention-scan': 7_412_102,
+  'recalculate-tiers': 7_412_103,
 } as const;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { AdminJobsController } from './admin-jobs.controller.js';
 import { Clock, SystemClock } from './clock.js';
@@ -10,12 +11,14 @@ import { JobsScheduler } from './jobs.scheduler.js';
 import { JobsService } from './jobs.service.js';
 import { MaturePointsJob } from './mature-points.job.js';
 import { PendingPointsRepository } from './pending-points.repository.js';
+import { TierChangesRepository } from '../tiers/tier-changes.repository.js';
+import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** Scheduled jobs (DESIGN §6): maturing pending points, the retention scan; run records and the operator's routes. */
 @Module({
-  imports: [MembersModule, EventsModule],
+  imports: [MembersModule, EventsModule, LedgerModule],
   controllers: [AdminJobsController],
   providers: [
     { provide: Clock, useClass: SystemClock },
@@ -28,6 +31,8 @@ import { RetentionRepository } from './retention.repository.js';
     RetentionRepository,
     MaturePointsJob,
     RetentionScanJob,
+    RecalculateTiersJob,
+    TierChangesRepository,
   ],
   exports: [JobsService, Clock],
 })

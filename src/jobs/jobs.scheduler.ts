@@ -24,6 +24,11 @@ export class JobsScheduler {
     return this.runQuietly('retention-scan');
   }
 
+  @Cron(CronExpression.EVERY_DAY_AT_3AM, { name: 'recalculate-tiers', waitForCompletion: true })
+  recalculateTiers(): Promise<void> {
+    return this.runQuietly('recalculate-tiers');
+  }
+
   /** A run's failure is in its record; this catches only what kept it from being recorded. */
   private async runQuietly(name: string): Promise<void> {
     try {
