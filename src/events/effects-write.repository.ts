@@ -45,9 +45,9 @@ export class EffectsWriteRepository {
       `WITH
        ledger AS (
          INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
-                                     redemption_id, reason, actor, available_at, expires_at)
+                                     redemption_id, reason, actor, available_at, expires_at, lot_remaining)
          SELECT $1, e.id, e.member_id, e.kind, e.status, e.points, e.balance_after, e.event_id, e.rule_id, e.rule_version,
-                e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at
+                e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at, CASE WHEN e.points > 0 THEN e.points END
            FROM json_to_recordset($2::json) AS e(n int, id uuid, member_id uuid, kind text, status text, points bigint,
                 balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
                 available_at timestamptz, expires_at timestamptz)

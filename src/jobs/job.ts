@@ -37,4 +37,5 @@ export const JOB_LOCK_KEYS = {
   'mature-points': 7_412_101,
   'retention-scan': 7_412_102,
   'recalculate-tiers': 7_412_103,
+  'expire-points': 7_412_104,
 } as const;

@@ -12,6 +12,7 @@ import { JobsService } from './jobs.service.js';
 import { MaturePointsJob } from './mature-points.job.js';
 import { PendingPointsRepository } from './pending-points.repository.js';
 import { TierChangesRepository } from '../tiers/tier-changes.repository.js';
+import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { RetentionRepository } from './retention.repository.js';
@@ -32,6 +33,7 @@ import { RetentionRepository } from './retention.repository.js';
     MaturePointsJob,
     RetentionScanJob,
     RecalculateTiersJob,
+    ExpirePointsJob,
     TierChangesRepository,
   ],
   exports: [JobsService, Clock],

@@ -24,6 +24,11 @@ export class JobsScheduler {
     return this.runQuietly('retention-scan');
   }
 
+  @Cron(CronExpression.EVERY_HOUR, { name: 'expire-points', waitForCompletion: true })
+  expirePoints(): Promise<void> {
+    return this.runQuietly('expire-points');
+  }
+
   @Cron(CronExpression.EVERY_DAY_AT_3AM, { name: 'recalculate-tiers', waitForCompletion: true })
   recalculateTiers(): Promise<void> {
     return this.runQuietly('recalculate-tiers');

@@ -7,6 +7,7 @@ import { JobErrors } from './job-errors.js';
 import { JobRunner } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { MaturePointsJob } from './mature-points.job.js';
+import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 
@@ -24,8 +25,9 @@ export class JobsService {
     maturePoints: MaturePointsJob,
     retentionScan: RetentionScanJob,
     recalculateTiers: RecalculateTiersJob,
+    expirePoints: ExpirePointsJob,
   ) {
-    this.jobs = new Map<string, Job>([maturePoints, retentionScan, recalculateTiers].map((job) => [job.name, job]));
+    this.jobs = new Map<string, Job>([maturePoints, expirePoints, retentionScan, recalculateTiers].map((job) => [job.name, job]));
   }
 
   /** Runs a job now, as if at `asOf` when given (default: the clock); answers its run record. */

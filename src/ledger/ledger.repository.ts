@@ -22,7 +22,10 @@ export interface LedgerEntryRow {
   createdAt: Date;
 }
 
-/** The append-only ledger: INSERT and SELECT only; a correction is a new entry. */
+/**
+ * The append-only ledger: entries are inserted, never changed in points; a correction is a new
+ * entry. Beside the points, a credit's `lot_remaining` tracks what is left of it to spend.
+ */
 @Injectable()
 export class LedgerRepository {
   /**
@@ -30,12 +33,18 @@ export class LedgerRepository {
    * rows travel as one JSON parameter: cheaper to build and parse than fifteen array literals.
    */
   async insert(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
+    await this.insertWithoutSpending(em, brandId, entries);
+    await this.consumeLots(em, brandId, entries);
+  }
+
+  /** Inserts entries whose debits were already matched to lots (expiry closes the lots it expires). */
+  async insertWithoutSpending(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
     if (entries.length === 0) return;
     await em.query(
       `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
-                                   redemption_id, reason, actor, available_at, expires_at)
+                                   redemption_id, reason, actor, available_at, expires_at, lot_remaining)
        SELECT $1, e.id, e.member_id, e.kind, e.status, e.points, e.balance_after, e.event_id, e.rule_id, e.rule_version,
-              e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at
+              e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at, CASE WHEN e.points > 0 THEN e.points END
          FROM json_to_recordset($2::json) AS e(id uuid, member_id uuid, kind text, status text, points bigint,
               balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
               available_at timestamptz, expires_at timestamptz, n int)
@@ -63,6 +72,73 @@ export class LedgerRepository {
         ),
       ],
     );
+  }
+
+  /**
+   * Debits spend lots oldest-expiring first (never-expiring last, then in commit order), each
+   * from lots of its own status. The members must be locked. Past the lots (a reversal may take
+   * a balance below zero) nothing is left to spend.
+   */
+  async consumeLots(em: EntityManager, brandId: string, entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>): Promise<void> {
+    const debits = entries.filter((e) => e.points < 0);
+    if (debits.length === 0) return;
+    await em.query(
+      `WITH need AS (
+         SELECT member_id, status, -sum(points) AS points
+           FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
+          GROUP BY member_id, status),
+       lots AS (
+         SELECT l.id, l.lot_remaining, n.points AS need,
+                sum(l.lot_remaining) OVER (PARTITION BY l.member_id, l.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
+           FROM ledger_entries l JOIN need n ON n.member_id = l.member_id AND n.status = l.status
+          WHERE l.brand_id = $1 AND l.lot_remaining > 0)
+       UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
+         FROM lots
+        WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need`,
+      [brandId, JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points })))],
+    );
+  }
+
+  /** The member's next lapsing lots: the earliest expiry date and the points left that lapse then. */
+  async nextExpiry(em: EntityManager, brandId: string, memberId: string): Promise<{ at: Date; points: number } | null> {
+    const rows = await queryRows<{ expires_at: Date; points: string }>(
+      em,
+      `SELECT expires_at, sum(lot_remaining) AS points FROM ledger_entries
+        WHERE brand_id = $1 AND member_id = $2 AND lot_remaining > 0 AND expires_at IS NOT NULL
+        GROUP BY expires_at ORDER BY expires_at LIMIT 1`,
+      [brandId, memberId],
+    );
+    return rows.length ? { at: rows[0].expires_at, points: Number(rows[0].points) } : null;
+  }
+
+  /** Members with available lots lapsed by `now`, in id order after `afterId`. */
+  async membersWithLapsedLots(em: EntityManager, brandId: string, now: Date, afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ member_id: string }>(
+      em,
+      `SELECT DISTINCT member_id FROM ledger_entries
+        WHERE brand_id = $1 AND lot_remaining > 0 AND expires_at <= $2 AND status = 'available' AND ($3::uuid IS NULL OR member_id > $3::uuid)
+        ORDER BY member_id LIMIT $4`,
+      [brandId, now, afterId, limit],
+    );
+    return rows.map((r) => r.member_id);
+  }
+
+  /** The lapsed available lots of these (locked) members, oldest first, and closes them. */
+  async closeLapsedLots(em: EntityManager, brandId: string, memberIds: string[], now: Date): Promise<Array<{ id: string; memberId: string; remaining: number }>> {
+    const rows = await queryRows<{ id: string; member_id: string; remaining: string; expires_at: Date; seq: string }>(
+      em,
+      `WITH lapsed AS (
+         SELECT id, lot_remaining FROM ledger_entries
+          WHERE brand_id = $1 AND member_id = ANY($2::uuid[]) AND lot_remaining > 0 AND expires_at <= $3 AND status = 'available'
+          FOR UPDATE)
+       UPDATE ledger_entries e SET lot_remaining = 0 FROM lapsed
+        WHERE e.brand_id = $1 AND e.id = lapsed.id
+       RETURNING e.id, e.member_id, lapsed.lot_remaining AS remaining, e.expires_at, e.seq`,
+      [brandId, memberIds, now],
+    );
+    return rows
+      .sort((a, b) => a.expires_at.getTime() - b.expires_at.getTime() || Number(a.seq) - Number(b.seq))
+      .map((r) => ({ id: r.id, memberId: r.member_id, remaining: Number(r.remaining) }));
   }
 
   /** Newest first; the cursor is the seq of the last entry of the previous page. */

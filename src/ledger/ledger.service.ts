@@ -5,6 +5,8 @@ import type { Page } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { MemberErrors } from '../members/member-errors.js';
+import { toMemberView } from '../members/member-view.js';
+import type { MeView } from './me.controller.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { AdjustmentDto, AdjustmentView, LedgerEntryView } from './dto/ledger.dto.js';
 import { LedgerErrors } from './ledger-errors.js';
@@ -25,6 +27,14 @@ export class LedgerService {
     const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, isSeq(cursor) ? cursor : null, limit);
     const data = rows.slice(0, limit);
     return { data: data.map(toEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
+  }
+
+  /** /v1/me: the member's view with the next points to lapse. */
+  async profile(brandId: string, memberId: string): Promise<MeView> {
+    const member = await this.members.find(this.db.manager, brandId, memberId);
+    if (!member) throw MemberErrors.notFound(memberId);
+    const next = await this.ledger.nextExpiry(this.db.manager, brandId, member.id);
+    return { ...toMemberView(member), nextExpiry: next ? { at: next.at.toISOString(), points: next.points } : null };
   }
 
   /** A manual credit or debit, with its reason and the key that made it; never below zero. */

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReferralAttributionModule } from '../referrals/referral-attribution.module.js';
 import { JourneyModule } from '../journey/journey.module.js';
-import { MeController } from './me.controller.js';
 import { MemberTokenGuard } from './member-token.guard.js';
 import { Member } from './member.entity.js';
 import { MembersController } from './members.controller.js';
@@ -11,7 +10,7 @@ import { MembersService } from './members.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Member]), JourneyModule, ReferralAttributionModule],
-  controllers: [MembersController, MeController],
+  controllers: [MembersController],
   providers: [MembersRepository, MembersService, MemberTokenGuard],
   exports: [MembersRepository, MembersService, MemberTokenGuard],
 })
