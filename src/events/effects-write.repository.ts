@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { StageChange } from '../journey/stage-change.js';
+import { ledgerEntryRecords } from '../ledger/ledger.repository.js';
 import type { LedgerEntryDraft } from '../ledger/posting.js';
 import type { Member } from '../members/member.entity.js';
 import type { RuleUsage } from '../rules/engine/index.js';
@@ -108,25 +109,7 @@ export class EffectsWriteRepository {
        SELECT 1`,
       [
         brandId,
-        JSON.stringify(
-          w.entries.map((e, n) => ({
-            n,
-            id: e.id,
-            member_id: e.memberId,
-            kind: e.kind,
-            status: e.status,
-            points: e.points,
-            balance_after: e.balanceAfter,
-            event_id: e.eventId ?? null,
-            rule_id: e.ruleId ?? null,
-            rule_version: e.ruleVersion ?? null,
-            redemption_id: e.redemptionId ?? null,
-            reason: e.reason ?? null,
-            actor: e.actor ?? null,
-            available_at: e.availableAt,
-            expires_at: e.expiresAt ?? null,
-          })),
-        ),
+        JSON.stringify(ledgerEntryRecords(w.entries)),
         JSON.stringify(
           w.members.map((m) => ({
             id: m.id,

@@ -51,25 +51,7 @@ export class LedgerRepository {
         ORDER BY e.n`,
       [
         brandId,
-        JSON.stringify(
-          entries.map((e, n) => ({
-            n,
-            id: e.id,
-            member_id: e.memberId,
-            kind: e.kind,
-            status: e.status,
-            points: e.points,
-            balance_after: e.balanceAfter,
-            event_id: e.eventId ?? null,
-            rule_id: e.ruleId ?? null,
-            rule_version: e.ruleVersion ?? null,
-            redemption_id: e.redemptionId ?? null,
-            reason: e.reason ?? null,
-            actor: e.actor ?? null,
-            available_at: e.availableAt,
-            expires_at: e.expiresAt ?? null,
-          })),
-        ),
+        JSON.stringify(ledgerEntryRecords(entries)),
       ],
     );
   }
@@ -184,4 +166,25 @@ export class LedgerRepository {
     );
     return new Map(rows.map((r) => [r.member_id, Number(r.earned)]));
   }
+}
+
+/** Entries as the JSON records the INSERTs read with json_to_recordset (n keeps their order). */
+export function ledgerEntryRecords(entries: LedgerEntryDraft[]): Array<Record<string, unknown>> {
+  return entries.map((e, n) => ({
+    n,
+    id: e.id,
+    member_id: e.memberId,
+    kind: e.kind,
+    status: e.status,
+    points: e.points,
+    balance_after: e.balanceAfter,
+    event_id: e.eventId ?? null,
+    rule_id: e.ruleId ?? null,
+    rule_version: e.ruleVersion ?? null,
+    redemption_id: e.redemptionId ?? null,
+    reason: e.reason ?? null,
+    actor: e.actor ?? null,
+    available_at: e.availableAt,
+    expires_at: e.expiresAt ?? null,
+  }));
 }
