@@ -43,6 +43,7 @@ export async function closedLoop(
   seconds: number,
   body: () => unknown,
   units = 1,
+  pathOf: () => string = () => path,
 ): Promise<LoadResult> {
   const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
   const latencies: number[] = [];
@@ -52,7 +53,7 @@ export async function closedLoop(
     while (Date.now() < end) {
       const t0 = performance.now();
       try {
-        const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body()) });
+        const res = await pool.request({ path: pathOf(), method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body()) });
         await res.body.dump();
         if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - t0);
         else errors++;

@@ -10,6 +10,7 @@ export interface BenchReport {
   /** The ceiling's writes at the same fixed rate: how much of the tail is the disk's. */
   ceilingAtHalfPeak: LoadResult;
   batch: LoadResult;
+  redemption: LoadResult;
   engine: { medianUs: number; p95Us: number; p99Us: number; rules: number };
   targets: Array<{ name: string; target: string; measured: string; met: boolean }>;
 }
@@ -37,6 +38,8 @@ export function markdown(r: BenchReport): string {
     '| connections | service events/s | p50 ms | p95 ms | p99 ms | ceiling events/s | ceiling p99 ms | service / ceiling |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.events.map((e) => `| ${e.concurrency} | ${e.service.perSecond} | ${e.service.p50} | ${e.service.p95} | ${e.service.p99} | ${e.ceiling.perSecond} | ${e.ceiling.p99} | ${Math.round(e.ratio * 100)} % |`),
+    '',
+    `Batches of 500: ${r.batch.perSecond} events/s (p50 ${r.batch.p50} ms per batch). Redemptions at 32 connections: ${r.redemption.perSecond}/s, p99 ${r.redemption.p99} ms. Engine: median ${r.engine.medianUs} µs per event against ${r.engine.rules} rules.`,
     '',
     '| target | goal | measured | |',
     '|---|---|---|---|',

@@ -51,6 +51,9 @@ async function main() {
     await checkpoint(db.url);
     const batch = await closedLoop(service.base, '/v1/events/batch', auth, 2, SECONDS, () => ({ events: Array.from({ length: 500 }, nextEvent) }), 500);
     log(`batch: ${batch.perSecond} events/s`);
+    await checkpoint(db.url);
+    const redemption = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
+    log(`redemptions: ${redemption.perSecond}/s p99 ${redemption.p99} ms (errors ${redemption.errors})`);
     const engine = await runEngineBench();
 
     const partial = {
@@ -61,6 +64,7 @@ async function main() {
       halfPeak,
       ceilingAtHalfPeak,
       batch,
+      redemption,
       engine,
     };
     const report: BenchReport = { ...partial, targets: targetsOf(partial) };
@@ -74,6 +78,31 @@ async function main() {
     await service.stop();
     await db.drop();
   }
+}
+
+/**
+ * Redemptions of an unlimited perk by random members at 32 connections. The members' points
+ * are credited straight in SQL first (the API is not what is measured here), each with a lot.
+ */
+async function redemptionThroughput(base: string, auth: Record<string, string>, url: string, brandId: string, members: number, seconds: number) {
+  const created = await fetch(`${base}/v1/rewards`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench perk', kind: 'perk', perkText: 'A sticker', costPoints: 10 }),
+  });
+  if (!created.ok) throw new Error(`reward: ${created.status} ${await created.text()}`);
+  const reward = (await created.json()) as { id: string };
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(
+    `WITH credited AS (UPDATE members SET points_available = points_available + 100000 WHERE brand_id = $1 RETURNING id, points_available, points_pending)
+     INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, reason, actor, available_at, lot_remaining)
+     SELECT $1, gen_random_uuid(), id, 'adjust', 'available', 100000, points_available + points_pending, 'bench credit', 'bench', now(), 100000 FROM credited`,
+    [brandId],
+  );
+  await client.end();
+  let n = 0;
+  return closedLoop(base, '', auth, 32, seconds, () => ({ rewardId: reward.id, idempotencyKey: `bench-redeem-${n++}` }), 1, () => `/v1/members/m-${skewedMember(members)}/redemptions`);
 }
 
 /** Each step starts from a fresh checkpoint, so one step's dirty pages are not the next one's I/O. */

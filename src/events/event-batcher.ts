@@ -17,7 +17,7 @@ interface BrandQueue {
 }
 
 /** Transactions of one brand open at once; the events arriving meanwhile wait for the next. */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
 /** Events in one transaction at most. */
 const MAX_GROUP = 256;
 

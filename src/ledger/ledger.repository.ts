@@ -73,11 +73,13 @@ export class LedgerRepository {
          SELECT l.id, l.lot_remaining, n.points AS need,
                 sum(l.lot_remaining) OVER (PARTITION BY l.member_id, l.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
            FROM ledger_entries l JOIN need n ON n.member_id = l.member_id AND n.status = l.status
-          WHERE l.brand_id = $1 AND l.lot_remaining > 0)
+          -- the member ids again as an array: the planner then probes each member's open lots by
+          -- index instead of joining every open lot of the brand
+          WHERE l.brand_id = $1 AND l.member_id = ANY($3::uuid[]) AND l.lot_remaining > 0)
        UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
          FROM lots
         WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need`,
-      [brandId, JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points })))],
+      [brandId, JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))), [...new Set(debits.map((d) => d.memberId))]],
     );
   }
 
