@@ -16,7 +16,8 @@ const TIER = /^[A-Za-z0-9_.-]{1,32}$/;
 const Given = () => ValidateIf((_: object, v: unknown) => v !== undefined);
 const NotNull = () => ValidateIf((_: object, v: unknown) => v !== null && v !== undefined);
 
-// Each field's checks, shared by create and update (class-validator merges inherited conditions, so no subclassing).
+// Each field's checks. Create and update differ only in name, kind and cost (class-validator merges
+// inherited conditions, so those are declared in each subclass rather than overridden).
 const Name = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(200));
 const Description = () => applyDecorators(IsString(), MaxLength(2000));
 const CostPoints = () => applyDecorators(IsInt(), Min(1), Max(1_000_000_000));
@@ -43,17 +44,8 @@ const DOC: Record<string, ApiPropertyOptions> = {
   active: { example: true, default: true },
 };
 
-export class CreateRewardDto {
-  @ApiProperty(DOC.name) @Name()
-  name: string;
-
-  @ApiProperty({ enum: REWARD_KINDS, description: 'coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.' })
-  @IsIn(REWARD_KINDS)
-  kind: RewardKind;
-
-  @ApiProperty(DOC.costPoints) @CostPoints()
-  costPoints: number;
-
+/** The terms create and update take alike (optional in both; null clears a nullable one). */
+class RewardTermsDto {
   @ApiPropertyOptional(DOC.description) @NotNull() @Description()
   description?: string | null;
 
@@ -85,43 +77,25 @@ export class CreateRewardDto {
   active?: boolean;
 }
 
+export class CreateRewardDto extends RewardTermsDto {
+  @ApiProperty(DOC.name) @Name()
+  name: string;
+
+  @ApiProperty({ enum: REWARD_KINDS, description: 'coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.' })
+  @IsIn(REWARD_KINDS)
+  kind: RewardKind;
+
+  @ApiProperty(DOC.costPoints) @CostPoints()
+  costPoints: number;
+}
+
 /** Every term but the kind may change; fields left out keep their value, null clears a nullable one. */
-export class UpdateRewardDto {
+export class UpdateRewardDto extends RewardTermsDto {
   @ApiPropertyOptional(DOC.name) @Given() @Name()
   name?: string;
 
   @ApiPropertyOptional(DOC.costPoints) @Given() @CostPoints()
   costPoints?: number;
-
-  @ApiPropertyOptional(DOC.description) @NotNull() @Description()
-  description?: string | null;
-
-  @ApiPropertyOptional(DOC.stock) @NotNull() @Stock()
-  stock?: number | null;
-
-  @ApiPropertyOptional(DOC.perMemberLimit) @NotNull() @PerMemberLimit()
-  perMemberLimit?: number | null;
-
-  @ApiPropertyOptional(DOC.stages) @Given() @Stages()
-  stages?: string[];
-
-  @ApiPropertyOptional(DOC.tiers) @Given() @Tiers()
-  tiers?: string[];
-
-  @ApiPropertyOptional(DOC.contentUrl) @NotNull() @ContentUrl()
-  contentUrl?: string | null;
-
-  @ApiPropertyOptional(DOC.perkText) @NotNull() @PerkText()
-  perkText?: string | null;
-
-  @ApiPropertyOptional(DOC.validFrom) @NotNull() @Instant()
-  validFrom?: string | null;
-
-  @ApiPropertyOptional(DOC.validUntil) @NotNull() @Instant()
-  validUntil?: string | null;
-
-  @ApiPropertyOptional(DOC.active) @Given() @IsBoolean()
-  active?: boolean;
 }
 
 export class RewardListQuery extends PageQuery {
