@@ -83,6 +83,8 @@ export class Rewards1764000300000 implements MigrationInterface {
         perk_text               text,
         ledger_entry_id         uuid NOT NULL,
         cancel_ledger_entry_id  uuid,
+        -- the lots the redemption spent, [{lotId, points}]: a cancel gives them back, expiry and all
+        spent_lots              jsonb NOT NULL DEFAULT '[]'::jsonb,
         -- the first answer, returned to replays of the idempotency key
         result                  jsonb NOT NULL,
         created_at              timestamptz NOT NULL DEFAULT now(),

@@ -178,6 +178,8 @@ describe('event pipeline (e2e)', () => {
       [{ type: 'share', member: {} }, 'member'],
       [{ type: 'share', idempotencyKey: '' }, 'idempotencyKey'],
       [{ type: 'share', extra: 1 }, 'extra'],
+      [{ type: 'share', idempotencyKey: 'referral:0190' }, 'idempotencyKey'],
+      [{ type: 'share', idempotencyKey: 'retention:inactive:x:2026-01-01' }, 'idempotencyKey'],
     ])('refuses %j with 400 at %s', async (patch, path) => {
       const brand = await createBrand(t);
       const body = { ...event({ externalId: 'x' }, 'share'), ...patch };

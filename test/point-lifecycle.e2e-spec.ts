@@ -63,6 +63,23 @@ describe('the life of a point (e2e)', () => {
     expect((await t.http().get('/v1/me').set('Authorization', `Bearer ${token.body.token}`)).body.nextExpiry).toBeNull();
   });
 
+  it('a cancelled redemption gives the points back to the lots they came from, expiry and all', async () => {
+    const brand = await createBrand(t);
+    await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { expiryMonths: 12 } }).expect(200);
+    await createRule(t, brand, { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } });
+    const reward = await t.http().post('/v1/rewards').set(brand.auth).send({ name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 60 }).expect(201);
+    const m = await createMember(t, brand);
+    const buy = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 100 })).expect(201);
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`, [brand.id, entryOf(buy.body)]);
+    const redeemed = await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: reward.body.id, idempotencyKey: 'c-1' }).expect(201);
+    await t.http().post(`/v1/redemptions/${redeemed.body.id}/cancel`).set(brand.auth).expect(200);
+    const lots = await db.query(`SELECT points, lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`, [brand.id, m.id]);
+    expect(lots.map((l: { lot_remaining: string | null }) => (l.lot_remaining === null ? null : Number(l.lot_remaining)))).toEqual([100, null]);
+    await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(11) }).expect(200);
+    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
+  });
+
   it('never expires more than the balance a reversal left', async () => {
     const brand = await createBrand(t);
     await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { expiryMonths: 1 } }).expect(200);

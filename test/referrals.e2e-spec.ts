@@ -78,6 +78,15 @@ describe('referrals and shares (e2e)', () => {
       expect(second.body.referral).toMatchObject({ status: 'rejected', reason: 'referrer_limit' });
     });
 
+    it('holds the monthly limit when sign-ups with one code arrive at once', async () => {
+      const brand = await referralBrand({ referral: { maxReferralsPerMonth: 2 } });
+      const ann = await createMember(t, brand);
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => t.http().put(`/v1/members/burst-${i}`).set(brand.auth).send({ referralCode: ann.referralCode })));
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
+      expect(answers.filter((a) => a.body.referral.status === 'pending')).toHaveLength(2);
+      expect(answers.filter((a) => a.body.referral.reason === 'referrer_limit')).toHaveLength(4);
+    });
+
     it('a code that names no enrolled member; another brand\'s code never attributes', async () => {
       const brand = await referralBrand();
       const other = await referralBrand();

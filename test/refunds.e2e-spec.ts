@@ -40,6 +40,26 @@ describe('refunds (e2e)', () => {
     expect(refund.body.effects.filter((e: { type: string }) => e.type === 'reversal')).toEqual([expect.objectContaining({ points: -50, status: 'pending' })]);
     expect(refund.body.member.balance).toMatchObject({ available: 50, pending: 50 });
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 50, availableSum: 50, pending: 50, pendingSum: 50 });
+    // the pending reversal matures with the points it reversed, not before
+    const admin = { Authorization: 'Bearer test-admin-token-0123456789' };
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    await t.http().post('/v1/admin/jobs/mature-points/run').set(admin).send({ now: soon }).expect(200);
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({ available: 50, pending: 50 });
+    const later = new Date(Date.now() + 15 * 86_400_000).toISOString();
+    await t.http().post('/v1/admin/jobs/mature-points/run').set(admin).send({ now: later }).expect(200);
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({ available: 100, pending: 0 });
+    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 100, availableSum: 100, pending: 0, pendingSum: 0 });
+  });
+
+  it('a purchase and its refund in one transaction net to nothing', async () => {
+    const brand = await euroBrand();
+    const m = await createMember(t, brand);
+    const res = await t.http().post('/v1/events/batch').set(brand.auth).send({
+      events: [event(m, 'purchase', { amount: '100', orderId: 'o-9' }), event(m, 'refund', { amount: '100', orderId: 'o-9' })],
+    }).expect(200);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+    expect(reversed(res.body.results[1].result)).toBe(-120);
+    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 
   it('may take the balance below zero, and only a reversal does so, visibly', async () => {

@@ -173,6 +173,23 @@ function upgradeTier(member: Member, event: AcceptedEvent, earned: number, ctx: 
 }
 
 /**
+ * What a purchase earned, as a refund of its order will need it: kept current in memory, so a
+ * refund later in the same transaction sees a purchase whose entries are not written yet.
+ */
+export function recordPurchase(targets: Map<string, RefundTarget>, member: Member, event: AcceptedEvent, applied: AppliedEvent): void {
+  if (event.type !== 'purchase' || event.attributes.orderId === undefined || event.attributes.orderId === null) return;
+  const key = `${member.id}:${String(event.attributes.orderId)}`;
+  const earned = applied.entries.filter((e) => e.kind === 'earn' && e.eventId === event.id);
+  const pending = earned.filter((e) => e.status === 'pending');
+  const target = targets.get(key) ?? { amount: '0', earnedPending: 0, earnedAvailable: 0, reversed: 0, refunded: '0', pendingUntil: null };
+  target.amount = amountText(event.attributes.amount);
+  target.earnedPending += pending.reduce((a, e) => a + e.points, 0);
+  target.earnedAvailable += earned.filter((e) => e.status === 'available').reduce((a, e) => a + e.points, 0);
+  if (pending.length) target.pendingUntil = pending[0].availableAt;
+  targets.set(key, target);
+}
+
+/**
  * A refund takes back its share of what the purchase earned, as `reverse` entries (pending
  * first). The balance may go below zero only here, and the entry shows it. Mutates `target`
  * so a second refund of the order in the same transaction sees this one.
@@ -192,7 +209,7 @@ function reverseRefund(member: Member, event: AcceptedEvent, target: RefundTarge
       points: -take[status],
       eventId: event.id,
       reason: `refund of order ${String(event.attributes.orderId)}`,
-      availableAt: ctx.now,
+      availableAt: status === 'pending' && target.pendingUntil ? target.pendingUntil : ctx.now,
       balanceAfter: 0,
     };
     entry.balanceAfter = post(member, entry);
@@ -202,7 +219,7 @@ function reverseRefund(member: Member, event: AcceptedEvent, target: RefundTarge
 }
 
 /** An attribute amount as a decimal string (numbers arrive as JSON numbers too). */
-function amountText(amount: unknown): string {
+export function amountText(amount: unknown): string {
   if (typeof amount === 'number') return amount.toFixed(6).replace(/\.?0+$/, '') || '0';
   return typeof amount === 'string' ? amount : '0';
 }

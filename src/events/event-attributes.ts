@@ -9,6 +9,8 @@ export const SHARE_CHANNELS = ['whatsapp', 'instagram', 'facebook', 'x', 'linked
 export const FEEDBACK_RATING = { min: 1, max: 6 };
 /** Made by the engine (referral) and the scheduler (retention), never sent by a client. */
 export const ENGINE_EVENT_TYPES = ['referral', 'retention'];
+/** Idempotency keys the engine and the scheduler make (referral:<id>, retention:<reason>:…): a client's would block them. */
+export const ENGINE_KEY_PREFIXES = ['referral:', 'retention:'];
 
 /**
  * Event attributes are flat: scalar values only, so facts stay cheap to read and a client

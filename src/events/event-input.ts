@@ -4,7 +4,7 @@ import type { FieldError } from '../common/errors/domain-error.js';
 import { unsafeJson } from '../common/http/json-safety.js';
 import { flatten } from '../common/http/validation.pipe.js';
 import { RecordEventDto } from './dto/record-event.dto.js';
-import { checkAttributes, ENGINE_EVENT_TYPES } from './event-attributes.js';
+import { checkAttributes, ENGINE_EVENT_TYPES, ENGINE_KEY_PREFIXES } from './event-attributes.js';
 import { requestHash } from './request-hash.js';
 
 /** An event request that passed validation, with what the pipeline needs precomputed. */
@@ -35,6 +35,9 @@ export function parseEventInput(body: unknown, now: Date, validateDto: boolean):
   }
   const errors: FieldError[] = [];
   if (ENGINE_EVENT_TYPES.includes(dto.type)) errors.push({ path: 'type', message: `${dto.type} events are made by the engine, not sent` });
+  if (ENGINE_KEY_PREFIXES.some((p) => dto.idempotencyKey.startsWith(p))) {
+    errors.push({ path: 'idempotencyKey', message: `keys starting with ${ENGINE_KEY_PREFIXES.join(' or ')} are the engine's` });
+  }
   if (!dto.member.id && !dto.member.externalId) errors.push({ path: 'member', message: 'needs id or externalId' });
   const occurredAt = dto.occurredAt ? new Date(dto.occurredAt) : null;
   if (occurredAt && (Number.isNaN(occurredAt.getTime()) || occurredAt.getTime() > now.getTime() + MAX_FUTURE_MS)) {

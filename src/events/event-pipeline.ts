@@ -8,7 +8,7 @@ import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { qualifies } from '../referrals/referral-policy.js';
 import type { RuleUsage } from '../rules/engine/index.js';
 import { type CachedRuleSet, RuleSetCache } from '../rules/rule-set.cache.js';
-import { type AcceptedEvent, applyEvent, contextFor } from './apply-event.js';
+import { type AcceptedEvent, applyEvent, contextFor, recordPurchase } from './apply-event.js';
 import { type EffectsWrite, EffectsWriteRepository } from './effects-write.repository.js';
 import type { EventEffect, EventResult } from './event-effects.js';
 import type { EventInput } from './event-input.js';
@@ -158,6 +158,7 @@ export class EventPipeline {
       if (!usage) usageByMember.set(member.id, (usage = new Map()));
       const refunded = event.type === 'refund' ? refundTargets.get(`${member.id}:${String(event.attributes.orderId)}`) : undefined;
       const applied = applyEvent(member, event, usage, budgetRemaining, ctx, refunded);
+      recordPurchase(refundTargets, member, event, applied);
       write.entries.push(...applied.entries);
       write.stageChanges.push(...applied.stageChanges);
       write.tierChanges.push(...applied.tierChanges);

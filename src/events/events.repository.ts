@@ -66,6 +66,7 @@ export class EventsRepository {
       `SELECT p.member_id, p.attributes->>'orderId' AS order_id, p.attributes->>'amount' AS amount,
               coalesce(sum(l.points) FILTER (WHERE l.status = 'pending'), 0) AS earned_pending,
               coalesce(sum(l.points) FILTER (WHERE l.status = 'available'), 0) AS earned_available,
+              max(l.available_at) FILTER (WHERE l.status = 'pending') AS pending_until,
               (SELECT coalesce(-sum(x.points), 0) FROM ledger_entries x JOIN events r ON r.brand_id = x.brand_id AND r.id = x.event_id
                 WHERE x.brand_id = p.brand_id AND x.member_id = p.member_id AND x.kind = 'reverse' AND r.type = 'refund'
                   AND r.attributes->>'orderId' = p.attributes->>'orderId') AS reversed,
@@ -88,6 +89,7 @@ export class EventsRepository {
           earnedAvailable: Number(r.earned_available),
           reversed: Number(r.reversed),
           refunded: r.refunded as string,
+          pendingUntil: (r.pending_until as Date | null) ?? null,
         },
       ]),
     );
@@ -98,4 +100,6 @@ export class EventsRepository {
 export interface RefundTarget extends PurchaseEarnings {
   /** Decimal string: the amount refunded by earlier refunds of this order. */
   refunded: string;
+  /** When the purchase's pending points mature: a pending reversal matures with them. */
+  pendingUntil: Date | null;
 }

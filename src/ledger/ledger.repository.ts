@@ -32,9 +32,26 @@ export class LedgerRepository {
    * All entries of a transaction in one statement, in the order given (seq follows it). The
    * rows travel as one JSON parameter: cheaper to build and parse than fifteen array literals.
    */
-  async insert(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
+  /** Inserts entries; their debits spend lots. Answers the lots spent. */
+  async insert(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<LotSpend[]> {
     await this.insertWithoutSpending(em, brandId, entries);
-    await this.consumeLots(em, brandId, entries);
+    return this.consumeLots(em, brandId, entries);
+  }
+
+  /**
+   * A credit that undoes a debit (a cancelled redemption): the entry is not a lot of its own;
+   * the lots the debit spent get their points back, with their own expiry.
+   */
+  async insertRestoring(em: EntityManager, brandId: string, entry: LedgerEntryDraft, spent: LotSpend[]): Promise<void> {
+    await this.insertWithoutSpending(em, brandId, [entry]);
+    await em.query(`UPDATE ledger_entries SET lot_remaining = NULL WHERE brand_id = $1 AND id = $2`, [brandId, entry.id]);
+    if (spent.length === 0) return;
+    await em.query(
+      `UPDATE ledger_entries e SET lot_remaining = e.lot_remaining + s.points
+         FROM json_to_recordset($2::json) AS s("lotId" uuid, points bigint)
+        WHERE e.brand_id = $1 AND e.id = s."lotId"`,
+      [brandId, JSON.stringify(spent)],
+    );
   }
 
   /** Inserts entries whose debits were already matched to lots (expiry closes the lots it expires). */
@@ -61,10 +78,11 @@ export class LedgerRepository {
    * from lots of its own status. The members must be locked. Past the lots (a reversal may take
    * a balance below zero) nothing is left to spend.
    */
-  async consumeLots(em: EntityManager, brandId: string, entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>): Promise<void> {
+  async consumeLots(em: EntityManager, brandId: string, entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>): Promise<LotSpend[]> {
     const debits = entries.filter((e) => e.points < 0);
-    if (debits.length === 0) return;
-    await em.query(
+    if (debits.length === 0) return [];
+    const rows = await queryRows<{ id: string; taken: string }>(
+      em,
       `WITH need AS (
          SELECT member_id, status, -sum(points) AS points
            FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
@@ -78,9 +96,11 @@ export class LedgerRepository {
           WHERE l.brand_id = $1 AND l.member_id = ANY($3::uuid[]) AND l.lot_remaining > 0)
        UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
          FROM lots
-        WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need`,
+        WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
+       RETURNING e.id, lots.lot_remaining - e.lot_remaining AS taken`,
       [brandId, JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))), [...new Set(debits.map((d) => d.memberId))]],
     );
+    return rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })).filter((s) => s.points > 0);
   }
 
   /** The member's next lapsing lots: the earliest expiry date and the points left that lapse then. */
@@ -168,6 +188,12 @@ export class LedgerRepository {
     );
     return new Map(rows.map((r) => [r.member_id, Number(r.earned)]));
   }
+}
+
+/** Points a debit took from one lot. */
+export interface LotSpend {
+  lotId: string;
+  points: number;
 }
 
 /** Entries as the JSON records the INSERTs read with json_to_recordset (n keeps their order). */

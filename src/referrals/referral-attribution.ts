@@ -31,6 +31,8 @@ export class ReferralAttribution {
     now = new Date(),
   ): Promise<Attribution | null> {
     const referrer = await this.referrals.findReferrerByCode(em, brand.id, code);
+    // An advisory lock, not the referrer's row: the row would fall outside the id order of the member locks.
+    if (referrer && !refereeExisted) await this.referrals.lockReferrer(em, brand.id, referrer.id);
     const monthStart = periodStart(now, 'month', brand.settings.timezone);
     const decision = attribute({
       referrer,

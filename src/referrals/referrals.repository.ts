@@ -66,6 +66,11 @@ export class ReferralsRepository {
     return rows.length ? { brandId: rows[0].brand_id as string, memberId: rows[0].id as string } : null;
   }
 
+  /** Serialises attributions to one referrer until the transaction ends, so its monthly limit holds. */
+  async lockReferrer(em: EntityManager, brandId: string, referrerId: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`referrer:${brandId}:${referrerId}`]);
+  }
+
   async countByReferrerSince(em: EntityManager, brandId: string, referrerId: string, since: Date): Promise<number> {
     const rows = await queryRows<{ n: string }>(
       em,

@@ -20,6 +20,8 @@ export interface Redemption {
   perkText: string | null;
   ledgerEntryId: string;
   cancelLedgerEntryId: string | null;
+  /** The lots the redemption spent: a cancel gives the points back to them. */
+  spentLots: Array<{ lotId: string; points: number }>;
   createdAt: Date;
   cancelledAt: Date | null;
 }

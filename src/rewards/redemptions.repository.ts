@@ -5,7 +5,7 @@ import type { Redemption, RedemptionStatus } from './redemption.js';
 import type { RewardKind } from './reward.js';
 
 const COLUMNS = `brand_id, id, member_id, reward_id, kind, status, idempotency_key, request_hash, cost_points, code_id, code,
-  content_url, perk_text, ledger_entry_id, cancel_ledger_entry_id, created_at, cancelled_at`;
+  content_url, perk_text, ledger_entry_id, cancel_ledger_entry_id, spent_lots, created_at, cancelled_at`;
 
 export interface RedemptionFilter {
   memberId?: string;
@@ -23,10 +23,10 @@ export class RedemptionsRepository {
   async insert(em: EntityManager, r: Redemption, result: unknown): Promise<void> {
     await em.query(
       `INSERT INTO redemptions (brand_id, id, member_id, reward_id, kind, status, idempotency_key, request_hash, cost_points, code_id, code,
-                                content_url, perk_text, ledger_entry_id, result, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+                                content_url, perk_text, ledger_entry_id, result, created_at, spent_lots)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [r.brandId, r.id, r.memberId, r.rewardId, r.kind, r.status, r.idempotencyKey, r.requestHash, r.costPoints, r.codeId, r.code,
-        r.contentUrl, r.perkText, r.ledgerEntryId, JSON.stringify(result), r.createdAt],
+        r.contentUrl, r.perkText, r.ledgerEntryId, JSON.stringify(result), r.createdAt, JSON.stringify(r.spentLots)],
     );
   }
 
@@ -86,6 +86,7 @@ export class RedemptionsRepository {
 
 function toRedemption(r: Record<string, unknown>): Redemption {
   return {
+    spentLots: (r.spent_lots as Redemption['spentLots'] | null) ?? [],
     brandId: r.brand_id as string,
     id: r.id as string,
     memberId: r.member_id as string,

@@ -84,10 +84,11 @@ export class RedemptionsService {
     // Unreachable while the reward row is locked (eligibility saw an unused code), but never hand out nothing.
     if (reward.kind === 'coupon' && !code) throw RedemptionErrors.notRedeemable('out_of_stock');
     await this.rewards.count(em, brandId, reward.id, 1, code ? -1 : 0);
-    await this.ledger.insert(em, brandId, [entry]);
+    const spentLots = await this.ledger.insert(em, brandId, [entry]);
     await this.members.saveStates(em, brandId, [member]);
 
     const redemption: Redemption = {
+      spentLots,
       brandId, id, memberId: member.id, rewardId: reward.id, kind: reward.kind, status: 'completed',
       idempotencyKey: dto.idempotencyKey, requestHash: hash, costPoints: reward.costPoints,
       codeId: code?.id ?? null, code: code?.code ?? null, contentUrl: reward.contentUrl, perkText: reward.perkText,
@@ -123,7 +124,8 @@ export class RedemptionsService {
         redemptionId: id, reason: 'redemption cancelled', actor, availableAt: now, balanceAfter: 0,
       };
       entry.balanceAfter = post(member, entry);
-      await this.ledger.insert(em, brandId, [entry]);
+      // The points go back to the lots they came from, so they keep the expiry they had.
+      await this.ledger.insertRestoring(em, brandId, entry, found.spentLots);
       // Conditional on 'completed' and taken under the member lock: a second cancel finds it done.
       if (!(await this.redemptions.markCancelled(em, brandId, id, entry.id, now))) throw RedemptionErrors.alreadyCancelled(id);
       await this.rewards.count(em, brandId, found.rewardId, -1, 0);
