@@ -135,24 +135,6 @@ export class MembersRepository {
     );
   }
 
-  async countInStage(em: EntityManager, brandId: string, stages: string[]): Promise<Array<{ stage: string; count: number }>> {
-    const rows = await queryRows<{ stage: string; count: string }>(
-      em,
-      `SELECT stage, count(*) AS count FROM members WHERE brand_id = $1 AND stage = ANY($2::text[]) GROUP BY stage`,
-      [brandId, stages],
-    );
-    return rows.map((r) => ({ stage: r.stage, count: Number(r.count) }));
-  }
-
-  async moveStage(em: EntityManager, brandId: string, from: string, to: string): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      em,
-      `UPDATE members SET stage = $3, updated_at = now() WHERE brand_id = $1 AND stage = $2 RETURNING id`,
-      [brandId, from, to],
-    );
-    return rows.map((r) => r.id);
-  }
-
   async insertToken(em: EntityManager, brandId: string, t: { id: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
     await em.query(`INSERT INTO member_tokens (brand_id, id, member_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
       brandId, t.id, t.memberId, t.tokenHash, t.expiresAt,

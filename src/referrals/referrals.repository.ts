@@ -92,11 +92,6 @@ export class ReferralsRepository {
     return rows.length ? toReferral(rows[0]) : null;
   }
 
-  async findForReferee(em: EntityManager, brandId: string, refereeId: string): Promise<Referral | null> {
-    const rows = await queryRows(em, `SELECT ${COLUMNS} FROM referrals WHERE brand_id = $1 AND referee_id = $2`, [brandId, refereeId]);
-    return rows.length ? toReferral(rows[0]) : null;
-  }
-
   async list(em: EntityManager, brandId: string, f: ReferralFilter): Promise<Referral[]> {
     const rows = await queryRows(
       em,

@@ -1,8 +1,8 @@
-import { DataSource } from 'typeorm';
 import { createBrand, createMember, event, type TestBrand } from '../support/factories.js';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { databaseFingerprint, type Query } from './support/db-checks.js';
-import { listen, rawRequest } from './support/http.js';
+import { startListeningApp } from './support/listening-app.js';
+import { rawRequest } from './support/http.js';
 
 /**
  * Abuse: per-credential rate limiting (429 with Retry-After, in the one error shape, before any
@@ -18,10 +18,7 @@ describe('reliability: abuse (e2e)', () => {
   let query: Query;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-    base = await listen(t);
-    const ds = t.app.get(DataSource);
-    query = (sql, params) => ds.query(sql, params);
+    ({ t, base, query } = await startListeningApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), BODY_LIMIT_BYTES: String(BODY_LIMIT) }));
   }, 30_000);
   afterAll(async () => {
     await t?.close();

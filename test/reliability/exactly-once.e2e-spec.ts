@@ -1,10 +1,10 @@
 import pg from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { createBrand, createMember, createRule, event, ledgerAudit, type TestBrand, type TestMember } from '../support/factories.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
-import { listen, postAndAbort } from './support/http.js';
+import { startListeningApp } from './support/listening-app.js';
+import { postAndAbort } from './support/http.js';
 
 /**
  * Exactly once (DESIGN §4): an idempotency key is applied once, whatever the client does —
@@ -17,10 +17,7 @@ describe('reliability: exactly once (e2e)', () => {
   let query: Query;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    base = await listen(t);
-    const ds = t.app.get(DataSource);
-    query = (sql, params) => ds.query(sql, params);
+    ({ t, base, query } = await startListeningApp());
   }, 30_000);
   afterAll(async () => {
     await t?.close();

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
 import { createBrand, createMember, createRule, type TestBrand, type TestMember } from '../support/factories.js';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { balanceFaults, changedTables, databaseFingerprint, doubleAwards, type Query } from './support/db-checks.js';
 import {
   applyMutations, Deep, encode, Long, type Mutation, mutationArb, NASTY_STRINGS, pathologicalCondition, pathsOf, summarise, VALID_LEAF,
 } from './support/hostile.js';
-import { listen, rawRequest } from './support/http.js';
+import { startListeningApp } from './support/listening-app.js';
+import { rawRequest } from './support/http.js';
 
 /**
  * Hostile input (DESIGN §5: "never a 500 for anything a client sent"): every POST, PUT and PATCH
@@ -130,10 +130,7 @@ describe('reliability: hostile input (e2e)', () => {
   let last: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp();
-    base = await listen(t);
-    const ds = t.app.get(DataSource);
-    query = (sql, params) => ds.query(sql, params);
+    ({ t, base, query } = await startListeningApp());
     // each endpoint gets a brand of its own, so that what one endpoint's fuzzing changes
     // (stages, settings, paused rules) does not make another's valid bodies invalid
     for (const ep of ENDPOINTS) {

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { createBrand, createMember, createRule, event, type TestBrand, type TestMember } from '../support/factories.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
-import { listen } from './support/http.js';
+import { startListeningApp } from './support/listening-app.js';
 
 /**
  * Limits hold under bursts (DESIGN §3: "Limits are enforced exactly, also when many events of one
@@ -19,10 +18,7 @@ describe('reliability: limits under bursts (e2e)', () => {
   let query: Query;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    base = await listen(t);
-    const ds = t.app.get(DataSource);
-    query = (sql, params) => ds.query(sql, params);
+    ({ t, base, query } = await startListeningApp());
   }, 30_000);
   afterAll(async () => {
     await t?.close();
