@@ -3,7 +3,19 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }],
   // CommonJS packages (@fastify/static) require() content-disposition 3, which is ESM; Node allows
   // that, jest's module system does not, so jest compiles that one package to CommonJS.
-  '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', verbatimModuleSyntax: false, isolatedModules: true } }],
+  '/node_modules/content-disposition/.+\\.js$': [
+    'ts-jest',
+    {
+      useESM: false,
+      tsconfig: {
+        allowJs: true,
+        module: 'commonjs',
+        target: 'es2022',
+        verbatimModuleSyntax: false,
+        isolatedModules: true,
+      },
+    },
+  ],
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -14,7 +14,11 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   let serverUrl = process.env.DATABASE_URL;
   let stopEmbedded = async () => undefined as void;
   if (!serverUrl) {
-    const embedded = await startEmbeddedDatabase({ dataDir: '.data/bench', port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54331), database: 'postgres' });
+    const embedded = await startEmbeddedDatabase({
+      dataDir: '.data/bench',
+      port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54331),
+      database: 'postgres',
+    });
     serverUrl = embedded.url;
     stopEmbedded = embedded.stop;
   }

@@ -8,7 +8,13 @@ import { skewedMember } from './workload.js';
  * unique key, the member lock, a ledger entry, the balance update — straight through pg, one
  * transaction per event, at the same concurrency as the service run.
  */
-export async function ceiling(url: string, brandId: string, memberIds: string[], concurrency: number, seconds: number): Promise<LoadResult> {
+export async function ceiling(
+  url: string,
+  brandId: string,
+  memberIds: string[],
+  concurrency: number,
+  seconds: number,
+): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: url, max: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -20,7 +26,12 @@ export async function ceiling(url: string, brandId: string, memberIds: string[],
       while (Date.now() < end) {
         const t0 = performance.now();
         try {
-          await writeOneEvent(client, brandId, memberIds[skewedMember(memberIds.length)], `ceiling-${process.pid}-${n++}`);
+          await writeOneEvent(
+            client,
+            brandId,
+            memberIds[skewedMember(memberIds.length)],
+            `ceiling-${process.pid}-${n++}`,
+          );
           latencies.push(performance.now() - t0);
         } catch {
           errors++;
@@ -37,7 +48,13 @@ export async function ceiling(url: string, brandId: string, memberIds: string[],
 }
 
 /** The ceiling's writes at a fixed rate: the database's own latency at the load the service was measured at. */
-export async function ceilingAtRate(url: string, brandId: string, memberIds: string[], rate: number, seconds: number): Promise<LoadResult> {
+export async function ceilingAtRate(
+  url: string,
+  brandId: string,
+  memberIds: string[],
+  rate: number,
+  seconds: number,
+): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: url, max: 64 });
   const latencies: number[] = [];
   let errors = 0;
@@ -46,13 +63,20 @@ export async function ceilingAtRate(url: string, brandId: string, memberIds: str
   const start = performance.now();
   for (let i = 0; i < Math.floor(rate * seconds); i++) {
     const wait = start + (i * 1000) / rate - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 1) {
+      await new Promise((r) => setTimeout(r, wait));
+    }
     inflight.push(
       (async () => {
         const t0 = performance.now();
         const client = await pool.connect();
         try {
-          await writeOneEvent(client, brandId, memberIds[skewedMember(memberIds.length)], `ceiling-rate-${process.pid}-${n++}`);
+          await writeOneEvent(
+            client,
+            brandId,
+            memberIds[skewedMember(memberIds.length)],
+            `ceiling-rate-${process.pid}-${n++}`,
+          );
           latencies.push(performance.now() - t0);
         } catch {
           errors++;
@@ -77,13 +101,19 @@ async function writeOneEvent(client: pg.PoolClient, brandId: string, memberId: s
      VALUES ($1, $2, $3, 'x', 'purchase', $4, now(), '{"amount":"10.00"}', 'ceiling') ON CONFLICT DO NOTHING`,
     [brandId, eventId, key, memberId],
   );
-  const m = await client.query('SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE', [brandId, memberId]);
+  const m = await client.query(
+    'SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE',
+    [brandId, memberId],
+  );
   const after = Number(m.rows[0].points_available) + Number(m.rows[0].points_pending) + 10;
   await client.query(
     `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, available_at)
      VALUES ($1, $2, $3, 'earn', 'available', 10, $4, $5, now())`,
     [brandId, newId(), memberId, after, eventId],
   );
-  await client.query('UPDATE members SET points_available = points_available + 10, lifetime_earned = lifetime_earned + 10 WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
+  await client.query(
+    'UPDATE members SET points_available = points_available + 10, lifetime_earned = lifetime_earned + 10 WHERE brand_id = $1 AND id = $2',
+    [brandId, memberId],
+  );
   await client.query('COMMIT');
 }

@@ -130,7 +130,9 @@ export function buildBenchInput(rules: readonly StoredRule[]): EvaluationInput {
   const usage = new Map<string, RuleUsage>();
   const budgetRemaining = new Map<string, number>();
   for (const [i, rule] of rules.entries()) {
-    if (rule.definition.event !== 'purchase') continue;
+    if (rule.definition.event !== 'purchase') {
+      continue;
+    }
     if (i % 3 === 0) {
       usage.set(rule.id, {
         periodStart: new Date('2026-11-24T00:00:00+01:00'),
@@ -139,7 +141,9 @@ export function buildBenchInput(rules: readonly StoredRule[]): EvaluationInput {
         lastFiredAt: new Date('2026-11-23T10:00:00Z'),
       });
     }
-    if (rule.definition.limits?.budgetPoints) budgetRemaining.set(rule.id, 500_000);
+    if (rule.definition.limits?.budgetPoints) {
+      budgetRemaining.set(rule.id, 500_000);
+    }
   }
   return {
     event: {
@@ -174,17 +178,23 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   const ruleSet = compileRuleSet(rules, { timeZone: 'Europe/Amsterdam' });
   const input = buildBenchInput(rules);
   let sink = 0;
-  for (let i = 0; i < WARM_UP; i++) sink += ruleSet.evaluate(input).points.length;
+  for (let i = 0; i < WARM_UP; i++) {
+    sink += ruleSet.evaluate(input).points.length;
+  }
 
   // Per-iteration cost, measured over chunks: one hrtime call per evaluation would weigh as
   // much as the evaluation itself.
   const samples: number[] = [];
   for (let done = 0; done < ITERATIONS; done += CHUNK) {
     const start = process.hrtime.bigint();
-    for (let i = 0; i < CHUNK; i++) sink += ruleSet.evaluate(input).points.length;
+    for (let i = 0; i < CHUNK; i++) {
+      sink += ruleSet.evaluate(input).points.length;
+    }
     samples.push(Number(process.hrtime.bigint() - start) / 1_000 / CHUNK);
   }
-  if (sink === 0) throw new Error('benchmark evaluated nothing: the rule set never fired');
+  if (sink === 0) {
+    throw new Error('benchmark evaluated nothing: the rule set never fired');
+  }
   samples.sort((a, b) => a - b);
   const round = (us: number): number => Math.round(us * 100) / 100;
   return {

@@ -12,11 +12,19 @@ export interface LoadResult {
 }
 
 export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
+  if (sorted.length === 0) {
+    return NaN;
+  }
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export function summarise(concurrency: number, seconds: number, latencies: number[], errors: number, units = 1): LoadResult {
+export function summarise(
+  concurrency: number,
+  seconds: number,
+  latencies: number[],
+  errors: number,
+  units = 1,
+): LoadResult {
   const sorted = latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -53,10 +61,18 @@ export async function closedLoop(
     while (Date.now() < end) {
       const t0 = performance.now();
       try {
-        const res = await pool.request({ path: pathOf(), method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body()) });
+        const res = await pool.request({
+          path: pathOf(),
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body()),
+        });
         await res.body.dump();
-        if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - t0);
-        else errors++;
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          latencies.push(performance.now() - t0);
+        } else {
+          errors++;
+        }
       } catch {
         errors++;
       }
@@ -68,7 +84,14 @@ export async function closedLoop(
 }
 
 /** Open loop at a fixed rate (requests/s), so latency is measured at a known load. */
-export async function fixedRate(base: string, path: string, headers: Record<string, string>, rate: number, seconds: number, body: () => unknown): Promise<LoadResult> {
+export async function fixedRate(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  rate: number,
+  seconds: number,
+  body: () => unknown,
+): Promise<LoadResult> {
   const pool = new Pool(base, { connections: 64, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -78,15 +101,25 @@ export async function fixedRate(base: string, path: string, headers: Record<stri
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 1) {
+      await new Promise((r) => setTimeout(r, wait));
+    }
     inflight.push(
       (async () => {
         const t0 = performance.now();
         try {
-          const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body()) });
+          const res = await pool.request({
+            path,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify(body()),
+          });
           await res.body.dump();
-          if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - t0);
-          else errors++;
+          if (res.statusCode >= 200 && res.statusCode < 300) {
+            latencies.push(performance.now() - t0);
+          } else {
+            errors++;
+          }
         } catch {
           errors++;
         }

@@ -18,15 +18,30 @@ export interface BenchReport {
 export function targetsOf(r: Omit<BenchReport, 'targets'>): BenchReport['targets'] {
   const at32 = r.events.find((e) => e.concurrency === 32);
   return [
-    { name: 'service / ceiling at 32 connections', target: '≥ 50 %', measured: at32 ? `${Math.round(at32.ratio * 100)} %` : 'n/a', met: !!at32 && at32.ratio >= 0.5 },
+    {
+      name: 'service / ceiling at 32 connections',
+      target: '≥ 50 %',
+      measured: at32 ? `${Math.round(at32.ratio * 100)} %` : 'n/a',
+      met: !!at32 && at32.ratio >= 0.5,
+    },
     {
       name: `p99 at half the peak rate (${r.halfPeak.concurrency}/s)`,
       target: '≤ 50 ms',
       measured: `${r.halfPeak.p99} ms (p50 ${r.halfPeak.p50}; the bare writes at that rate: p99 ${r.ceilingAtHalfPeak.p99} ms)`,
       met: r.halfPeak.p99 <= 50 && r.halfPeak.errors === 0,
     },
-    { name: 'batch of 500 events', target: '≥ 5,000 events/s', measured: `${r.batch.perSecond} events/s`, met: r.batch.perSecond >= 5000 },
-    { name: 'engine, 1,000 rules, median', target: '≤ 20 µs', measured: `${r.engine.medianUs} µs`, met: r.engine.medianUs <= 20 },
+    {
+      name: 'batch of 500 events',
+      target: '≥ 5,000 events/s',
+      measured: `${r.batch.perSecond} events/s`,
+      met: r.batch.perSecond >= 5000,
+    },
+    {
+      name: 'engine, 1,000 rules, median',
+      target: '≤ 20 µs',
+      measured: `${r.engine.medianUs} µs`,
+      met: r.engine.medianUs <= 20,
+    },
   ];
 }
 
@@ -37,7 +52,10 @@ export function markdown(r: BenchReport): string {
     '',
     '| connections | service events/s | p50 ms | p95 ms | p99 ms | ceiling events/s | ceiling p99 ms | service / ceiling |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.events.map((e) => `| ${e.concurrency} | ${e.service.perSecond} | ${e.service.p50} | ${e.service.p95} | ${e.service.p99} | ${e.ceiling.perSecond} | ${e.ceiling.p99} | ${Math.round(e.ratio * 100)} % |`),
+    ...r.events.map(
+      (e) =>
+        `| ${e.concurrency} | ${e.service.perSecond} | ${e.service.p50} | ${e.service.p95} | ${e.service.p99} | ${e.ceiling.perSecond} | ${e.ceiling.p99} | ${Math.round(e.ratio * 100)} % |`,
+    ),
     '',
     `Batches of 500: ${r.batch.perSecond} events/s (p50 ${r.batch.p50} ms per batch). Redemptions at 32 connections: ${r.redemption.perSecond}/s, p99 ${r.redemption.p99} ms. Engine: median ${r.engine.medianUs} µs per event against ${r.engine.rules} rules.`,
     '',
@@ -55,7 +73,9 @@ export function updateReadme(table: string, path = 'README.md'): boolean {
   const end = '<!-- bench:end -->';
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) return false;
+  if (i < 0 || j < i) {
+    return false;
+  }
   writeFileSync(path, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
   return true;
 }

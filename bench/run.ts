@@ -47,9 +47,19 @@ async function main() {
     await checkpoint(db.url);
     await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, 3);
     const ceilingAtHalfPeak = await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, SECONDS);
-    log(`half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`);
+    log(
+      `half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`,
+    );
     await checkpoint(db.url);
-    const batch = await closedLoop(service.base, '/v1/events/batch', auth, 2, SECONDS, () => ({ events: Array.from({ length: 500 }, nextEvent) }), 500);
+    const batch = await closedLoop(
+      service.base,
+      '/v1/events/batch',
+      auth,
+      2,
+      SECONDS,
+      () => ({ events: Array.from({ length: 500 }, nextEvent) }),
+      500,
+    );
     log(`batch: ${batch.perSecond} events/s`);
     await checkpoint(db.url);
     const redemption = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
@@ -58,7 +68,14 @@ async function main() {
 
     const partial = {
       at: new Date().toISOString(),
-      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: db.serverVersion, database: db.embedded ? 'embedded' : 'server' },
+      machine: {
+        cores: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: db.serverVersion,
+        database: db.embedded ? 'embedded' : 'server',
+      },
       setup: { members: MEMBERS, rules: brand.rules, seconds: SECONDS },
       events,
       halfPeak,
@@ -72,7 +89,9 @@ async function main() {
     writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
     const table = markdown(report);
     writeFileSync('bench/results/latest.md', table + '\n');
-    if (process.env.BENCH_UPDATE_README !== '0' && updateReadme(table)) log('README.md updated');
+    if (process.env.BENCH_UPDATE_README !== '0' && updateReadme(table)) {
+      log('README.md updated');
+    }
     console.log('\n' + table + '\n');
   } finally {
     await service.stop();
@@ -84,13 +103,22 @@ async function main() {
  * Redemptions of an unlimited perk by random members at 32 connections. The members' points
  * are credited straight in SQL first (the API is not what is measured here), each with a lot.
  */
-async function redemptionThroughput(base: string, auth: Record<string, string>, url: string, brandId: string, members: number, seconds: number) {
+async function redemptionThroughput(
+  base: string,
+  auth: Record<string, string>,
+  url: string,
+  brandId: string,
+  members: number,
+  seconds: number,
+) {
   const created = await fetch(`${base}/v1/rewards`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Bench perk', kind: 'perk', perkText: 'A sticker', costPoints: 10 }),
   });
-  if (!created.ok) throw new Error(`reward: ${created.status} ${await created.text()}`);
+  if (!created.ok) {
+    throw new Error(`reward: ${created.status} ${await created.text()}`);
+  }
   const reward = (await created.json()) as { id: string };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -102,7 +130,16 @@ async function redemptionThroughput(base: string, auth: Record<string, string>, 
   );
   await client.end();
   let n = 0;
-  return closedLoop(base, '', auth, 32, seconds, () => ({ rewardId: reward.id, idempotencyKey: `bench-redeem-${n++}` }), 1, () => `/v1/members/m-${skewedMember(members)}/redemptions`);
+  return closedLoop(
+    base,
+    '',
+    auth,
+    32,
+    seconds,
+    () => ({ rewardId: reward.id, idempotencyKey: `bench-redeem-${n++}` }),
+    1,
+    () => `/v1/members/m-${skewedMember(members)}/redemptions`,
+  );
 }
 
 /** Each step starts from a fresh checkpoint, so one step's dirty pages are not the next one's I/O. */

@@ -9,19 +9,32 @@ export interface SeededBrand {
 }
 
 async function api(base: string, path: string, token: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) {
+    throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  }
   return res.json();
 }
 
 /** A brand with the starter rules plus 50 more, and `members` members (inserted in SQL: the API is not what is measured). */
-export async function seed(base: string, adminToken: string, databaseUrl: string, members: number): Promise<SeededBrand> {
+export async function seed(
+  base: string,
+  adminToken: string,
+  databaseUrl: string,
+  members: number,
+): Promise<SeededBrand> {
   const created = await api(base, '/v1/admin/brands', adminToken, { name: 'Bench' });
   const key = created.apiKey.key as string;
   const brandId = created.brand.id as string;
   const template = await api(base, '/v1/rules/templates/loyalty-loop', key, {});
   const extra = extraRules(50);
-  for (const rule of extra) await api(base, '/v1/rules', key, rule);
+  for (const rule of extra) {
+    await api(base, '/v1/rules', key, rule);
+  }
 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -37,7 +50,9 @@ export async function seed(base: string, adminToken: string, databaseUrl: string
     await client.query('ANALYZE members');
     const rows = await client.query(`SELECT id, external_id FROM members WHERE brand_id = $1`, [brandId]);
     const memberIds = new Array<string>(members);
-    for (const r of rows.rows) memberIds[Number((r.external_id as string).slice(2))] = r.id as string;
+    for (const r of rows.rows) {
+      memberIds[Number((r.external_id as string).slice(2))] = r.id as string;
+    }
     return { brandId, key, memberIds, rules: template.created.length + extra.length };
   } finally {
     await client.end();

@@ -23,19 +23,36 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   const port = await freePort();
   const adminToken = 'bench-admin-token-0123456789';
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000000', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN: adminToken,
+      SECRETS_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SCHEDULER_ENABLED: 'false',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      throw new Error(`service exited with ${child.exitCode}`);
+    }
     try {
-      if ((await fetch(`${base}/ready`)).ok) break;
+      if ((await fetch(`${base}/ready`)).ok) {
+        break;
+      }
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('service did not become ready in 60 s');
+    if (Date.now() > deadline) {
+      throw new Error('service did not become ready in 60 s');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -43,7 +60,9 @@ export async function startService(databaseUrl: string, env: Record<string, stri
     adminToken,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null) {
+          return resolve();
+        }
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

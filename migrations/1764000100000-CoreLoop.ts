@@ -171,7 +171,17 @@ export class CoreLoop1764000100000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['token_mints', 'rule_usage', 'stage_changes', 'ledger_entries', 'events', 'rule_versions', 'rules', 'member_tokens', 'members']) {
+    for (const table of [
+      'token_mints',
+      'rule_usage',
+      'stage_changes',
+      'ledger_entries',
+      'events',
+      'rule_versions',
+      'rules',
+      'member_tokens',
+      'members',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
   }

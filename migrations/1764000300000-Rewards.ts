@@ -63,7 +63,9 @@ export class Rewards1764000300000 implements MigrationInterface {
     // a code is in a reward's pool once: an upload skips the ones already there
     await q.query(`CREATE UNIQUE INDEX reward_codes_code ON reward_codes (brand_id, reward_id, code)`);
     // a redemption claims the first uploaded unused code (FOR UPDATE SKIP LOCKED)
-    await q.query(`CREATE INDEX reward_codes_unused ON reward_codes (brand_id, reward_id, seq) WHERE status = 'unused'`);
+    await q.query(
+      `CREATE INDEX reward_codes_unused ON reward_codes (brand_id, reward_id, seq) WHERE status = 'unused'`,
+    );
 
     await q.query(`
       CREATE TABLE redemptions (
@@ -99,7 +101,9 @@ export class Rewards1764000300000 implements MigrationInterface {
         CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
       )`);
     // the per-member limit counts a member's live redemptions of one reward
-    await q.query(`CREATE INDEX redemptions_member ON redemptions (brand_id, member_id, reward_id) WHERE status = 'completed'`);
+    await q.query(
+      `CREATE INDEX redemptions_member ON redemptions (brand_id, member_id, reward_id) WHERE status = 'completed'`,
+    );
     await q.query(`CREATE INDEX redemptions_member_list ON redemptions (brand_id, member_id, id)`);
     await q.query(`CREATE INDEX redemptions_reward_list ON redemptions (brand_id, reward_id, id)`);
   }

@@ -26,7 +26,9 @@ export class Jobs1764000400000 implements MigrationInterface {
     await q.query(`CREATE INDEX job_runs_name ON job_runs (name, id)`);
 
     // Only pending entries, in member order per brand: maturing walks it in keyset pages of members.
-    await q.query(`CREATE INDEX ledger_entries_pending ON ledger_entries (brand_id, member_id, available_at) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE INDEX ledger_entries_pending ON ledger_entries (brand_id, member_id, available_at) WHERE status = 'pending'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

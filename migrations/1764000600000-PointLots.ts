@@ -11,8 +11,12 @@ export class PointLots1764000600000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE ledger_entries ADD COLUMN lot_remaining bigint CHECK (lot_remaining >= 0)`);
     await q.query(`UPDATE ledger_entries SET lot_remaining = points WHERE points > 0`);
-    await q.query(`CREATE INDEX ledger_entries_open_lots ON ledger_entries (brand_id, member_id, expires_at, seq) WHERE lot_remaining > 0`);
-    await q.query(`CREATE INDEX ledger_entries_lapsing ON ledger_entries (brand_id, expires_at) WHERE lot_remaining > 0 AND expires_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ledger_entries_open_lots ON ledger_entries (brand_id, member_id, expires_at, seq) WHERE lot_remaining > 0`,
+    );
+    await q.query(
+      `CREATE INDEX ledger_entries_lapsing ON ledger_entries (brand_id, expires_at) WHERE lot_remaining > 0 AND expires_at IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

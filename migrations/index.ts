@@ -7,4 +7,12 @@ import { PointLots1764000600000 } from './1764000600000-PointLots.js';
 import { Jobs1764000400000 } from './1764000400000-Jobs.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
-export const MIGRATIONS = [Foundation1764000000000, CoreLoop1764000100000, Referrals1764000200000, Rewards1764000300000, Jobs1764000400000, Tiers1764000500000, PointLots1764000600000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  CoreLoop1764000100000,
+  Referrals1764000200000,
+  Rewards1764000300000,
+  Jobs1764000400000,
+  Tiers1764000500000,
+  PointLots1764000600000,
+];

@@ -15,6 +15,7 @@ import { EventsModule } from './events/events.module.js';
 import { StagesModule } from './journey/stages.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
+import { SECRET_BOX, SecretBox } from './secrets/secret-box.js';
 import { RewardsModule } from './rewards/rewards.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 
@@ -28,7 +29,13 @@ export interface AppModuleOptions {
 @Module({})
 class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }, AdminGuard], exports: [APP_CONFIG, AdminGuard] };
+    // No key means no secret can be sealed; the features that need one say so when asked.
+    const box = config.secretsKey ? new SecretBox(config.secretsKey) : null;
+    return {
+      module: ConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: SECRET_BOX, useValue: box }, AdminGuard],
+      exports: [APP_CONFIG, SECRET_BOX, AdminGuard],
+    };
   }
 }
 
@@ -62,9 +69,7 @@ export class AppModule {
         JobsModule,
       ],
       controllers: [HealthController],
-      providers: [
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

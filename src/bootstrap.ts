@@ -42,10 +42,15 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     app,
     new DocumentBuilder()
       .setTitle('Loyalty Loop')
-      .setDescription('Loyalty-and-referral engine: journey stages, rules, events, points ledger. Errors: { statusCode, error, message, code?, details? }.')
+      .setDescription(
+        'Loyalty-and-referral engine: journey stages, rules, events, points ledger. Errors: { statusCode, error, message, code?, details? }.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Brand secret key sk_…' }, 'brandKey')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Member token from POST /v1/members/{id}/token' }, 'memberToken')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'Member token from POST /v1/members/{id}/token' },
+        'memberToken',
+      )
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token (ADMIN_TOKEN)' }, 'adminToken')
       .build(),
   );

@@ -20,7 +20,15 @@ async function main(argv: string[]): Promise<number> {
     console.error('brand:create needs a name of 1 to 200 characters');
     return 2;
   }
-  const config = loadConfig({ ...process.env, ADMIN_TOKEN: process.env.ADMIN_TOKEN || 'cli-does-not-serve-http', LOG_LEVEL: process.env.LOG_LEVEL || 'warn', SCHEDULER_ENABLED: 'false' });
+  // The CLI serves no HTTP and seals no secret: it needs neither the operator token nor SECRETS_KEY.
+  const loaded = loadConfig({
+    ...process.env,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN || 'cli-does-not-serve-http',
+    SECRETS_KEY: process.env.SECRETS_KEY || Buffer.alloc(32).toString('base64'),
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    SCHEDULER_ENABLED: 'false',
+  });
+  const config = { ...loaded, secretsKey: process.env.SECRETS_KEY ? loaded.secretsKey : null };
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   try {

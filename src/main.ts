@@ -3,7 +3,7 @@ import { createApp } from './bootstrap.js';
 import { RulesService } from './rules/rules.service.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 import { runMigrations } from './database/migrations.js';
-import { embeddedAdminToken, openDatabase } from './database/open-database.js';
+import { embeddedAdminToken, embeddedSecretsKey, openDatabase } from './database/open-database.js';
 import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
@@ -31,16 +31,25 @@ async function main(): Promise<void> {
       const admin = embeddedAdminToken(config);
       config = { ...config, adminToken: admin.token };
     }
+    if (database.embedded && !config.secretsKey) {
+      config = { ...config, secretsKey: embeddedSecretsKey(config) };
+    }
     const applied = await runMigrations(database.url);
-    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+    if (applied.length) {
+      logger.info({ migrations: applied }, 'migrations applied');
+    }
 
     const app = await createApp({ config, databaseUrl: database.url, logger });
-    const demo = database.embedded ? await createDemoBrandOnFirstRun(app.get(BrandsService), app.get(RulesService)) : null;
+    const demo = database.embedded
+      ? await createDemoBrandOnFirstRun(app.get(BrandsService), app.get(RulesService))
+      : null;
     await app.listen({ port: config.port, host: config.host });
 
     // Nest closes first (drains requests, stops jobs), then the embedded database.
     const shutdown = async (signal: string) => {
-      if (shuttingDown) return;
+      if (shuttingDown) {
+        return;
+      }
       shuttingDown = true;
       logger.info({ signal }, 'shutting down');
       await app.close().catch((e) => logger.error({ err: e }, 'close failed'));
@@ -58,7 +67,9 @@ async function main(): Promise<void> {
 
 /** The Demo brand starts with the loyalty-loop starter rules and autoEnroll, so the first curl already earns points. */
 async function createDemoBrandOnFirstRun(brands: BrandsService, rules: RulesService): Promise<string | null> {
-  if ((await brands.countBrands()) > 0) return null;
+  if ((await brands.countBrands()) > 0) {
+    return null;
+  }
   const created = await brands.createBrand('Demo');
   await rules.applyLoyaltyLoopTemplate(created.brand.id, created.brand.stages, 'first-run');
   // Events for new externalIds enrol them: the printed curl works without creating a member first.
@@ -70,7 +81,12 @@ async function createDemoBrandOnFirstRun(brands: BrandsService, rules: RulesServ
 function printBanner(config: AppConfig, embedded: boolean, demoKey: string | null): void {
   const base = `http://localhost:${config.port}`;
   const lines = [``, `Loyalty Loop is listening on ${base}  (API docs: ${base}/docs)`];
-  if (embedded) lines.push(`Database: embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`, `Operator token (ADMIN_TOKEN): ${config.adminToken}`);
+  if (embedded) {
+    lines.push(
+      `Database: embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
+      `Operator token (ADMIN_TOKEN): ${config.adminToken}`,
+    );
+  }
   if (demoKey) {
     lines.push(
       `Created the "Demo" brand. Its secret key, shown only now: ${demoKey}`,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { createBrand, createMember, createRule, event, ledgerAudit, type TestBrand } from './support/factories.js';
+import { createBrand, createMember, createRule, event, ledgerAudit } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const points = (body: { effects: Array<{ type: string; points?: number }> }) =>
@@ -16,30 +16,85 @@ describe('event pipeline (e2e)', () => {
   describe('a member walks the journey', () => {
     it('goes awareness → consideration → conversion → retention → loyalty through events', async () => {
       const brand = await createBrand(t);
-      await createRule(t, brand, { name: 'Share', stages: ['awareness'], event: 'share', reward: { points: { fixed: 10 } }, advanceStage: 'consideration' });
-      await createRule(t, brand, { name: 'Content', stages: ['consideration'], event: 'content', reward: { points: { fixed: 15 } } });
-      await createRule(t, brand, { name: 'Per euro', stages: ['conversion', 'retention', 'loyalty'], event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 2, rounding: 'floor' } } } });
-      await createRule(t, brand, { name: 'Ambassador', stages: ['retention'], event: 'review.published', reward: { points: { fixed: 50 } }, advanceStage: 'loyalty' });
+      await createRule(t, brand, {
+        name: 'Share',
+        stages: ['awareness'],
+        event: 'share',
+        reward: { points: { fixed: 10 } },
+        advanceStage: 'consideration',
+      });
+      await createRule(t, brand, {
+        name: 'Content',
+        stages: ['consideration'],
+        event: 'content',
+        reward: { points: { fixed: 15 } },
+      });
+      await createRule(t, brand, {
+        name: 'Per euro',
+        stages: ['conversion', 'retention', 'loyalty'],
+        event: 'purchase',
+        reward: { points: { perUnit: { fact: 'event.amount', rate: 2, rounding: 'floor' } } },
+      });
+      await createRule(t, brand, {
+        name: 'Ambassador',
+        stages: ['retention'],
+        event: 'review.published',
+        reward: { points: { fixed: 50 } },
+        advanceStage: 'loyalty',
+      });
       const m = await createMember(t, brand);
 
-      const share = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'share', { channel: 'whatsapp', url: 'https://x.test/p' })).expect(201);
+      const share = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'share', { channel: 'whatsapp', url: 'https://x.test/p' }))
+        .expect(201);
       expect(share.body.effects).toEqual([
         expect.objectContaining({ type: 'points', points: 10, status: 'available' }),
         { type: 'stage', from: 'awareness', to: 'consideration', cause: 'rule', ruleId: expect.any(String) },
       ]);
       const content = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'content')).expect(201);
       expect(points(content.body)).toBe(15);
-      const first = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: '20.50', currency: 'EUR' })).expect(201);
-      expect(first.body.effects).toContainEqual({ type: 'stage', from: 'consideration', to: 'conversion', cause: 'transition' });
+      const first = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: '20.50', currency: 'EUR' }))
+        .expect(201);
+      expect(first.body.effects).toContainEqual({
+        type: 'stage',
+        from: 'consideration',
+        to: 'conversion',
+        cause: 'transition',
+      });
       expect(points(first.body)).toBe(41); // floor(20.50 × 2), rewarded at the stage the purchase made
-      const second = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 10 })).expect(201);
+      const second = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: 10 }))
+        .expect(201);
       expect(second.body.member.stage).toBe('retention');
       const review = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'review.published')).expect(201);
-      expect(review.body.member).toMatchObject({ stage: 'loyalty', balance: { available: 10 + 15 + 41 + 20 + 50, pending: 0 } });
+      expect(review.body.member).toMatchObject({
+        stage: 'loyalty',
+        balance: { available: 10 + 15 + 41 + 20 + 50, pending: 0 },
+      });
 
-      const history = await t.app.get(DataSource).query(
-        `SELECT from_stage, to_stage, cause FROM stage_changes WHERE brand_id = $1 AND member_id = $2 ORDER BY id`, [brand.id, m.id]);
-      expect(history.map((h: { to_stage: string }) => h.to_stage)).toEqual(['awareness', 'consideration', 'conversion', 'retention', 'loyalty']);
+      const history = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT from_stage, to_stage, cause FROM stage_changes WHERE brand_id = $1 AND member_id = $2 ORDER BY id`,
+          [brand.id, m.id],
+        );
+      expect(history.map((h: { to_stage: string }) => h.to_stage)).toEqual([
+        'awareness',
+        'consideration',
+        'conversion',
+        'retention',
+        'loyalty',
+      ]);
       expect(history[0]).toMatchObject({ from_stage: null, cause: 'enrollment' });
       const audit = await ledgerAudit(t, brand.id, m.id);
       expect(audit).toMatchObject({ available: 136, availableSum: 136, entries: 5, runningMatches: true });
@@ -48,7 +103,12 @@ describe('event pipeline (e2e)', () => {
     it('never moves back on advanceStage, but setStage may', async () => {
       const brand = await createBrand(t);
       await createRule(t, brand, { name: 'Back to awareness', event: 'lapse', reward: {}, setStage: 'awareness' });
-      await createRule(t, brand, { name: 'Advance to consideration', event: 'visit', reward: {}, advanceStage: 'consideration' });
+      await createRule(t, brand, {
+        name: 'Advance to consideration',
+        event: 'visit',
+        reward: {},
+        advanceStage: 'consideration',
+      });
       const m = await createMember(t, brand, { stage: 'retention' });
       const visit = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'visit')).expect(201);
       expect(visit.body.member.stage).toBe('retention');
@@ -58,9 +118,19 @@ describe('event pipeline (e2e)', () => {
 
     it('lets a brand switch the built-in transitions off', async () => {
       const brand = await createBrand(t);
-      await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { transitions: { firstPurchase: false } } }).expect(200);
+      await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ settings: { transitions: { firstPurchase: false } } })
+        .expect(200);
       const m = await createMember(t, brand);
-      const res = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 5 })).expect(201);
+      const res = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: 5 }))
+        .expect(201);
       expect(res.body.member.stage).toBe('awareness');
     });
   });
@@ -71,7 +141,9 @@ describe('event pipeline (e2e)', () => {
       await createRule(t, brand, { name: 'Buy', event: 'purchase', reward: { points: { fixed: 25 } } });
       const m = await createMember(t, brand);
       const body = event(m, 'purchase', { amount: '12.00', orderId: 'o-1' }, 'order-1');
-      const answers = await Promise.all(Array.from({ length: 50 }, () => t.http().post('/v1/events').set(brand.auth).send(body)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => t.http().post('/v1/events').set(brand.auth).send(body)),
+      );
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 200)).toHaveLength(49);
@@ -85,10 +157,25 @@ describe('event pipeline (e2e)', () => {
     it('answers 409 for the same key with another body, and 200 with the first answer for a retry', async () => {
       const brand = await createBrand(t);
       const m = await createMember(t, brand);
-      const first = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 1 }, 'k-1')).expect(201);
-      const retry = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 1 }, 'k-1')).expect(200);
+      const first = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: 1 }, 'k-1'))
+        .expect(201);
+      const retry = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: 1 }, 'k-1'))
+        .expect(200);
       expect(retry.body).toEqual({ ...first.body, duplicate: true });
-      const other = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 2 }, 'k-1')).expect(409);
+      const other = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event(m, 'purchase', { amount: 2 }, 'k-1'))
+        .expect(409);
       expect(other.body.code).toBe('event.idempotency_conflict');
     });
 
@@ -97,31 +184,68 @@ describe('event pipeline (e2e)', () => {
       const b = await createBrand(t);
       const ma = await createMember(t, a);
       const mb = await createMember(t, b);
-      await t.http().post('/v1/events').set(a.auth).send(event(ma, 'share', {}, 'same-key')).expect(201);
-      await t.http().post('/v1/events').set(b.auth).send(event(mb, 'share', {}, 'same-key')).expect(201);
+      await t
+        .http()
+        .post('/v1/events')
+        .set(a.auth)
+        .send(event(ma, 'share', {}, 'same-key'))
+        .expect(201);
+      await t
+        .http()
+        .post('/v1/events')
+        .set(b.auth)
+        .send(event(mb, 'share', {}, 'same-key'))
+        .expect(201);
     });
   });
 
   describe('limits under concurrency', () => {
     it('20 concurrent events against a count-3 daily limit award exactly 3', async () => {
       const brand = await createBrand(t);
-      await createRule(t, brand, { name: 'Share', event: 'share', reward: { points: { fixed: 10 } }, limits: { perMember: { count: 3, period: 'day' } } });
+      await createRule(t, brand, {
+        name: 'Share',
+        event: 'share',
+        reward: { points: { fixed: 10 } },
+        limits: { perMember: { count: 3, period: 'day' } },
+      });
       const m = await createMember(t, brand);
-      const answers = await Promise.all(Array.from({ length: 20 }, () => t.http().post('/v1/events').set(brand.auth).send(event(m, 'share'))));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => t.http().post('/v1/events').set(brand.auth).send(event(m, 'share'))),
+      );
       expect(answers.every((a) => a.status === 201)).toBe(true);
       expect(answers.filter((a) => points(a.body) > 0)).toHaveLength(3);
-      expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ entries: 3, available: 30, availableSum: 30, runningMatches: true });
+      expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({
+        entries: 3,
+        available: 30,
+        availableSum: 30,
+        runningMatches: true,
+      });
     });
 
     it('a budget that runs out mid-burst is never overspent', async () => {
       const brand = await createBrand(t);
-      const rule = await createRule(t, brand, { name: 'Launch', event: 'purchase', reward: { points: { fixed: 30 } }, limits: { budgetPoints: 100 } });
+      const rule = await createRule(t, brand, {
+        name: 'Launch',
+        event: 'purchase',
+        reward: { points: { fixed: 30 } },
+        limits: { budgetPoints: 100 },
+      });
       const members = await Promise.all(Array.from({ length: 10 }, () => createMember(t, brand)));
-      const answers = await Promise.all(members.map((m) => t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 1 }))));
+      const answers = await Promise.all(
+        members.map((m) =>
+          t
+            .http()
+            .post('/v1/events')
+            .set(brand.auth)
+            .send(event(m, 'purchase', { amount: 1 })),
+        ),
+      );
       expect(answers.every((a) => a.status === 201)).toBe(true);
       const awarded = answers.reduce((a, r) => a + points(r.body), 0);
       expect(awarded).toBe(100);
-      const [row] = await t.app.get(DataSource).query('SELECT budget_spent FROM rules WHERE brand_id = $1 AND id = $2', [brand.id, rule.id]);
+      const [row] = await t.app
+        .get(DataSource)
+        .query('SELECT budget_spent FROM rules WHERE brand_id = $1 AND id = $2', [brand.id, rule.id]);
       expect(Number(row.budget_spent)).toBe(100);
     });
 
@@ -129,16 +253,37 @@ describe('event pipeline (e2e)', () => {
       const brand = await createBrand(t);
       await createRule(t, brand, { name: 'Visit', event: 'visit', reward: { points: { fixed: 1 } } });
       const members = await Promise.all(Array.from({ length: 3 }, () => createMember(t, brand)));
-      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => t.http().post('/v1/events').set(brand.auth).send(event({ externalId: members[i % 3].externalId }, 'visit'))));
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          t
+            .http()
+            .post('/v1/events')
+            .set(brand.auth)
+            .send(event({ externalId: members[i % 3].externalId }, 'visit')),
+        ),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(60).fill(201));
-      for (const m of members) expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ entries: 20, available: 20, runningMatches: true });
+      for (const m of members) {
+        expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({
+          entries: 20,
+          available: 20,
+          runningMatches: true,
+        });
+      }
     });
 
     it('a cooldown holds under a burst', async () => {
       const brand = await createBrand(t);
-      await createRule(t, brand, { name: 'Check-in', event: 'checkin', reward: { points: { fixed: 5 } }, limits: { cooldownSeconds: 3600 } });
+      await createRule(t, brand, {
+        name: 'Check-in',
+        event: 'checkin',
+        reward: { points: { fixed: 5 } },
+        limits: { cooldownSeconds: 3600 },
+      });
       const m = await createMember(t, brand);
-      const answers = await Promise.all(Array.from({ length: 10 }, () => t.http().post('/v1/events').set(brand.auth).send(event(m, 'checkin'))));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => t.http().post('/v1/events').set(brand.auth).send(event(m, 'checkin'))),
+      );
       expect(answers.filter((a) => points(a.body) > 0)).toHaveLength(1);
     });
   });
@@ -146,22 +291,45 @@ describe('event pipeline (e2e)', () => {
   describe('members and enrolment', () => {
     it('answers 404 for an unknown member unless autoEnroll is on', async () => {
       const brand = await createBrand(t);
-      const res = await t.http().post('/v1/events').set(brand.auth).send(event({ externalId: 'ghost' }, 'share')).expect(404);
+      const res = await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event({ externalId: 'ghost' }, 'share'))
+        .expect(404);
       expect(res.body.code).toBe('member.not_found');
-      await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { autoEnroll: true } }).expect(200);
-      const body = { ...event({ externalId: 'new-1' }, 'share'), member: { externalId: 'new-1', email: 'New@Example.com' } };
+      await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ settings: { autoEnroll: true } })
+        .expect(200);
+      const body = {
+        ...event({ externalId: 'new-1' }, 'share'),
+        member: { externalId: 'new-1', email: 'New@Example.com' },
+      };
       const enrolled = await t.http().post('/v1/events').set(brand.auth).send(body).expect(201);
       expect(enrolled.body.member).toMatchObject({ externalId: 'new-1', stage: 'awareness' });
       const m = await t.http().get('/v1/members/new-1').set(brand.auth).expect(200);
       expect(m.body.email).toBe('new@example.com');
-      await t.http().post('/v1/events').set(brand.auth).send(event({ id: '00000000-0000-7000-8000-000000000000' }, 'share')).expect(404);
+      await t
+        .http()
+        .post('/v1/events')
+        .set(brand.auth)
+        .send(event({ id: '00000000-0000-7000-8000-000000000000' }, 'share'))
+        .expect(404);
     });
 
-    it('another brand\'s member is a 404', async () => {
+    it("another brand's member is a 404", async () => {
       const a = await createBrand(t);
       const b = await createBrand(t);
       const m = await createMember(t, a);
-      await t.http().post('/v1/events').set(b.auth).send(event({ id: m.id }, 'share')).expect(404);
+      await t
+        .http()
+        .post('/v1/events')
+        .set(b.auth)
+        .send(event({ id: m.id }, 'share'))
+        .expect(404);
     });
   });
 
@@ -193,17 +361,22 @@ describe('event pipeline (e2e)', () => {
       const brand = await createBrand(t);
       await createRule(t, brand, { name: 'Buy', event: 'purchase', reward: { points: { fixed: 7 } } });
       const m = await createMember(t, brand);
-      const res = await t.http().post('/v1/events/batch').set(brand.auth).send({
-        events: [
-          event(m, 'purchase', { amount: 1 }, 'b-1'),
-          event(m, 'purchase', {}, 'b-2'),
-          event({ externalId: 'nobody' }, 'purchase', { amount: 1 }, 'b-3'),
-          event(m, 'purchase', { amount: 1 }, 'b-1'),
-          event(m, 'purchase', { amount: 2 }, 'b-1'),
-          event(m, 'purchase', { amount: 3 }, 'b-6'),
-          'not an object',
-        ],
-      }).expect(200);
+      const res = await t
+        .http()
+        .post('/v1/events/batch')
+        .set(brand.auth)
+        .send({
+          events: [
+            event(m, 'purchase', { amount: 1 }, 'b-1'),
+            event(m, 'purchase', {}, 'b-2'),
+            event({ externalId: 'nobody' }, 'purchase', { amount: 1 }, 'b-3'),
+            event(m, 'purchase', { amount: 1 }, 'b-1'),
+            event(m, 'purchase', { amount: 2 }, 'b-1'),
+            event(m, 'purchase', { amount: 3 }, 'b-6'),
+            'not an object',
+          ],
+        })
+        .expect(200);
       expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 404, 200, 409, 201, 400]);
       expect(res.body.results[1].error.details[0].path).toBe('events[1].attributes.amount');
       expect(res.body.results[5].result.member.balance.available).toBe(14);
@@ -220,8 +393,18 @@ describe('event pipeline (e2e)', () => {
   describe('ledger invariant', () => {
     it('after a random concurrent workload every balance equals its ledger sum', async () => {
       const brand = await createBrand(t);
-      await createRule(t, brand, { name: 'Buy', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } }, limits: { perMember: { points: 500, period: 'day' } } });
-      await createRule(t, brand, { name: 'Share', event: 'share', reward: { points: { fixed: 3 } }, limits: { perMember: { count: 4, period: 'week' } } });
+      await createRule(t, brand, {
+        name: 'Buy',
+        event: 'purchase',
+        reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+        limits: { perMember: { points: 500, period: 'day' } },
+      });
+      await createRule(t, brand, {
+        name: 'Share',
+        event: 'share',
+        reward: { points: { fixed: 3 } },
+        limits: { perMember: { count: 4, period: 'week' } },
+      });
       const members = await Promise.all(Array.from({ length: 4 }, () => createMember(t, brand)));
       const action = fc.record({
         member: fc.integer({ min: 0, max: 3 }),
@@ -231,17 +414,33 @@ describe('event pipeline (e2e)', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 25 }), async (actions) => {
           let last: Record<string, unknown> | null = null;
-          await Promise.all(actions.map((a) => {
-            const m = members[a.member];
-            if (a.kind === 'credit' || a.kind === 'debit') {
-              return t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: a.kind === 'credit' ? a.amount : -a.amount, reason: 'prop' });
-            }
-            const body = a.kind === 'replay' && last ? last : event(m, a.kind === 'replay' ? 'share' : a.kind, a.kind === 'purchase' ? { amount: a.amount } : {});
-            last = body;
-            return t.http().post('/v1/events').set(brand.auth).send(body).then((r) => {
-              if (r.status >= 500) throw new Error(`500: ${JSON.stringify(r.body)}`);
-            });
-          }));
+          await Promise.all(
+            actions.map((a) => {
+              const m = members[a.member];
+              if (a.kind === 'credit' || a.kind === 'debit') {
+                return t
+                  .http()
+                  .post(`/v1/members/${m.id}/adjustments`)
+                  .set(brand.auth)
+                  .send({ points: a.kind === 'credit' ? a.amount : -a.amount, reason: 'prop' });
+              }
+              const body =
+                a.kind === 'replay' && last
+                  ? last
+                  : event(m, a.kind === 'replay' ? 'share' : a.kind, a.kind === 'purchase' ? { amount: a.amount } : {});
+              last = body;
+              return t
+                .http()
+                .post('/v1/events')
+                .set(brand.auth)
+                .send(body)
+                .then((r) => {
+                  if (r.status >= 500) {
+                    throw new Error(`500: ${JSON.stringify(r.body)}`);
+                  }
+                });
+            }),
+          );
           for (const m of members) {
             const audit = await ledgerAudit(t, brand.id, m.id);
             expect(audit.available).toBe(audit.availableSum);

@@ -15,7 +15,7 @@ describe('foundation (e2e)', () => {
       const ready = await t.http().get('/ready').expect(200);
       expect(ready.body).toEqual({ status: 'ready', database: 'up', migrations: 'applied' });
     });
-    it('sets a request id on every answer, keeping the caller\'s', async () => {
+    it("sets a request id on every answer, keeping the caller's", async () => {
       const res = await t.http().get('/health').set('x-request-id', 'abc-123');
       expect(res.headers['x-request-id']).toBe('abc-123');
       expect((await t.http().get('/health')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -24,16 +24,30 @@ describe('foundation (e2e)', () => {
 
   describe('brands and keys', () => {
     it('creates a brand with the operator token and returns its key once', async () => {
-      const res = await t.http().post('/v1/admin/brands').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Acme' }).expect(201);
-      expect(res.body.brand).toMatchObject({ name: 'Acme', stages: expect.arrayContaining([{ key: 'awareness', name: 'Awareness' }]) });
+      const res = await t
+        .http()
+        .post('/v1/admin/brands')
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ name: 'Acme' })
+        .expect(201);
+      expect(res.body.brand).toMatchObject({
+        name: 'Acme',
+        stages: expect.arrayContaining([{ key: 'awareness', name: 'Awareness' }]),
+      });
       expect(res.body.apiKey.key).toMatch(/^sk_[A-Za-z0-9_-]{32}$/);
-      const keys = await t.http().get('/v1/brand/keys').set('Authorization', `Bearer ${res.body.apiKey.key}`).expect(200);
+      const keys = await t
+        .http()
+        .get('/v1/brand/keys')
+        .set('Authorization', `Bearer ${res.body.apiKey.key}`)
+        .expect(200);
       expect(JSON.stringify(keys.body)).not.toContain(res.body.apiKey.key);
     });
 
     it('stores only a hash of the key', async () => {
       const brand = await createBrand(t);
-      const stored = await t.app.get(DataSource).query('SELECT key_hash, key_prefix FROM api_keys WHERE brand_id = $1', [brand.id]);
+      const stored = await t.app
+        .get(DataSource)
+        .query('SELECT key_hash, key_prefix FROM api_keys WHERE brand_id = $1', [brand.id]);
       expect(stored).toHaveLength(1);
       expect(stored[0].key_hash).not.toContain(brand.key);
       expect(stored[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -46,7 +60,9 @@ describe('foundation (e2e)', () => {
       ['operator token', `Bearer ${ADMIN_TOKEN}`],
     ])('refuses a %s key with 401', async (_, header) => {
       const req = t.http().get('/v1/brand');
-      if (header) req.set('Authorization', header);
+      if (header) {
+        req.set('Authorization', header);
+      }
       const res = await req.expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'auth.invalid_api_key' });
     });
@@ -67,11 +83,15 @@ describe('foundation (e2e)', () => {
       await t.http().get('/v1/brand').set(brand.auth).expect(401);
       await t.http().get('/v1/brand').set('Authorization', `Bearer ${second.body.key}`).expect(200);
       // the last live key cannot be revoked, so a brand never locks itself out
-      const last = await t.http().delete(`/v1/brand/keys/${second.body.id}`).set('Authorization', `Bearer ${second.body.key}`).expect(409);
+      const last = await t
+        .http()
+        .delete(`/v1/brand/keys/${second.body.id}`)
+        .set('Authorization', `Bearer ${second.body.key}`)
+        .expect(409);
       expect(last.body.code).toBe('brand.last_key');
     });
 
-    it('answers 404 for another brand\'s key id', async () => {
+    it("answers 404 for another brand's key id", async () => {
       const a = await createBrand(t);
       const b = await createBrand(t);
       const bKeys = await t.http().get('/v1/brand/keys').set(b.auth).expect(200);
@@ -85,9 +105,18 @@ describe('foundation (e2e)', () => {
       const brand = await createBrand(t);
       const before = await t.http().get('/v1/brand').set(brand.auth).expect(200);
       expect(before.body.settings).toMatchObject({ timezone: 'UTC', currency: 'EUR' });
-      const res = await t.http().patch('/v1/brand').set(brand.auth).send({ name: 'Renamed', settings: { timezone: 'Europe/Amsterdam', referral: { withinDays: 7 } } }).expect(200);
+      const res = await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ name: 'Renamed', settings: { timezone: 'Europe/Amsterdam', referral: { withinDays: 7 } } })
+        .expect(200);
       expect(res.body.name).toBe('Renamed');
-      expect(res.body.settings).toMatchObject({ timezone: 'Europe/Amsterdam', currency: 'EUR', referral: { withinDays: 7, qualifyingEvent: 'purchase' } });
+      expect(res.body.settings).toMatchObject({
+        timezone: 'Europe/Amsterdam',
+        currency: 'EUR',
+        referral: { withinDays: 7, qualifyingEvent: 'purchase' },
+      });
       const after = await t.http().get('/v1/brand').set(brand.auth).expect(200);
       expect(after.body).toEqual(res.body);
     });
@@ -96,10 +125,17 @@ describe('foundation (e2e)', () => {
   describe('errors', () => {
     it('answers 400 with the field paths', async () => {
       const brand = await createBrand(t);
-      const res = await t.http().patch('/v1/brand').set(brand.auth).send({ extra: 1, settings: { timezone: 'Nowhere/City', currency: 'euro', referral: { withinDays: 0 } } }).expect(400);
+      const res = await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ extra: 1, settings: { timezone: 'Nowhere/City', currency: 'euro', referral: { withinDays: 0 } } })
+        .expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'validation_failed' });
       const paths = res.body.details.map((d: { path: string }) => d.path);
-      expect(paths).toEqual(expect.arrayContaining(['extra', 'settings.timezone', 'settings.currency', 'settings.referral.withinDays']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['extra', 'settings.timezone', 'settings.currency', 'settings.referral.withinDays']),
+      );
     });
 
     it.each([
@@ -127,7 +163,12 @@ describe('foundation (e2e)', () => {
 
     it('answers 413 for an oversized body', async () => {
       const brand = await createBrand(t);
-      const res = await t.http().patch('/v1/brand').set(brand.auth).send({ name: 'a'.repeat(100 * 1024) }).expect(413);
+      const res = await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ name: 'a'.repeat(100 * 1024) })
+        .expect(413);
       expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     });
   });
@@ -136,7 +177,9 @@ describe('foundation (e2e)', () => {
     it('serves the document and the UI', async () => {
       const doc = await t.http().get('/docs-json').expect(200);
       expect(doc.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/brand', '/v1/brand/keys', '/v1/admin/brands', '/health', '/ready']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/v1/brand', '/v1/brand/keys', '/v1/admin/brands', '/health', '/ready']),
+      );
       expect(doc.body.components.schemas).toHaveProperty('UpdateBrandDto');
       const ui = await t.http().get('/docs').redirects(1).expect(200);
       expect(ui.text).toContain('swagger');

@@ -11,9 +11,18 @@ describe('members (e2e)', () => {
   afterAll(() => t.close());
 
   it('creates a member at the first stage with a referral code, and answers 200 on a repeat', async () => {
-    const created = await t.http().put('/v1/members/ann-1').set(brand.auth).send({ email: 'Ann@Example.COM' }).expect(201);
+    const created = await t
+      .http()
+      .put('/v1/members/ann-1')
+      .set(brand.auth)
+      .send({ email: 'Ann@Example.COM' })
+      .expect(201);
     expect(created.body).toMatchObject({
-      externalId: 'ann-1', email: 'ann@example.com', stage: 'awareness', tier: null, source: 'api',
+      externalId: 'ann-1',
+      email: 'ann@example.com',
+      stage: 'awareness',
+      tier: null,
+      source: 'api',
       balance: { available: 0, pending: 0, lifetimeEarned: 0 },
     });
     expect(created.body.referralCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
@@ -22,7 +31,12 @@ describe('members (e2e)', () => {
   });
 
   it('enters at a named stage and refuses an unknown one', async () => {
-    const res = await t.http().put('/v1/members/bob-1').set(brand.auth).send({ stage: 'retention', source: 'app' }).expect(201);
+    const res = await t
+      .http()
+      .put('/v1/members/bob-1')
+      .set(brand.auth)
+      .send({ stage: 'retention', source: 'app' })
+      .expect(201);
     expect(res.body).toMatchObject({ stage: 'retention', source: 'app' });
     const bad = await t.http().put('/v1/members/bob-2').set(brand.auth).send({ stage: 'nirvana' }).expect(400);
     expect(bad.body.details).toEqual([{ path: 'stage', message: expect.any(String) }]);
@@ -30,7 +44,12 @@ describe('members (e2e)', () => {
 
   it('keeps e-mail unique per brand, case-insensitively', async () => {
     await t.http().put('/v1/members/eve-1').set(brand.auth).send({ email: 'eve@example.com' }).expect(201);
-    const clash = await t.http().put('/v1/members/eve-2').set(brand.auth).send({ email: 'EVE@example.com' }).expect(409);
+    const clash = await t
+      .http()
+      .put('/v1/members/eve-2')
+      .set(brand.auth)
+      .send({ email: 'EVE@example.com' })
+      .expect(409);
     expect(clash.body.code).toBe('member.email_taken');
     const other = await createBrand(t);
     await t.http().put('/v1/members/eve-1').set(other.auth).send({ email: 'eve@example.com' }).expect(201);
@@ -48,7 +67,9 @@ describe('members (e2e)', () => {
 
   it('lists with stage filter and cursor pagination', async () => {
     const b = await createBrand(t);
-    for (let i = 0; i < 5; i++) await createMember(t, b, { stage: i % 2 ? 'retention' : 'awareness' });
+    for (let i = 0; i < 5; i++) {
+      await createMember(t, b, { stage: i % 2 ? 'retention' : 'awareness' });
+    }
     const first = await t.http().get('/v1/members?limit=2').set(b.auth).expect(200);
     expect(first.body.data).toHaveLength(2);
     const second = await t.http().get(`/v1/members?limit=2&cursor=${first.body.nextCursor}`).set(b.auth).expect(200);
@@ -76,14 +97,40 @@ describe('members (e2e)', () => {
 
   it('adjusts points with a reason and the key that did it; never below zero', async () => {
     const m = await createMember(t, brand);
-    const credit = await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: 100, reason: 'goodwill' }).expect(201);
-    expect(credit.body.entry).toMatchObject({ kind: 'adjust', points: 100, balanceAfter: 100, reason: 'goodwill', actor: expect.stringMatching(/^key:/) });
+    const credit = await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: 100, reason: 'goodwill' })
+      .expect(201);
+    expect(credit.body.entry).toMatchObject({
+      kind: 'adjust',
+      points: 100,
+      balanceAfter: 100,
+      reason: 'goodwill',
+      actor: expect.stringMatching(/^key:/),
+    });
     expect(credit.body.balance).toEqual({ available: 100, pending: 0, lifetimeEarned: 100 });
-    const debit = await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: -30, reason: 'correction' }).expect(201);
+    const debit = await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: -30, reason: 'correction' })
+      .expect(201);
     expect(debit.body.balance.available).toBe(70);
-    const over = await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: -71, reason: 'too much' }).expect(409);
+    const over = await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: -71, reason: 'too much' })
+      .expect(409);
     expect(over.body.code).toBe('ledger.insufficient_points');
-    const missing = await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: 5 }).expect(400);
+    const missing = await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: 5 })
+      .expect(400);
     expect(missing.body.details.map((d: { path: string }) => d.path)).toContain('reason');
     await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: 0, reason: 'x' }).expect(400);
     const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);

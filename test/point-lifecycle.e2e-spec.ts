@@ -3,7 +3,8 @@ import { createBrand, createMember, createRule, event, ledgerAudit } from './sup
 import { ADMIN_TOKEN, startTestApp, type TestApp } from './support/test-app.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-const entryOf = (body: { effects: Array<{ type: string; entryId?: string }> }) => body.effects.find((e) => e.type === 'points')!.entryId;
+const entryOf = (body: { effects: Array<{ type: string; entryId?: string }> }) =>
+  body.effects.find((e) => e.type === 'points')!.entryId;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 describe('the life of a point (e2e)', () => {
@@ -15,35 +16,111 @@ describe('the life of a point (e2e)', () => {
 
   it('earn → pending → matures → redeem', async () => {
     const brand = await createBrand(t);
-    await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { pendingDays: 2 } }).expect(200);
-    await createRule(t, brand, { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } });
-    const reward = await t.http().post('/v1/rewards').set(brand.auth).send({ name: 'Tote', kind: 'perk', perkText: 'A tote bag', costPoints: 80 }).expect(201);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { pendingDays: 2 } })
+      .expect(200);
+    await createRule(t, brand, {
+      name: 'Per euro',
+      event: 'purchase',
+      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+    });
+    const reward = await t
+      .http()
+      .post('/v1/rewards')
+      .set(brand.auth)
+      .send({ name: 'Tote', kind: 'perk', perkText: 'A tote bag', costPoints: 80 })
+      .expect(201);
     const m = await createMember(t, brand);
-    const buy = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 100 })).expect(201);
+    const buy = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 100 }))
+      .expect(201);
     expect(buy.body.member.balance).toMatchObject({ available: 0, pending: 100 });
-    const early = await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: reward.body.id, idempotencyKey: 'r-1' }).expect(409);
+    const early = await t
+      .http()
+      .post(`/v1/members/${m.id}/redemptions`)
+      .set(brand.auth)
+      .send({ rewardId: reward.body.id, idempotencyKey: 'r-1' })
+      .expect(409);
     expect(early.body.code).toBe('redemption.insufficient_points');
 
-    const run = await t.http().post('/v1/admin/jobs/mature-points/run').set(admin).send({ now: inDays(3) }).expect(200);
+    const run = await t
+      .http()
+      .post('/v1/admin/jobs/mature-points/run')
+      .set(admin)
+      .send({ now: inDays(3) })
+      .expect(200);
     expect(run.body.processed.points).toBeGreaterThanOrEqual(100);
-    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({ available: 100, pending: 0 });
-    await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: reward.body.id, idempotencyKey: 'r-2' }).expect(201);
-    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 20, availableSum: 20, pending: 0, pendingSum: 0, runningMatches: true });
+    expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({
+      available: 100,
+      pending: 0,
+    });
+    await t
+      .http()
+      .post(`/v1/members/${m.id}/redemptions`)
+      .set(brand.auth)
+      .send({ rewardId: reward.body.id, idempotencyKey: 'r-2' })
+      .expect(201);
+    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({
+      available: 20,
+      availableSum: 20,
+      pending: 0,
+      pendingSum: 0,
+      runningMatches: true,
+    });
   });
 
   it('spends the oldest-expiring lots first and expires what is left of a lapsed lot, once', async () => {
     const brand = await createBrand(t);
-    await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { expiryMonths: 12 } }).expect(200);
-    await createRule(t, brand, { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } });
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { expiryMonths: 12 } })
+      .expect(200);
+    await createRule(t, brand, {
+      name: 'Per euro',
+      event: 'purchase',
+      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+    });
     const m = await createMember(t, brand);
     const db = t.app.get(DataSource);
-    const a = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 100 })).expect(201);
-    const b = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 50 })).expect(201);
+    const a = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 100 }))
+      .expect(201);
+    const b = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 50 }))
+      .expect(201);
     // lot A lapses in 10 days, lot B in 40
-    await db.query(`UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`, [brand.id, entryOf(a.body)]);
-    await db.query(`UPDATE ledger_entries SET expires_at = now() + interval '40 days' WHERE brand_id = $1 AND id = $2`, [brand.id, entryOf(b.body)]);
-    await t.http().post(`/v1/members/${m.id}/adjustments`).set(brand.auth).send({ points: -120, reason: 'spent' }).expect(201);
-    const lots = await db.query(`SELECT id, lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`, [brand.id, m.id]);
+    await db.query(
+      `UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`,
+      [brand.id, entryOf(a.body)],
+    );
+    await db.query(
+      `UPDATE ledger_entries SET expires_at = now() + interval '40 days' WHERE brand_id = $1 AND id = $2`,
+      [brand.id, entryOf(b.body)],
+    );
+    await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: -120, reason: 'spent' })
+      .expect(201);
+    const lots = await db.query(
+      `SELECT id, lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`,
+      [brand.id, m.id],
+    );
     expect(lots.map((l: { lot_remaining: string }) => Number(l.lot_remaining))).toEqual([0, 30]);
 
     const token = await t.http().post(`/v1/members/${m.id}/token`).set(brand.auth).expect(201);
@@ -51,44 +128,129 @@ describe('the life of a point (e2e)', () => {
     expect(me.body.nextExpiry).toEqual({ at: expect.any(String), points: 30 });
     expect(new Date(me.body.nextExpiry.at).getTime()).toBeGreaterThan(Date.now() + 39 * 86_400_000);
 
-    const none = await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(20) }).expect(200);
+    const none = await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: inDays(20) })
+      .expect(200);
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance.available).toBe(30); // A was spent, B not lapsed
     void none;
-    const lapsed = await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(41) }).expect(200);
+    const lapsed = await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: inDays(41) })
+      .expect(200);
     expect(lapsed.body).toMatchObject({ status: 'ok', processed: { lots: 1, points: 30 } });
-    await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(42) }).expect(200);
+    await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: inDays(42) })
+      .expect(200);
     const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);
-    expect(ledger.body.data.filter((e: { kind: string }) => e.kind === 'expire').map((e: { points: number }) => e.points)).toEqual([-30]);
+    expect(
+      ledger.body.data.filter((e: { kind: string }) => e.kind === 'expire').map((e: { points: number }) => e.points),
+    ).toEqual([-30]);
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
-    expect((await t.http().get('/v1/me').set('Authorization', `Bearer ${token.body.token}`)).body.nextExpiry).toBeNull();
+    expect(
+      (await t.http().get('/v1/me').set('Authorization', `Bearer ${token.body.token}`)).body.nextExpiry,
+    ).toBeNull();
   });
 
   it('a cancelled redemption gives the points back to the lots they came from, expiry and all', async () => {
     const brand = await createBrand(t);
-    await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { expiryMonths: 12 } }).expect(200);
-    await createRule(t, brand, { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } });
-    const reward = await t.http().post('/v1/rewards').set(brand.auth).send({ name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 60 }).expect(201);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { expiryMonths: 12 } })
+      .expect(200);
+    await createRule(t, brand, {
+      name: 'Per euro',
+      event: 'purchase',
+      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+    });
+    const reward = await t
+      .http()
+      .post('/v1/rewards')
+      .set(brand.auth)
+      .send({ name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 60 })
+      .expect(201);
     const m = await createMember(t, brand);
-    const buy = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 100 })).expect(201);
+    const buy = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 100 }))
+      .expect(201);
     const db = t.app.get(DataSource);
-    await db.query(`UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`, [brand.id, entryOf(buy.body)]);
-    const redeemed = await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: reward.body.id, idempotencyKey: 'c-1' }).expect(201);
+    await db.query(
+      `UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`,
+      [brand.id, entryOf(buy.body)],
+    );
+    const redeemed = await t
+      .http()
+      .post(`/v1/members/${m.id}/redemptions`)
+      .set(brand.auth)
+      .send({ rewardId: reward.body.id, idempotencyKey: 'c-1' })
+      .expect(201);
     await t.http().post(`/v1/redemptions/${redeemed.body.id}/cancel`).set(brand.auth).expect(200);
-    const lots = await db.query(`SELECT points, lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`, [brand.id, m.id]);
-    expect(lots.map((l: { lot_remaining: string | null }) => (l.lot_remaining === null ? null : Number(l.lot_remaining)))).toEqual([100, null]);
-    await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(11) }).expect(200);
+    const lots = await db.query(
+      `SELECT points, lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`,
+      [brand.id, m.id],
+    );
+    expect(
+      lots.map((l: { lot_remaining: string | null }) => (l.lot_remaining === null ? null : Number(l.lot_remaining))),
+    ).toEqual([100, null]);
+    await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: inDays(11) })
+      .expect(200);
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 
   it('never expires more than the balance a reversal left', async () => {
     const brand = await createBrand(t);
-    await t.http().patch('/v1/brand').set(brand.auth).send({ settings: { expiryMonths: 1 } }).expect(200);
-    await createRule(t, brand, { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } });
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { expiryMonths: 1 } })
+      .expect(200);
+    await createRule(t, brand, {
+      name: 'Per euro',
+      event: 'purchase',
+      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+    });
     const m = await createMember(t, brand);
-    await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 60, orderId: 'x-1' })).expect(201);
-    await t.http().post('/v1/events').set(brand.auth).send(event(m, 'purchase', { amount: 40, orderId: 'x-2' })).expect(201);
-    await t.http().post('/v1/events').set(brand.auth).send(event(m, 'refund', { amount: 60, orderId: 'x-1' })).expect(201);
-    await t.http().post('/v1/admin/jobs/expire-points/run').set(admin).send({ now: inDays(70) }).expect(200);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 60, orderId: 'x-1' }))
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: 40, orderId: 'x-2' }))
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'refund', { amount: 60, orderId: 'x-1' }))
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: inDays(70) })
+      .expect(200);
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 });

@@ -1,4 +1,12 @@
-import { createBrand, createMember, createRule, event, ledgerAudit, type TestBrand, type TestMember } from './support/factories.js';
+import {
+  createBrand,
+  createMember,
+  createRule,
+  event,
+  ledgerAudit,
+  type TestBrand,
+  type TestMember,
+} from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('rewards and redemptions (e2e)', () => {
@@ -13,21 +21,39 @@ describe('rewards and redemptions (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const perk = (over: Record<string, unknown> = {}) => ({ name: 'Free coffee', kind: 'perk', costPoints: 100, perkText: 'Show this at the counter', ...over });
+  const perk = (over: Record<string, unknown> = {}) => ({
+    name: 'Free coffee',
+    kind: 'perk',
+    costPoints: 100,
+    perkText: 'Show this at the counter',
+    ...over,
+  });
 
-  async function createReward(b: TestBrand, body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
+  async function createReward(
+    b: TestBrand,
+    body: Record<string, unknown>,
+  ): Promise<{ id: string } & Record<string, unknown>> {
     const res = await t.http().post('/v1/rewards').set(b.auth).send(body);
-    if (res.status !== 201) throw new Error(`reward refused: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201) {
+      throw new Error(`reward refused: ${res.status} ${JSON.stringify(res.body)}`);
+    }
     return res.body;
   }
 
   async function give(b: TestBrand, m: TestMember, points: number) {
-    await t.http().post(`/v1/members/${m.id}/adjustments`).set(b.auth).send({ points, reason: 'test points' }).expect(201);
+    await t
+      .http()
+      .post(`/v1/members/${m.id}/adjustments`)
+      .set(b.auth)
+      .send({ points, reason: 'test points' })
+      .expect(201);
   }
 
   async function memberWith(b: TestBrand, points: number, body: Record<string, unknown> = {}): Promise<TestMember> {
     const m = await createMember(t, b, body);
-    if (points) await give(b, m, points);
+    if (points) {
+      await give(b, m, points);
+    }
     return m;
   }
 
@@ -49,20 +75,66 @@ describe('rewards and redemptions (e2e)', () => {
 
   describe('catalog', () => {
     it('creates each kind and answers the reward shape', async () => {
-      const coupon = await t.http().post('/v1/rewards').set(brand.auth).send({
-        name: '€5 off', description: 'Next order', kind: 'coupon', costPoints: 500, stock: 100, perMemberLimit: 1,
-        stages: ['retention', 'loyalty'], tiers: ['gold'], validFrom: '2026-01-01T00:00:00Z', validUntil: '2036-01-01T00:00:00Z',
-      }).expect(201);
+      const coupon = await t
+        .http()
+        .post('/v1/rewards')
+        .set(brand.auth)
+        .send({
+          name: '€5 off',
+          description: 'Next order',
+          kind: 'coupon',
+          costPoints: 500,
+          stock: 100,
+          perMemberLimit: 1,
+          stages: ['retention', 'loyalty'],
+          tiers: ['gold'],
+          validFrom: '2026-01-01T00:00:00Z',
+          validUntil: '2036-01-01T00:00:00Z',
+        })
+        .expect(201);
       expect(coupon.body).toEqual({
-        id: expect.any(String), name: '€5 off', description: 'Next order', kind: 'coupon', costPoints: 500, stock: 100, remaining: 0,
-        perMemberLimit: 1, stages: ['retention', 'loyalty'], tiers: ['gold'], validFrom: '2026-01-01T00:00:00.000Z',
-        validUntil: '2036-01-01T00:00:00.000Z', active: true, unusedCodes: 0, redeemed: 0, createdAt: expect.any(String), updatedAt: expect.any(String),
+        id: expect.any(String),
+        name: '€5 off',
+        description: 'Next order',
+        kind: 'coupon',
+        costPoints: 500,
+        stock: 100,
+        remaining: 0,
+        perMemberLimit: 1,
+        stages: ['retention', 'loyalty'],
+        tiers: ['gold'],
+        validFrom: '2026-01-01T00:00:00.000Z',
+        validUntil: '2036-01-01T00:00:00.000Z',
+        active: true,
+        unusedCodes: 0,
+        redeemed: 0,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
       });
-      const content = await createReward(brand, { name: 'Lookbook', kind: 'content', costPoints: 50, contentUrl: 'https://brand.example.com/lookbook' });
-      expect(content).toMatchObject({ kind: 'content', contentUrl: 'https://brand.example.com/lookbook', stock: null, remaining: null, stages: [], tiers: [], active: true });
+      const content = await createReward(brand, {
+        name: 'Lookbook',
+        kind: 'content',
+        costPoints: 50,
+        contentUrl: 'https://brand.example.com/lookbook',
+      });
+      expect(content).toMatchObject({
+        kind: 'content',
+        contentUrl: 'https://brand.example.com/lookbook',
+        stock: null,
+        remaining: null,
+        stages: [],
+        tiers: [],
+        active: true,
+      });
       expect(content).not.toHaveProperty('perkText');
       const p = await createReward(brand, perk());
-      expect(p).toMatchObject({ kind: 'perk', perkText: 'Show this at the counter', perMemberLimit: null, validFrom: null, validUntil: null });
+      expect(p).toMatchObject({
+        kind: 'perk',
+        perkText: 'Show this at the counter',
+        perMemberLimit: null,
+        validFrom: null,
+        validUntil: null,
+      });
       const got = await t.http().get(`/v1/rewards/${p.id}`).set(brand.auth).expect(200);
       expect(got.body).toEqual(p);
     });
@@ -82,24 +154,34 @@ describe('rewards and redemptions (e2e)', () => {
       expect(await paths(perk({ stages: ['loyalty', 'nirvana'] }))).toEqual(['stages[1]']);
       expect(await paths(perk({ tiers: ['gold', 'no spaces'] }))).toEqual(['tiers']);
       expect(await paths({ name: 'x', kind: 'content', costPoints: 1 })).toEqual(['contentUrl']);
-      expect(await paths({ name: 'x', kind: 'content', costPoints: 1, contentUrl: 'not a url' })).toEqual(['contentUrl']);
+      expect(await paths({ name: 'x', kind: 'content', costPoints: 1, contentUrl: 'not a url' })).toEqual([
+        'contentUrl',
+      ]);
       expect(await paths(perk({ perkText: undefined }))).toEqual(['perkText']);
       expect(await paths(perk({ contentUrl: 'https://x.example' }))).toEqual(['contentUrl']);
-      expect(await paths(perk({ validFrom: '2026-02-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }))).toEqual(['validUntil']);
+      expect(await paths(perk({ validFrom: '2026-02-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }))).toEqual([
+        'validUntil',
+      ]);
       expect(await paths(perk({ validFrom: 'tomorrow' }))).toEqual(['validFrom']);
       expect(await paths(perk({ colour: 'red' }))).toEqual(['colour']);
     });
 
     it('lists with filters and cursor pagination', async () => {
       const b = await createBrand(t);
-      for (let i = 0; i < 4; i++) await createReward(b, perk({ name: `Perk ${i}`, active: i !== 3 }));
+      for (let i = 0; i < 4; i++) {
+        await createReward(b, perk({ name: `Perk ${i}`, active: i !== 3 }));
+      }
       await createReward(b, { name: 'Coupon', kind: 'coupon', costPoints: 10 });
       const first = await t.http().get('/v1/rewards?limit=2').set(b.auth).expect(200);
       expect(first.body.data).toHaveLength(2);
       const second = await t.http().get(`/v1/rewards?limit=2&cursor=${first.body.nextCursor}`).set(b.auth).expect(200);
       const third = await t.http().get(`/v1/rewards?limit=2&cursor=${second.body.nextCursor}`).set(b.auth).expect(200);
       expect(third.body).toMatchObject({ data: [{ name: 'Coupon' }], nextCursor: null });
-      expect((await t.http().get('/v1/rewards?active=false').set(b.auth).expect(200)).body.data.map((r: { name: string }) => r.name)).toEqual(['Perk 3']);
+      expect(
+        (await t.http().get('/v1/rewards?active=false').set(b.auth).expect(200)).body.data.map(
+          (r: { name: string }) => r.name,
+        ),
+      ).toEqual(['Perk 3']);
       expect((await t.http().get('/v1/rewards?kind=coupon').set(b.auth).expect(200)).body.data).toHaveLength(1);
       await t.http().get('/v1/rewards?cursor=nope').set(b.auth).expect(400);
       await t.http().get('/v1/rewards?active=maybe').set(b.auth).expect(400);
@@ -107,17 +189,47 @@ describe('rewards and redemptions (e2e)', () => {
 
     it('patches terms, clears nullable ones, and refuses to change the kind or null a required one', async () => {
       const r = await createReward(brand, perk({ stock: 5, perMemberLimit: 2 }));
-      const patched = await t.http().patch(`/v1/rewards/${r.id}`).set(brand.auth).send({ costPoints: 150, stock: null, stages: ['loyalty'], active: false }).expect(200);
-      expect(patched.body).toMatchObject({ costPoints: 150, stock: null, remaining: null, perMemberLimit: 2, stages: ['loyalty'], active: false, perkText: 'Show this at the counter' });
+      const patched = await t
+        .http()
+        .patch(`/v1/rewards/${r.id}`)
+        .set(brand.auth)
+        .send({ costPoints: 150, stock: null, stages: ['loyalty'], active: false })
+        .expect(200);
+      expect(patched.body).toMatchObject({
+        costPoints: 150,
+        stock: null,
+        remaining: null,
+        perMemberLimit: 2,
+        stages: ['loyalty'],
+        active: false,
+        perkText: 'Show this at the counter',
+      });
       const kind = await t.http().patch(`/v1/rewards/${r.id}`).set(brand.auth).send({ kind: 'coupon' }).expect(400);
       expect(kind.body.details).toEqual([{ path: 'kind', message: 'is not an allowed field' }]);
-      const nulled = await t.http().patch(`/v1/rewards/${r.id}`).set(brand.auth).send({ name: null, costPoints: null }).expect(400);
-      expect(nulled.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['name', 'costPoints']));
+      const nulled = await t
+        .http()
+        .patch(`/v1/rewards/${r.id}`)
+        .set(brand.auth)
+        .send({ name: null, costPoints: null })
+        .expect(400);
+      expect(nulled.body.details.map((d: { path: string }) => d.path)).toEqual(
+        expect.arrayContaining(['name', 'costPoints']),
+      );
       const perkless = await t.http().patch(`/v1/rewards/${r.id}`).set(brand.auth).send({ perkText: null }).expect(400);
       expect(perkless.body.details).toEqual([{ path: 'perkText', message: 'is required for a perk reward' }]);
-      const stage = await t.http().patch(`/v1/rewards/${r.id}`).set(brand.auth).send({ stages: ['nirvana'] }).expect(400);
+      const stage = await t
+        .http()
+        .patch(`/v1/rewards/${r.id}`)
+        .set(brand.auth)
+        .send({ stages: ['nirvana'] })
+        .expect(400);
       expect(stage.body.details[0].path).toBe('stages[0]');
-      await t.http().patch(`/v1/rewards/00000000-0000-7000-8000-000000000000`).set(brand.auth).send({ active: true }).expect(404);
+      await t
+        .http()
+        .patch(`/v1/rewards/00000000-0000-7000-8000-000000000000`)
+        .set(brand.auth)
+        .send({ active: true })
+        .expect(404);
       await t.http().patch('/v1/rewards/not-a-uuid').set(brand.auth).send({ active: true }).expect(400);
     });
 
@@ -135,11 +247,25 @@ describe('rewards and redemptions (e2e)', () => {
   describe('coupon codes', () => {
     it('adds codes once each, skipping duplicates, and bounds the stock by the pool', async () => {
       const c = await createReward(brand, { name: 'Coupon', kind: 'coupon', costPoints: 10, stock: 3 });
-      const up = await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['A1', 'A2', 'A1'] }).expect(200);
+      const up = await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['A1', 'A2', 'A1'] })
+        .expect(200);
       expect(up.body).toEqual({ added: 2, duplicates: 1, unusedCodes: 2, remaining: 2 });
-      const again = await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['A2', 'A3', 'A4', 'A5'] }).expect(200);
+      const again = await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['A2', 'A3', 'A4', 'A5'] })
+        .expect(200);
       expect(again.body).toEqual({ added: 3, duplicates: 1, unusedCodes: 5, remaining: 3 });
-      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({ stock: 3, remaining: 3, unusedCodes: 5 });
+      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        stock: 3,
+        remaining: 3,
+        unusedCodes: 5,
+      });
     });
 
     it('takes 10,000 codes in one call and refuses more, empty lists and bad codes', async () => {
@@ -147,16 +273,36 @@ describe('rewards and redemptions (e2e)', () => {
       const codes = Array.from({ length: 10_000 }, (_, i) => `BIG-${i}`);
       const up = await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes }).expect(200);
       expect(up.body).toEqual({ added: 10_000, duplicates: 0, unusedCodes: 10_000, remaining: 10_000 });
-      const tooMany = await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: [...codes, 'ONE-MORE'] }).expect(400);
+      const tooMany = await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: [...codes, 'ONE-MORE'] })
+        .expect(400);
       expect(tooMany.body.details[0].path).toBe('codes');
       await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: [] }).expect(400);
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['has space'] }).expect(400);
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: [42] }).expect(400);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['has space'] })
+        .expect(400);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: [42] })
+        .expect(400);
     });
 
     it('takes codes only for coupons', async () => {
       const p = await createReward(brand, perk());
-      const res = await t.http().post(`/v1/rewards/${p.id}/codes`).set(brand.auth).send({ codes: ['X'] }).expect(409);
+      const res = await t
+        .http()
+        .post(`/v1/rewards/${p.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['X'] })
+        .expect(409);
       expect(res.body.code).toBe('reward.not_a_coupon');
     });
   });
@@ -164,48 +310,114 @@ describe('rewards and redemptions (e2e)', () => {
   describe('redeeming', () => {
     it('hands a coupon its code, debits available points and writes a redeem entry', async () => {
       const c = await createReward(brand, { name: '€5 off', kind: 'coupon', costPoints: 300 });
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['SAVE5-1'] }).expect(200);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['SAVE5-1'] })
+        .expect(200);
       const m = await memberWith(brand, 1000);
       const res = await redeem(brand, m.externalId, c.id).expect(201);
       expect(res.body).toEqual({
-        id: expect.any(String), rewardId: c.id, memberId: m.id, kind: 'coupon', status: 'completed', costPoints: 300, code: 'SAVE5-1',
-        ledgerEntryId: expect.any(String), cancelLedgerEntryId: null, createdAt: expect.any(String), cancelledAt: null,
+        id: expect.any(String),
+        rewardId: c.id,
+        memberId: m.id,
+        kind: 'coupon',
+        status: 'completed',
+        costPoints: 300,
+        code: 'SAVE5-1',
+        ledgerEntryId: expect.any(String),
+        cancelLedgerEntryId: null,
+        createdAt: expect.any(String),
+        cancelledAt: null,
         balance: { available: 700, pending: 0, lifetimeEarned: 1000 },
       });
       const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);
-      expect(ledger.body.data[0]).toMatchObject({ id: res.body.ledgerEntryId, kind: 'redeem', status: 'available', points: -300, balanceAfter: 700, redemptionId: res.body.id });
+      expect(ledger.body.data[0]).toMatchObject({
+        id: res.body.ledgerEntryId,
+        kind: 'redeem',
+        status: 'available',
+        points: -300,
+        balanceAfter: 700,
+        redemptionId: res.body.id,
+      });
       const audit = await expectLedgerConsistent(brand, m);
       expect(audit.available).toBe(700);
-      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({ remaining: 0, unusedCodes: 0, redeemed: 1 });
+      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        remaining: 0,
+        unusedCodes: 0,
+        redeemed: 1,
+      });
     });
 
     it('unlocks a content URL and a perk text', async () => {
-      const content = await createReward(brand, { name: 'Lookbook', kind: 'content', costPoints: 50, contentUrl: 'https://brand.example.com/lookbook' });
+      const content = await createReward(brand, {
+        name: 'Lookbook',
+        kind: 'content',
+        costPoints: 50,
+        contentUrl: 'https://brand.example.com/lookbook',
+      });
       const p = await createReward(brand, perk());
       const m = await memberWith(brand, 150);
       const me = await tokenOf(brand, m);
-      const first = await t.http().post('/v1/me/redemptions').set(me).send({ rewardId: content.id, idempotencyKey: key() }).expect(201);
-      expect(first.body).toMatchObject({ kind: 'content', contentUrl: 'https://brand.example.com/lookbook', balance: { available: 100 } });
+      const first = await t
+        .http()
+        .post('/v1/me/redemptions')
+        .set(me)
+        .send({ rewardId: content.id, idempotencyKey: key() })
+        .expect(201);
+      expect(first.body).toMatchObject({
+        kind: 'content',
+        contentUrl: 'https://brand.example.com/lookbook',
+        balance: { available: 100 },
+      });
       expect(first.body).not.toHaveProperty('code');
-      const second = await t.http().post('/v1/me/redemptions').set(me).send({ rewardId: p.id, idempotencyKey: key() }).expect(201);
-      expect(second.body).toMatchObject({ kind: 'perk', perkText: 'Show this at the counter', balance: { available: 0 } });
+      const second = await t
+        .http()
+        .post('/v1/me/redemptions')
+        .set(me)
+        .send({ rewardId: p.id, idempotencyKey: key() })
+        .expect(201);
+      expect(second.body).toMatchObject({
+        kind: 'perk',
+        perkText: 'Show this at the counter',
+        balance: { available: 0 },
+      });
       const mine = await t.http().get('/v1/me/redemptions').set(me).expect(200);
       expect(mine.body.data.map((r: { id: string }) => r.id)).toEqual([second.body.id, first.body.id]);
       expect(mine.body.data[1].contentUrl).toBe('https://brand.example.com/lookbook');
       const myLedger = await t.http().get('/v1/me/ledger').set(me).expect(200);
-      expect(myLedger.body.data.filter((e: { kind: string }) => e.kind === 'redeem').map((e: { points: number }) => e.points)).toEqual([-100, -50]);
+      expect(
+        myLedger.body.data
+          .filter((e: { kind: string }) => e.kind === 'redeem')
+          .map((e: { points: number }) => e.points),
+      ).toEqual([-100, -50]);
       await expectLedgerConsistent(brand, m);
     });
 
     it('refuses without enough available points; pending points cannot be spent', async () => {
       const b = await createBrand(t);
-      await t.http().patch('/v1/brand').set(b.auth).send({ settings: { pendingDays: 14 } }).expect(200);
+      await t
+        .http()
+        .patch('/v1/brand')
+        .set(b.auth)
+        .send({ settings: { pendingDays: 14 } })
+        .expect(200);
       await createRule(t, b, { name: 'Purchase', event: 'purchase', reward: { points: { fixed: 500 } } });
       const m = await memberWith(b, 40);
-      await t.http().post('/v1/events').set(b.auth).send(event(m, 'purchase', { amount: '10.00' })).expect(201);
+      await t
+        .http()
+        .post('/v1/events')
+        .set(b.auth)
+        .send(event(m, 'purchase', { amount: '10.00' }))
+        .expect(201);
       const p = await createReward(b, perk({ costPoints: 100 }));
       const res = await redeem(b, m.id, p.id).expect(409);
-      expect(res.body).toMatchObject({ statusCode: 409, code: 'redemption.insufficient_points', details: { reason: 'insufficient_points' } });
+      expect(res.body).toMatchObject({
+        statusCode: 409,
+        code: 'redemption.insufficient_points',
+        details: { reason: 'insufficient_points' },
+      });
       const member = await t.http().get(`/v1/members/${m.id}`).set(b.auth).expect(200);
       expect(member.body.balance).toEqual({ available: 40, pending: 500, lifetimeEarned: 540 });
       expect((await ledgerAudit(t, b.id, m.id)).entries).toBe(2);
@@ -244,8 +456,18 @@ describe('rewards and redemptions (e2e)', () => {
       await t.http().delete(`/v1/rewards/${deleted.id}`).set(brand.auth).expect(204);
       expect((await redeem(brand, m.id, deleted.id).expect(404)).body.code).toBe('reward.not_found');
       await redeem(brand, 'nobody-here', inactive.id).expect(404);
-      await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: 'nope', idempotencyKey: key() }).expect(400);
-      await t.http().post(`/v1/members/${m.id}/redemptions`).set(brand.auth).send({ rewardId: inactive.id }).expect(400);
+      await t
+        .http()
+        .post(`/v1/members/${m.id}/redemptions`)
+        .set(brand.auth)
+        .send({ rewardId: 'nope', idempotencyKey: key() })
+        .expect(400);
+      await t
+        .http()
+        .post(`/v1/members/${m.id}/redemptions`)
+        .set(brand.auth)
+        .send({ rewardId: inactive.id })
+        .expect(400);
       expect((await ledgerAudit(t, brand.id, m.id)).available).toBe(100);
     });
   });
@@ -253,7 +475,12 @@ describe('rewards and redemptions (e2e)', () => {
   describe('idempotency', () => {
     it('answers a replay with the first answer (200), and the key with another request with 409', async () => {
       const c = await createReward(brand, { name: 'Coupon', kind: 'coupon', costPoints: 100 });
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['ONE', 'TWO'] }).expect(200);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['ONE', 'TWO'] })
+        .expect(200);
       const p = await createReward(brand, perk({ costPoints: 100 }));
       const m = await memberWith(brand, 500);
       const k = key();
@@ -263,7 +490,10 @@ describe('rewards and redemptions (e2e)', () => {
       // the same member named by externalId, and through the member API, is the same request
       expect((await redeem(brand, m.externalId, c.id, k).expect(200)).body).toEqual(first.body);
       const me = await tokenOf(brand, m);
-      expect((await t.http().post('/v1/me/redemptions').set(me).send({ rewardId: c.id, idempotencyKey: k }).expect(200)).body).toEqual(first.body);
+      expect(
+        (await t.http().post('/v1/me/redemptions').set(me).send({ rewardId: c.id, idempotencyKey: k }).expect(200))
+          .body,
+      ).toEqual(first.body);
 
       const otherReward = await redeem(brand, m.id, p.id, k).expect(409);
       expect(otherReward.body.code).toBe('redemption.idempotency_conflict');
@@ -271,7 +501,10 @@ describe('rewards and redemptions (e2e)', () => {
       expect(otherMember.body.code).toBe('redemption.idempotency_conflict');
 
       expect((await ledgerAudit(t, brand.id, m.id)).available).toBe(400);
-      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({ redeemed: 1, unusedCodes: 1 });
+      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        redeemed: 1,
+        unusedCodes: 1,
+      });
     });
 
     it('does not use up a key on a refused attempt', async () => {
@@ -299,7 +532,9 @@ describe('rewards and redemptions (e2e)', () => {
       const k = key();
       const answers = await Promise.all(members.map((m) => redeem(brand, m.id, p.id, k)));
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
-      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(Array(7).fill('redemption.idempotency_conflict'));
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(
+        Array(7).fill('redemption.idempotency_conflict'),
+      );
       const audits = await Promise.all(members.map((m) => ledgerAudit(t, brand.id, m.id)));
       expect(audits.map((a) => a.available).sort((x, y) => x - y)).toEqual([90, 100, 100, 100, 100, 100, 100, 100]);
     });
@@ -314,8 +549,14 @@ describe('rewards and redemptions (e2e)', () => {
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-      expect(new Set(answers.filter((a) => a.status === 409).map((a) => a.body.code))).toEqual(new Set(['redemption.out_of_stock']));
-      expect((await t.http().get(`/v1/rewards/${r.id}`).set(b.auth).expect(200)).body).toMatchObject({ stock: 1, remaining: 0, redeemed: 1 });
+      expect(new Set(answers.filter((a) => a.status === 409).map((a) => a.body.code))).toEqual(
+        new Set(['redemption.out_of_stock']),
+      );
+      expect((await t.http().get(`/v1/rewards/${r.id}`).set(b.auth).expect(200)).body).toMatchObject({
+        stock: 1,
+        remaining: 0,
+        redeemed: 1,
+      });
       const all = await t.http().get(`/v1/redemptions?rewardId=${r.id}`).set(b.auth).expect(200);
       expect(all.body.data).toHaveLength(1);
     });
@@ -326,12 +567,19 @@ describe('rewards and redemptions (e2e)', () => {
       const m = await memberWith(b, 350);
       const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(b, m.id, r.id)));
       expect(answers.filter((a) => a.status === 201)).toHaveLength(3);
-      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(Array(17).fill('redemption.insufficient_points'));
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(
+        Array(17).fill('redemption.insufficient_points'),
+      );
       const audit = await expectLedgerConsistent(b, m);
       expect(audit.available).toBe(50);
       expect(audit.entries).toBe(4);
       const { DataSource } = await import('typeorm');
-      const [{ lowest }] = await t.app.get(DataSource).query('SELECT min(balance_after)::int AS lowest FROM ledger_entries WHERE brand_id = $1 AND member_id = $2', [b.id, m.id]);
+      const [{ lowest }] = await t.app
+        .get(DataSource)
+        .query('SELECT min(balance_after)::int AS lowest FROM ledger_entries WHERE brand_id = $1 AND member_id = $2', [
+          b.id,
+          m.id,
+        ]);
       expect(lowest).toBe(50);
     });
   });
@@ -339,20 +587,40 @@ describe('rewards and redemptions (e2e)', () => {
   describe('cancelling', () => {
     it('returns the points (a reverse entry) and the stock but voids the code; twice is a 409', async () => {
       const c = await createReward(brand, { name: 'Coupon', kind: 'coupon', costPoints: 200, stock: 5 });
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['FIRST', 'SECOND'] }).expect(200);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['FIRST', 'SECOND'] })
+        .expect(200);
       const m = await memberWith(brand, 500);
       const redeemed = await redeem(brand, m.id, c.id).expect(201);
       expect(redeemed.body.code).toBe('FIRST');
       const cancelled = await t.http().post(`/v1/redemptions/${redeemed.body.id}/cancel`).set(brand.auth).expect(200);
       expect(cancelled.body).toMatchObject({
-        id: redeemed.body.id, status: 'cancelled', code: 'FIRST', cancelledAt: expect.any(String), cancelLedgerEntryId: expect.any(String),
+        id: redeemed.body.id,
+        status: 'cancelled',
+        code: 'FIRST',
+        cancelledAt: expect.any(String),
+        cancelLedgerEntryId: expect.any(String),
         balance: { available: 500, pending: 0, lifetimeEarned: 500 },
       });
       const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);
-      expect(ledger.body.data[0]).toMatchObject({ id: cancelled.body.cancelLedgerEntryId, kind: 'reverse', points: 200, balanceAfter: 500, redemptionId: redeemed.body.id, reason: 'redemption cancelled' });
+      expect(ledger.body.data[0]).toMatchObject({
+        id: cancelled.body.cancelLedgerEntryId,
+        kind: 'reverse',
+        points: 200,
+        balanceAfter: 500,
+        redemptionId: redeemed.body.id,
+        reason: 'redemption cancelled',
+      });
       await expectLedgerConsistent(brand, m);
       // the unit is back in stock, but the code the member saw is not: one unused code is left
-      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({ redeemed: 0, unusedCodes: 1, remaining: 1 });
+      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        redeemed: 0,
+        unusedCodes: 1,
+        remaining: 1,
+      });
       const twice = await t.http().post(`/v1/redemptions/${redeemed.body.id}/cancel`).set(brand.auth).expect(409);
       expect(twice.body.code).toBe('redemption.already_cancelled');
       const next = await redeem(brand, m.id, c.id).expect(201);
@@ -367,11 +635,16 @@ describe('rewards and redemptions (e2e)', () => {
       const p = await createReward(brand, perk({ costPoints: 100, stock: 1 }));
       const m = await memberWith(brand, 100);
       const r = await redeem(brand, m.id, p.id).expect(201);
-      const answers = await Promise.all(Array.from({ length: 5 }, () => t.http().post(`/v1/redemptions/${r.body.id}/cancel`).set(brand.auth)));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => t.http().post(`/v1/redemptions/${r.body.id}/cancel`).set(brand.auth)),
+      );
       expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409]);
       const audit = await expectLedgerConsistent(brand, m);
       expect(audit.available).toBe(100);
-      expect((await t.http().get(`/v1/rewards/${p.id}`).set(brand.auth).expect(200)).body).toMatchObject({ remaining: 1, redeemed: 0 });
+      expect((await t.http().get(`/v1/rewards/${p.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        remaining: 1,
+        redeemed: 0,
+      });
     });
 
     it('still cancels a redemption of a deleted reward', async () => {
@@ -388,7 +661,8 @@ describe('rewards and redemptions (e2e)', () => {
     it('says per reward whether the member may redeem it, and why not', async () => {
       const b = await createBrand(t);
       const names: Record<string, string> = {};
-      const add = async (name: string, body: Record<string, unknown>) => (names[(await createReward(b, { ...perk({ costPoints: 10 }), name, ...body })).id] = name);
+      const add = async (name: string, body: Record<string, unknown>) =>
+        (names[(await createReward(b, { ...perk({ costPoints: 10 }), name, ...body })).id] = name);
       await add('open', {});
       await add('content', { kind: 'content', perkText: undefined, contentUrl: 'https://brand.example.com/secret' });
       await add('inactive', { active: false });
@@ -406,10 +680,24 @@ describe('rewards and redemptions (e2e)', () => {
 
       const me = await tokenOf(b, m);
       const res = await t.http().get('/v1/me/rewards').set(me).expect(200);
-      const verdicts = Object.fromEntries(res.body.data.map((r: { id: string; redeemable: boolean; reason?: string }) => [names[r.id], r.redeemable ? 'yes' : r.reason]));
+      const verdicts = Object.fromEntries(
+        res.body.data.map((r: { id: string; redeemable: boolean; reason?: string }) => [
+          names[r.id],
+          r.redeemable ? 'yes' : r.reason,
+        ]),
+      );
       expect(verdicts).toEqual({
-        open: 'yes', content: 'yes', inactive: 'inactive', later: 'not_yet_valid', past: 'expired', loyal: 'stage_not_eligible', gold: 'tier_not_eligible',
-        gone: 'out_of_stock', coupon: 'out_of_stock', limited: 'per_member_limit', dear: 'insufficient_points',
+        open: 'yes',
+        content: 'yes',
+        inactive: 'inactive',
+        later: 'not_yet_valid',
+        past: 'expired',
+        loyal: 'stage_not_eligible',
+        gold: 'tier_not_eligible',
+        gone: 'out_of_stock',
+        coupon: 'out_of_stock',
+        limited: 'per_member_limit',
+        dear: 'insufficient_points',
       });
       const content = res.body.data.find((r: { id: string }) => names[r.id] === 'content');
       expect(content).toMatchObject({ kind: 'content', costPoints: 10, remaining: null, redeemable: true });
@@ -435,7 +723,10 @@ describe('rewards and redemptions (e2e)', () => {
       const r2 = (await redeem(b, ann.id, q.id).expect(201)).body;
       const r3 = (await redeem(b, bob.id, p.id).expect(201)).body;
       await t.http().post(`/v1/redemptions/${r1.id}/cancel`).set(b.auth).expect(200);
-      const ids = async (query: string) => (await t.http().get(`/v1/redemptions${query}`).set(b.auth).expect(200)).body.data.map((r: { id: string }) => r.id);
+      const ids = async (query: string) =>
+        (await t.http().get(`/v1/redemptions${query}`).set(b.auth).expect(200)).body.data.map(
+          (r: { id: string }) => r.id,
+        );
       expect(await ids('')).toEqual([r3.id, r2.id, r1.id]);
       expect(await ids(`?memberId=${ann.id}`)).toEqual([r2.id, r1.id]);
       expect(await ids(`?rewardId=${p.id}`)).toEqual([r3.id, r1.id]);
@@ -446,15 +737,24 @@ describe('rewards and redemptions (e2e)', () => {
       expect(await ids(`?limit=2&cursor=${first.body.nextCursor}`)).toEqual([r1.id]);
       await t.http().get('/v1/redemptions?status=lost').set(b.auth).expect(400);
       await t.http().get('/v1/redemptions?memberId=ann').set(b.auth).expect(400);
-      const bobs = await t.http().get('/v1/me/redemptions').set(await tokenOf(b, bob)).expect(200);
+      const bobs = await t
+        .http()
+        .get('/v1/me/redemptions')
+        .set(await tokenOf(b, bob))
+        .expect(200);
       expect(bobs.body.data.map((r: { id: string }) => r.id)).toEqual([r3.id]);
     });
   });
 
   describe('tenancy', () => {
-    it('answers 404 for another brand\'s rewards and redemptions', async () => {
+    it("answers 404 for another brand's rewards and redemptions", async () => {
       const c = await createReward(brand, { name: 'Coupon', kind: 'coupon', costPoints: 10 });
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(brand.auth).send({ codes: ['MINE'] }).expect(200);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(brand.auth)
+        .send({ codes: ['MINE'] })
+        .expect(200);
       const m = await memberWith(brand, 100);
       const r = await redeem(brand, m.id, c.id).expect(201);
 
@@ -462,9 +762,16 @@ describe('rewards and redemptions (e2e)', () => {
       await t.http().get(`/v1/rewards/${c.id}`).set(other.auth).expect(404);
       await t.http().patch(`/v1/rewards/${c.id}`).set(other.auth).send({ active: false }).expect(404);
       await t.http().delete(`/v1/rewards/${c.id}`).set(other.auth).expect(404);
-      await t.http().post(`/v1/rewards/${c.id}/codes`).set(other.auth).send({ codes: ['THEIRS'] }).expect(404);
+      await t
+        .http()
+        .post(`/v1/rewards/${c.id}/codes`)
+        .set(other.auth)
+        .send({ codes: ['THEIRS'] })
+        .expect(404);
       await t.http().get(`/v1/redemptions/${r.body.id}`).set(other.auth).expect(404);
-      expect((await t.http().post(`/v1/redemptions/${r.body.id}/cancel`).set(other.auth).expect(404)).body.code).toBe('redemption.not_found');
+      expect((await t.http().post(`/v1/redemptions/${r.body.id}/cancel`).set(other.auth).expect(404)).body.code).toBe(
+        'redemption.not_found',
+      );
       expect((await t.http().get('/v1/redemptions').set(other.auth).expect(200)).body.data).toEqual([]);
       expect((await t.http().get('/v1/rewards').set(other.auth).expect(200)).body.data).toEqual([]);
       // their member cannot spend on our reward, and our member is unknown to them
@@ -472,24 +779,51 @@ describe('rewards and redemptions (e2e)', () => {
       expect((await redeem(other, theirs.id, c.id).expect(404)).body.code).toBe('reward.not_found');
       await redeem(other, m.id, c.id).expect(404);
       const theirToken = await tokenOf(other, theirs);
-      await t.http().post('/v1/me/redemptions').set(theirToken).send({ rewardId: c.id, idempotencyKey: key() }).expect(404);
+      await t
+        .http()
+        .post('/v1/me/redemptions')
+        .set(theirToken)
+        .send({ rewardId: c.id, idempotencyKey: key() })
+        .expect(404);
       // the same idempotency key is free in another brand
       const own = await createReward(other, perk({ costPoints: 10 }));
-      await t.http().post('/v1/me/redemptions').set(theirToken).send({ rewardId: own.id, idempotencyKey: r.body.id }).expect(201);
+      await t
+        .http()
+        .post('/v1/me/redemptions')
+        .set(theirToken)
+        .send({ rewardId: own.id, idempotencyKey: r.body.id })
+        .expect(201);
       // nothing the other brand did touched ours
-      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({ active: true, redeemed: 1, unusedCodes: 0 });
+      expect((await t.http().get(`/v1/rewards/${c.id}`).set(brand.auth).expect(200)).body).toMatchObject({
+        active: true,
+        redeemed: 1,
+        unusedCodes: 0,
+      });
     });
   });
 
   it('documents every endpoint in OpenAPI', async () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/v1/rewards', '/v1/rewards/{id}', '/v1/rewards/{id}/codes', '/v1/redemptions', '/v1/redemptions/{id}', '/v1/redemptions/{id}/cancel',
-      '/v1/members/{id}/redemptions', '/v1/me/rewards', '/v1/me/redemptions',
-    ]));
-    expect(doc.paths['/v1/rewards'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateRewardDto' });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/rewards',
+        '/v1/rewards/{id}',
+        '/v1/rewards/{id}/codes',
+        '/v1/redemptions',
+        '/v1/redemptions/{id}',
+        '/v1/redemptions/{id}/cancel',
+        '/v1/members/{id}/redemptions',
+        '/v1/me/rewards',
+        '/v1/me/redemptions',
+      ]),
+    );
+    expect(doc.paths['/v1/rewards'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreateRewardDto',
+    });
     expect(doc.components.schemas.RedemptionResultView.properties).toHaveProperty('balance');
-    expect(Object.keys(doc.components.schemas.MemberRewardView.properties)).toEqual(expect.arrayContaining(['id', 'costPoints', 'remaining', 'redeemable', 'reason']));
+    expect(Object.keys(doc.components.schemas.MemberRewardView.properties)).toEqual(
+      expect.arrayContaining(['id', 'costPoints', 'remaining', 'redeemable', 'reason']),
+    );
     expect(doc.components.schemas.MemberRewardView.properties).not.toHaveProperty('contentUrl');
   });
 });

@@ -24,7 +24,12 @@ const purchasePoints = () => ({
   status: 'active',
 });
 
-const shareRule = (name = 'Share', status = 'active') => ({ name, event: 'share', reward: { points: { fixed: 5 } }, status });
+const shareRule = (name = 'Share', status = 'active') => ({
+  name,
+  event: 'share',
+  reward: { points: { fixed: 5 } },
+  status,
+});
 
 const TEMPLATE_NAMES = [
   'Share points',
@@ -63,7 +68,7 @@ describe('rules (e2e)', () => {
     (await t.http().post('/v1/rules').set(brand.auth).send(body).expect(201)).body;
 
   describe('create, read, list', () => {
-    it('creates version 1 of a rule, answers the rule view, and bumps the brand\'s rules_version', async () => {
+    it("creates version 1 of a rule, answers the rule view, and bumps the brand's rules_version", async () => {
       const brand = await createBrand(t);
       expect(await rulesVersion(brand)).toBe(0);
       const res = await t.http().post('/v1/rules').set(brand.auth).send(purchasePoints()).expect(201);
@@ -87,10 +92,17 @@ describe('rules (e2e)', () => {
     it('fills the defaults of a minimal rule', async () => {
       const brand = await createBrand(t);
       const rule = await createRule(brand, { name: 'Minimal', event: 'share', reward: { points: { fixed: 1 } } });
-      expect(rule).toMatchObject({ stages: [], priority: 0, exclusive: false, status: 'active', conditions: null, limits: null });
+      expect(rule).toMatchObject({
+        stages: [],
+        priority: 0,
+        exclusive: false,
+        status: 'active',
+        conditions: null,
+        limits: null,
+      });
     });
 
-    it('lists a brand\'s rules with cursor pagination and filters by status and event', async () => {
+    it("lists a brand's rules with cursor pagination and filters by status and event", async () => {
       const brand = await createBrand(t);
       const a = await createRule(brand, shareRule('A'));
       const b = await createRule(brand, shareRule('B', 'paused'));
@@ -99,7 +111,11 @@ describe('rules (e2e)', () => {
       const first = await t.http().get('/v1/rules?limit=2').set(brand.auth).expect(200);
       expect(first.body.data.map((r: RuleBody) => r.id)).toEqual([a.id, b.id]);
       expect(first.body.nextCursor).toBe(b.id);
-      const second = await t.http().get(`/v1/rules?limit=2&cursor=${first.body.nextCursor}`).set(brand.auth).expect(200);
+      const second = await t
+        .http()
+        .get(`/v1/rules?limit=2&cursor=${first.body.nextCursor}`)
+        .set(brand.auth)
+        .expect(200);
       expect(second.body).toEqual({ data: [c], nextCursor: null });
 
       const paused = await t.http().get('/v1/rules?status=paused').set(brand.auth).expect(200);
@@ -112,7 +128,13 @@ describe('rules (e2e)', () => {
 
     it('refuses a bad list query with 400 and the parameter', async () => {
       const brand = await createBrand(t);
-      for (const [query, path] of [['status=deleted', 'status'], ['event=Bad!', 'event'], ['cursor=nope', 'cursor'], ['limit=0', 'limit'], ['colour=red', 'colour']]) {
+      for (const [query, path] of [
+        ['status=deleted', 'status'],
+        ['event=Bad!', 'event'],
+        ['cursor=nope', 'cursor'],
+        ['limit=0', 'limit'],
+        ['colour=red', 'colour'],
+      ]) {
         const res = await t.http().get(`/v1/rules?${query}`).set(brand.auth).expect(400);
         expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
       }
@@ -133,15 +155,33 @@ describe('rules (e2e)', () => {
 
       const edited = { ...purchasePoints(), name: 'Purchase points (double)', priority: 20 };
       const v2 = await t.http().put(`/v1/rules/${v1.id}`).set(brand.auth).send(edited).expect(200);
-      expect(v2.body).toMatchObject({ id: v1.id, version: 2, name: 'Purchase points (double)', priority: 20, createdAt: v1.createdAt });
+      expect(v2.body).toMatchObject({
+        id: v1.id,
+        version: 2,
+        name: 'Purchase points (double)',
+        priority: 20,
+        createdAt: v1.createdAt,
+      });
       expect(await rulesVersion(brand)).toBe(before + 1);
       expect((await t.http().get(`/v1/rules/${v1.id}`).set(brand.auth).expect(200)).body).toEqual(v2.body);
 
       const versions = await t.http().get(`/v1/rules/${v1.id}/versions`).set(brand.auth).expect(200);
       expect(versions.body.nextCursor).toBeNull();
       expect(versions.body.data).toEqual([
-        { ruleId: v1.id, version: 2, definition: expect.objectContaining({ name: 'Purchase points (double)', priority: 20 }), changedBy: `key:${keyId}`, createdAt: expect.any(String) },
-        { ruleId: v1.id, version: 1, definition: expect.objectContaining({ name: 'Purchase points', priority: 10 }), changedBy: `key:${keyId}`, createdAt: expect.any(String) },
+        {
+          ruleId: v1.id,
+          version: 2,
+          definition: expect.objectContaining({ name: 'Purchase points (double)', priority: 20 }),
+          changedBy: `key:${keyId}`,
+          createdAt: expect.any(String),
+        },
+        {
+          ruleId: v1.id,
+          version: 1,
+          definition: expect.objectContaining({ name: 'Purchase points', priority: 10 }),
+          changedBy: `key:${keyId}`,
+          createdAt: expect.any(String),
+        },
       ]);
 
       const one = await t.http().get(`/v1/rules/${v1.id}/versions/1`).set(brand.auth).expect(200);
@@ -151,7 +191,11 @@ describe('rules (e2e)', () => {
 
       const page = await t.http().get(`/v1/rules/${v1.id}/versions?limit=1`).set(brand.auth).expect(200);
       expect(page.body.data.map((v: { version: number }) => v.version)).toEqual([2]);
-      const rest = await t.http().get(`/v1/rules/${v1.id}/versions?limit=1&cursor=${page.body.nextCursor}`).set(brand.auth).expect(200);
+      const rest = await t
+        .http()
+        .get(`/v1/rules/${v1.id}/versions?limit=1&cursor=${page.body.nextCursor}`)
+        .set(brand.auth)
+        .expect(200);
       expect(rest.body).toMatchObject({ data: [{ version: 1 }], nextCursor: null });
 
       const missing = await t.http().get(`/v1/rules/${v1.id}/versions/3`).set(brand.auth).expect(404);
@@ -186,7 +230,12 @@ describe('rules (e2e)', () => {
       expect(archived.body).toMatchObject({ status: 'archived', version: 4 });
       await expectBump(1);
 
-      const edit = await t.http().put(`/v1/rules/${rule.id}`).set(brand.auth).send(shareRule('Share again')).expect(409);
+      const edit = await t
+        .http()
+        .put(`/v1/rules/${rule.id}`)
+        .set(brand.auth)
+        .send(shareRule('Share again'))
+        .expect(409);
       expect(edit.body).toMatchObject({ statusCode: 409, code: 'rule.archived' });
       for (const action of ['activate', 'pause']) {
         const res = await t.http().post(`/v1/rules/${rule.id}/${action}`).set(brand.auth).expect(409);
@@ -196,7 +245,12 @@ describe('rules (e2e)', () => {
       await expectBump(0);
 
       const versions = await t.http().get(`/v1/rules/${rule.id}/versions`).set(brand.auth).expect(200);
-      expect(versions.body.data.map((v: { version: number; definition: { status: string } }) => [v.version, v.definition.status])).toEqual([
+      expect(
+        versions.body.data.map((v: { version: number; definition: { status: string } }) => [
+          v.version,
+          v.definition.status,
+        ]),
+      ).toEqual([
         [4, 'archived'],
         [3, 'active'],
         [2, 'paused'],
@@ -211,7 +265,15 @@ describe('rules (e2e)', () => {
       const brand = await createBrand(t);
       const rule = await createRule(brand, shareRule());
       const before = await rulesVersion(brand);
-      const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => t.http().put(`/v1/rules/${rule.id}`).set(brand.auth).send(shareRule(`Share ${n}`))));
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) =>
+          t
+            .http()
+            .put(`/v1/rules/${rule.id}`)
+            .set(brand.auth)
+            .send(shareRule(`Share ${n}`)),
+        ),
+      );
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(answers.map((r) => r.body.version).sort()).toEqual([2, 3, 4, 5, 6]);
       const versions = await t.http().get(`/v1/rules/${rule.id}/versions`).set(brand.auth).expect(200);
@@ -221,7 +283,9 @@ describe('rules (e2e)', () => {
 
     it('applies the template once when asked twice at the same time', async () => {
       const brand = await createBrand(t);
-      const [a, b] = await Promise.all([0, 1].map(() => t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201)));
+      const [a, b] = await Promise.all(
+        [0, 1].map(() => t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201)),
+      );
       expect(a.body.created.length + b.body.created.length).toBe(9);
       expect((await t.http().get('/v1/rules').set(brand.auth).expect(200)).body.data).toHaveLength(9);
     });
@@ -230,11 +294,31 @@ describe('rules (e2e)', () => {
   describe('validation', () => {
     const base = () => ({ name: 'Bad', event: 'purchase', reward: { points: { fixed: 10 } } });
     it.each([
-      ['an unknown fact', { ...base(), conditions: { all: [{ fact: 'member.shoeSize', op: 'eq', value: 42 }] } }, 'conditions.all[0].fact'],
-      ['an unknown op', { ...base(), conditions: { all: [{ fact: 'event.amount', op: 'gte', value: 1 }, { fact: 'event.url', op: 'matches', value: '.*' }] } }, 'conditions.all[1].op'],
+      [
+        'an unknown fact',
+        { ...base(), conditions: { all: [{ fact: 'member.shoeSize', op: 'eq', value: 42 }] } },
+        'conditions.all[0].fact',
+      ],
+      [
+        'an unknown op',
+        {
+          ...base(),
+          conditions: {
+            all: [
+              { fact: 'event.amount', op: 'gte', value: 1 },
+              { fact: 'event.url', op: 'matches', value: '.*' },
+            ],
+          },
+        },
+        'conditions.all[1].op',
+      ],
       ['an unknown stage', { ...base(), stages: ['nirvana'] }, 'stages[0]'],
       ['an unknown key', { ...base(), colour: 'red' }, 'colour'],
-      ['an unknown nested key', { ...base(), limits: { perMember: { count: 1, period: 'day', per: 'x' } } }, 'limits.perMember.per'],
+      [
+        'an unknown nested key',
+        { ...base(), limits: { perMember: { count: 1, period: 'day', per: 'x' } } },
+        'limits.perMember.per',
+      ],
       ['a bad reward', { ...base(), reward: { points: { fixed: -5 } } }, 'reward.points.fixed'],
       ['a bad token amount', { ...base(), reward: { token: { amount: 1.5 } } }, 'reward.token.amount'],
       ['a bad event type', { ...base(), event: 'Purchase!' }, 'event'],
@@ -251,16 +335,38 @@ describe('rules (e2e)', () => {
     it('lists every fault at once, on edits too', async () => {
       const brand = await createBrand(t);
       const rule = await createRule(brand, shareRule());
-      const res = await t.http().put(`/v1/rules/${rule.id}`).set(brand.auth)
-        .send({ name: 'x', event: 'share', stages: ['awareness', 'mars'], reward: { points: { perUnit: { fact: 'event.amount', rate: -1 } } }, priority: 1.5 })
+      const res = await t
+        .http()
+        .put(`/v1/rules/${rule.id}`)
+        .set(brand.auth)
+        .send({
+          name: 'x',
+          event: 'share',
+          stages: ['awareness', 'mars'],
+          reward: { points: { perUnit: { fact: 'event.amount', rate: -1 } } },
+          priority: 1.5,
+        })
         .expect(400);
-      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(['stages[1]', 'reward.points.perUnit.rate', 'priority']);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual([
+        'stages[1]',
+        'reward.points.perUnit.rate',
+        'priority',
+      ]);
       expect((await t.http().get(`/v1/rules/${rule.id}`).set(brand.auth).expect(200)).body.version).toBe(1);
     });
 
-    it.each([['an array', [1, 2]], ['a string', '"rule"']])('refuses %s as a rule', async (_, body) => {
+    it.each([
+      ['an array', [1, 2]],
+      ['a string', '"rule"'],
+    ])('refuses %s as a rule', async (_, body) => {
       const brand = await createBrand(t);
-      const res = await t.http().post('/v1/rules').set(brand.auth).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(400);
+      const res = await t
+        .http()
+        .post('/v1/rules')
+        .set(brand.auth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body))
+        .expect(400);
       expect(res.body.code).toBe('validation_failed');
     });
 
@@ -272,7 +378,7 @@ describe('rules (e2e)', () => {
   });
 
   describe('tenancy', () => {
-    it('answers 404 rule.not_found for another brand\'s rule, and never lists it', async () => {
+    it("answers 404 rule.not_found for another brand's rule, and never lists it", async () => {
       const owner = await createBrand(t);
       const other = await createBrand(t);
       const rule = await createRule(owner, shareRule());
@@ -312,7 +418,12 @@ describe('rules (e2e)', () => {
       });
       expect(byName.get('Welcome gift for referred friends')).toMatchObject({
         stages: [],
-        conditions: { all: [{ fact: 'member.referred', op: 'eq', value: true }, { fact: 'member.purchaseCount', op: 'eq', value: 1 }] },
+        conditions: {
+          all: [
+            { fact: 'member.referred', op: 'eq', value: true },
+            { fact: 'member.purchaseCount', op: 'eq', value: 1 },
+          ],
+        },
         reward: { points: { fixed: 250 } },
       });
       const listed = await t.http().get('/v1/rules').set(brand.auth).expect(200);
@@ -354,15 +465,29 @@ describe('rules (e2e)', () => {
         'Welcome gift for referred friends': [],
       });
       // and the brand's rules now validate against its own stages
-      await t.http().post('/v1/rules').set(brand.auth).send({ ...shareRule(), stages: ['conversion'] }).expect(400);
-      await t.http().post('/v1/rules').set(brand.auth).send({ ...shareRule(), stages: ['support'] }).expect(201);
+      await t
+        .http()
+        .post('/v1/rules')
+        .set(brand.auth)
+        .send({ ...shareRule(), stages: ['conversion'] })
+        .expect(400);
+      await t
+        .http()
+        .post('/v1/rules')
+        .set(brand.auth)
+        .send({ ...shareRule(), stages: ['support'] })
+        .expect(201);
     });
   });
 
   describe('RuleSetCache', () => {
-    const cacheBrand = async (brand: TestBrand, timezone = 'UTC') => ({ id: brand.id, rulesVersion: await rulesVersion(brand), settings: { timezone } });
+    const cacheBrand = async (brand: TestBrand, timezone = 'UTC') => ({
+      id: brand.id,
+      rulesVersion: await rulesVersion(brand),
+      settings: { timezone },
+    });
 
-    it('compiles a brand\'s active rules once per rules version', async () => {
+    it("compiles a brand's active rules once per rules version", async () => {
       const cache = t.app.get(RuleSetCache);
       const brand = await createBrand(t);
       await t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201);
@@ -381,7 +506,17 @@ describe('rules (e2e)', () => {
       // the compiled template pays a referred friend's first purchase
       const evaluation = first.ruleSet.evaluate({
         event: { type: 'purchase', occurredAt: new Date('2026-03-02T10:00:00Z'), attributes: { amount: '59.90' } },
-        member: { stage: 'conversion', tier: null, enrolledAt: new Date('2026-03-01T00:00:00Z'), purchaseCount: 1, referralCount: 0, lifetimePoints: 0, lastPurchaseAt: null, source: 'api', referred: true },
+        member: {
+          stage: 'conversion',
+          tier: null,
+          enrolledAt: new Date('2026-03-01T00:00:00Z'),
+          purchaseCount: 1,
+          referralCount: 0,
+          lifetimePoints: 0,
+          lastPurchaseAt: null,
+          source: 'api',
+          referred: true,
+        },
         stageOrder: ['awareness', 'consideration', 'conversion', 'retention', 'loyalty'],
         tierMultiplier: 1,
         usage: new Map(),
@@ -400,7 +535,7 @@ describe('rules (e2e)', () => {
       expect(await cache.get(await cacheBrand(brand), db.manager)).toBe(fresh);
     });
 
-    it('recompiles when the brand\'s time zone changes', async () => {
+    it("recompiles when the brand's time zone changes", async () => {
       const cache = t.app.get(RuleSetCache);
       const brand = await createBrand(t);
       await createRule(brand, shareRule());
@@ -416,7 +551,11 @@ describe('rules (e2e)', () => {
       const brand = await createBrand(t);
       await createRule(brand, shareRule());
       const input = await cacheBrand(brand);
-      const [a, b, c] = await Promise.all([cache.get(input, db.manager), cache.get(input, db.manager), cache.get(input, db.manager)]);
+      const [a, b, c] = await Promise.all([
+        cache.get(input, db.manager),
+        cache.get(input, db.manager),
+        cache.get(input, db.manager),
+      ]);
       expect(b).toBe(a);
       expect(c).toBe(a);
       expect(a.ruleSet.size).toBe(1);
@@ -433,17 +572,21 @@ describe('rules (e2e)', () => {
   describe('OpenAPI', () => {
     it('documents every rules endpoint with its body schema', async () => {
       const doc = (await t.http().get('/docs-json').expect(200)).body;
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-        '/v1/rules',
-        '/v1/rules/{id}',
-        '/v1/rules/{id}/versions',
-        '/v1/rules/{id}/versions/{version}',
-        '/v1/rules/{id}/pause',
-        '/v1/rules/{id}/activate',
-        '/v1/rules/{id}/archive',
-        '/v1/rules/templates/loyalty-loop',
-      ]));
-      expect(doc.paths['/v1/rules'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RuleDefinitionDto' });
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/v1/rules',
+          '/v1/rules/{id}',
+          '/v1/rules/{id}/versions',
+          '/v1/rules/{id}/versions/{version}',
+          '/v1/rules/{id}/pause',
+          '/v1/rules/{id}/activate',
+          '/v1/rules/{id}/archive',
+          '/v1/rules/templates/loyalty-loop',
+        ]),
+      );
+      expect(doc.paths['/v1/rules'].post.requestBody.content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/RuleDefinitionDto',
+      });
       expect(doc.paths['/v1/rules'].post.tags).toEqual(['rules']);
       expect(doc.components.schemas.RuleDefinitionDto.properties).toHaveProperty('conditions');
     });

@@ -15,7 +15,9 @@ export class BrandKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<BrandRequest>();
     const token = bearerToken(request);
-    if (!token) throw BrandErrors.invalidKey();
+    if (!token) {
+      throw BrandErrors.invalidKey();
+    }
     request.brand = await this.brands.authenticate(token);
     return true;
   }
@@ -24,6 +26,8 @@ export class BrandKeyGuard implements CanActivate {
 /** The authenticated brand of this request (only on routes behind BrandKeyGuard). */
 export const CurrentBrand = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedBrand => {
   const brand = context.switchToHttp().getRequest<BrandRequest>().brand;
-  if (!brand) throw BrandErrors.invalidKey();
+  if (!brand) {
+    throw BrandErrors.invalidKey();
+  }
   return brand;
 });

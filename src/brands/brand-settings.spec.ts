@@ -2,7 +2,10 @@ import { DEFAULT_SETTINGS, isTimeZone, mergeSettings, withDefaults } from './bra
 
 describe('brand settings', () => {
   it('fills defaults for keys stored before they existed', () => {
-    expect(withDefaults({ timezone: 'Europe/Amsterdam' })).toEqual({ ...DEFAULT_SETTINGS, timezone: 'Europe/Amsterdam' });
+    expect(withDefaults({ timezone: 'Europe/Amsterdam' })).toEqual({
+      ...DEFAULT_SETTINGS,
+      timezone: 'Europe/Amsterdam',
+    });
   });
   it('replaces top-level keys and merges nested groups', () => {
     const merged = mergeSettings({ currency: 'USD' }, { timezone: 'Asia/Tokyo', referral: { withinDays: 7 } });

@@ -39,7 +39,11 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   tiers: NO_TIERS,
 };
 
-type Patch = { [K in keyof BrandSettings]?: BrandSettings[K] extends object | null ? Partial<NonNullable<BrandSettings[K]>> | BrandSettings[K] : BrandSettings[K] };
+type Patch = {
+  [K in keyof BrandSettings]?: BrandSettings[K] extends object | null
+    ? Partial<NonNullable<BrandSettings[K]>> | BrandSettings[K]
+    : BrandSettings[K];
+};
 
 /** PATCH semantics: top-level keys replace; the nested groups (referral, transitions) merge key by key. */
 export function mergeSettings(current: Partial<BrandSettings>, patch: Patch): BrandSettings {

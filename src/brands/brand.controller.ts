@@ -28,7 +28,7 @@ export class BrandController {
   }
 
   @Get('keys')
-  @ApiOperation({ summary: 'The brand\'s API keys (never the secrets)' })
+  @ApiOperation({ summary: "The brand's API keys (never the secrets)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   async listKeys(@CurrentBrand() brand: AuthenticatedBrand): Promise<{ data: ApiKeyView[] }> {
     return { data: await this.brands.listKeys(brand.id) };
@@ -43,7 +43,9 @@ export class BrandController {
 
   @Delete('keys/:keyId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked.' })
+  @ApiOperation({
+    summary: 'Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked.',
+  })
   @ApiNoContentResponse()
   revokeKey(@CurrentBrand() brand: AuthenticatedBrand, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
     return this.brands.revokeKey(brand.id, keyId);

@@ -20,7 +20,11 @@ export class BrandsRepository {
     return em.getRepository(Brand).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async updateBrand(em: EntityManager, id: string, changes: Partial<Pick<Brand, 'name' | 'settings' | 'stages'>>): Promise<void> {
+  async updateBrand(
+    em: EntityManager,
+    id: string,
+    changes: Partial<Pick<Brand, 'name' | 'settings' | 'stages'>>,
+  ): Promise<void> {
     await em.getRepository(Brand).update({ id }, { ...changes, updatedAt: new Date() });
   }
 
@@ -28,7 +32,10 @@ export class BrandsRepository {
     return em.getRepository(Brand).count();
   }
 
-  insertKey(em: EntityManager, key: Pick<ApiKey, 'brandId' | 'id' | 'keyHash' | 'keyPrefix' | 'name'>): Promise<ApiKey> {
+  insertKey(
+    em: EntityManager,
+    key: Pick<ApiKey, 'brandId' | 'id' | 'keyHash' | 'keyPrefix' | 'name'>,
+  ): Promise<ApiKey> {
     return em.getRepository(ApiKey).save({ ...key, createdAt: new Date(), revokedAt: null });
   }
 
@@ -55,7 +62,9 @@ export class BrandsRepository {
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
       [keyHash],
     );
-    if (rows.length === 0) return null;
+    if (rows.length === 0) {
+      return null;
+    }
     const r = rows[0];
     const brand = Object.assign(new Brand(), {
       id: r.id as string,

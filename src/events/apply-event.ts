@@ -30,7 +30,10 @@ export interface EventContext {
 
 /** The context of a brand's events: its compiled rules, journey and point settings. */
 export function contextFor(
-  brand: { stages: readonly { key: string }[]; settings: { transitions: Transitions; pendingDays: number; expiryMonths: number | null; tiers: TierLadder } },
+  brand: {
+    stages: readonly { key: string }[];
+    settings: { transitions: Transitions; pendingDays: number; expiryMonths: number | null; tiers: TierLadder };
+  },
   ruleSet: CompiledRuleSet,
   now: Date,
   newId: () => string,
@@ -83,18 +86,32 @@ export function applyEvent(
   ctx: EventContext,
   refunded?: RefundTarget,
 ): AppliedEvent {
-  const applied: AppliedEvent = { effects: [], entries: [], stageChanges: [], tokens: [], usage: new Map(), trace: [], tierChanges: [] };
+  const applied: AppliedEvent = {
+    effects: [],
+    entries: [],
+    stageChanges: [],
+    tokens: [],
+    usage: new Map(),
+    trace: [],
+    tierChanges: [],
+  };
   const previousPurchaseAt = member.lastPurchaseAt;
 
-  if (event.type === 'referral') member.referralCount += 1;
+  if (event.type === 'referral') {
+    member.referralCount += 1;
+  }
   if (event.type === 'purchase') {
     member.purchaseCount += 1;
-    if (!member.lastPurchaseAt || event.occurredAt > member.lastPurchaseAt) member.lastPurchaseAt = event.occurredAt;
+    if (!member.lastPurchaseAt || event.occurredAt > member.lastPurchaseAt) {
+      member.lastPurchaseAt = event.occurredAt;
+    }
   }
   // The built-in move comes first, so that the rules see the member as this event makes them
   // (a first purchase is rewarded by the conversion stage's rules).
   const target = builtInTarget(event.type, member.purchaseCount, ctx.transitions, ctx.stageKeys);
-  if (target) moveTo(member, advance(member.stage, target, ctx.stageKeys), 'transition', null, event, ctx, applied);
+  if (target) {
+    moveTo(member, advance(member.stage, target, ctx.stageKeys), 'transition', null, event, ctx, applied);
+  }
 
   const evaluation = ctx.ruleSet.evaluate({
     event,
@@ -135,25 +152,54 @@ export function applyEvent(
     };
     entry.balanceAfter = post(member, entry);
     applied.entries.push(entry);
-    applied.effects.push({ type: 'points', ruleId: award.ruleId, ruleVersion: award.ruleVersion, points: award.points, status, entryId: entry.id });
+    applied.effects.push({
+      type: 'points',
+      ruleId: award.ruleId,
+      ruleVersion: award.ruleVersion,
+      points: award.points,
+      status,
+      entryId: entry.id,
+    });
   }
   for (const token of evaluation.tokens) {
     const mintId = ctx.newId();
     applied.tokens.push({ ...token, mintId });
-    applied.effects.push({ type: 'token', ruleId: token.ruleId, ruleVersion: token.ruleVersion, amount: token.amount, mintId, status: 'queued' });
+    applied.effects.push({
+      type: 'token',
+      ruleId: token.ruleId,
+      ruleVersion: token.ruleVersion,
+      amount: token.amount,
+      mintId,
+      status: 'queued',
+    });
   }
-  if (refunded) reverseRefund(member, event, refunded, ctx, applied);
-  if (ctx.tiers.tiers.length) upgradeTier(member, event, evaluation.points.reduce((a, p) => a + p.points, 0), ctx, applied);
+  if (refunded) {
+    reverseRefund(member, event, refunded, ctx, applied);
+  }
+  if (ctx.tiers.tiers.length) {
+    upgradeTier(
+      member,
+      event,
+      evaluation.points.reduce((a, p) => a + p.points, 0),
+      ctx,
+      applied,
+    );
+  }
   if (evaluation.stage) {
-    const to = evaluation.stage.mode === 'set' ? evaluation.stage.to : advance(member.stage, evaluation.stage.to, ctx.stageKeys);
+    const to =
+      evaluation.stage.mode === 'set' ? evaluation.stage.to : advance(member.stage, evaluation.stage.to, ctx.stageKeys);
     moveTo(member, to, 'rule', evaluation.stage.ruleId, event, ctx, applied);
   }
-  for (const [ruleId, u] of evaluation.usage) usage.set(ruleId, u);
+  for (const [ruleId, u] of evaluation.usage) {
+    usage.set(ruleId, u);
+  }
   applied.usage = evaluation.usage;
   // The pipeline seeds every budgeted candidate rule; a missing entry means "whole budget left" to the engine.
   for (const [ruleId, spent] of evaluation.budgetSpent) {
     const left = budgetRemaining.get(ruleId);
-    if (left !== undefined) budgetRemaining.set(ruleId, left - spent);
+    if (left !== undefined) {
+      budgetRemaining.set(ruleId, left - spent);
+    }
   }
   return applied;
 }
@@ -166,8 +212,17 @@ function upgradeTier(member: Member, event: AcceptedEvent, earned: number, ctx: 
     ctx.windowEarned.set(member.id, qualifying);
   }
   const reached = tierFor(qualifying, ctx.tiers);
-  if (rankOf(reached, ctx.tiers) <= rankOf(member.tier, ctx.tiers)) return;
-  applied.tierChanges.push({ id: ctx.newId(), memberId: member.id, from: member.tier, to: reached, eventId: event.id, cause: 'upgrade' });
+  if (rankOf(reached, ctx.tiers) <= rankOf(member.tier, ctx.tiers)) {
+    return;
+  }
+  applied.tierChanges.push({
+    id: ctx.newId(),
+    memberId: member.id,
+    from: member.tier,
+    to: reached,
+    eventId: event.id,
+    cause: 'upgrade',
+  });
   applied.effects.push({ type: 'tier', from: member.tier, to: reached! });
   member.tier = reached;
 }
@@ -176,16 +231,32 @@ function upgradeTier(member: Member, event: AcceptedEvent, earned: number, ctx: 
  * What a purchase earned, as a refund of its order will need it: kept current in memory, so a
  * refund later in the same transaction sees a purchase whose entries are not written yet.
  */
-export function recordPurchase(targets: Map<string, RefundTarget>, member: Member, event: AcceptedEvent, applied: AppliedEvent): void {
-  if (event.type !== 'purchase' || event.attributes.orderId === undefined || event.attributes.orderId === null) return;
+export function recordPurchase(
+  targets: Map<string, RefundTarget>,
+  member: Member,
+  event: AcceptedEvent,
+  applied: AppliedEvent,
+): void {
+  if (event.type !== 'purchase' || event.attributes.orderId === undefined || event.attributes.orderId === null) {
+    return;
+  }
   const key = `${member.id}:${String(event.attributes.orderId)}`;
   const earned = applied.entries.filter((e) => e.kind === 'earn' && e.eventId === event.id);
   const pending = earned.filter((e) => e.status === 'pending');
-  const target = targets.get(key) ?? { amount: '0', earnedPending: 0, earnedAvailable: 0, reversed: 0, refunded: '0', pendingUntil: null };
+  const target = targets.get(key) ?? {
+    amount: '0',
+    earnedPending: 0,
+    earnedAvailable: 0,
+    reversed: 0,
+    refunded: '0',
+    pendingUntil: null,
+  };
   target.amount = amountText(event.attributes.amount);
   target.earnedPending += pending.reduce((a, e) => a + e.points, 0);
   target.earnedAvailable += earned.filter((e) => e.status === 'available').reduce((a, e) => a + e.points, 0);
-  if (pending.length) target.pendingUntil = pending[0].availableAt;
+  if (pending.length) {
+    target.pendingUntil = pending[0].availableAt;
+  }
   targets.set(key, target);
 }
 
@@ -194,13 +265,21 @@ export function recordPurchase(targets: Map<string, RefundTarget>, member: Membe
  * first). The balance may go below zero only here, and the entry shows it. Mutates `target`
  * so a second refund of the order in the same transaction sees this one.
  */
-function reverseRefund(member: Member, event: AcceptedEvent, target: RefundTarget, ctx: EventContext, applied: AppliedEvent) {
+function reverseRefund(
+  member: Member,
+  event: AcceptedEvent,
+  target: RefundTarget,
+  ctx: EventContext,
+  applied: AppliedEvent,
+) {
   const refundedTotal = addDecimal(target.refunded, amountText(event.attributes.amount));
   const take = refundReversal(target, refundedTotal);
   target.refunded = refundedTotal;
   target.reversed += take.pending + take.available;
   for (const status of ['pending', 'available'] as const) {
-    if (take[status] === 0) continue;
+    if (take[status] === 0) {
+      continue;
+    }
     const entry: LedgerEntryDraft = {
       id: ctx.newId(),
       memberId: member.id,
@@ -214,19 +293,45 @@ function reverseRefund(member: Member, event: AcceptedEvent, target: RefundTarge
     };
     entry.balanceAfter = post(member, entry);
     applied.entries.push(entry);
-    applied.effects.push({ type: 'reversal', points: entry.points, status, entryId: entry.id, orderId: String(event.attributes.orderId) });
+    applied.effects.push({
+      type: 'reversal',
+      points: entry.points,
+      status,
+      entryId: entry.id,
+      orderId: String(event.attributes.orderId),
+    });
   }
 }
 
 /** An attribute amount as a decimal string (numbers arrive as JSON numbers too). */
 export function amountText(amount: unknown): string {
-  if (typeof amount === 'number') return amount.toFixed(6).replace(/\.?0+$/, '') || '0';
+  if (typeof amount === 'number') {
+    return amount.toFixed(6).replace(/\.?0+$/, '') || '0';
+  }
   return typeof amount === 'string' ? amount : '0';
 }
 
-function moveTo(member: Member, to: string, cause: 'transition' | 'rule', ruleId: string | null, event: AcceptedEvent, ctx: EventContext, applied: AppliedEvent) {
-  if (to === member.stage) return;
-  applied.stageChanges.push({ id: ctx.newId(), memberId: member.id, from: member.stage, to, eventId: event.id, ruleId, cause });
+function moveTo(
+  member: Member,
+  to: string,
+  cause: 'transition' | 'rule',
+  ruleId: string | null,
+  event: AcceptedEvent,
+  ctx: EventContext,
+  applied: AppliedEvent,
+) {
+  if (to === member.stage) {
+    return;
+  }
+  applied.stageChanges.push({
+    id: ctx.newId(),
+    memberId: member.id,
+    from: member.stage,
+    to,
+    eventId: event.id,
+    ruleId,
+    cause,
+  });
   applied.effects.push({ type: 'stage', from: member.stage, to, cause, ...(ruleId ? { ruleId } : {}) });
   member.stage = to;
 }

@@ -123,12 +123,37 @@ export class EffectsWriteRepository {
             lifetime_earned: m.lifetimeEarned,
           })),
         ),
-        JSON.stringify(w.stageChanges.map((c) => ({ id: c.id, member_id: c.memberId, from_stage: c.from, to_stage: c.to, event_id: c.eventId, rule_id: c.ruleId, cause: c.cause }))),
         JSON.stringify(
-          w.usage.map((u) => ({ member_id: u.memberId, rule_id: u.ruleId, period_start: u.usage.periodStart, count: u.usage.count, points: u.usage.points, last_fired_at: u.usage.lastFiredAt })),
+          w.stageChanges.map((c) => ({
+            id: c.id,
+            member_id: c.memberId,
+            from_stage: c.from,
+            to_stage: c.to,
+            event_id: c.eventId,
+            rule_id: c.ruleId,
+            cause: c.cause,
+          })),
+        ),
+        JSON.stringify(
+          w.usage.map((u) => ({
+            member_id: u.memberId,
+            rule_id: u.ruleId,
+            period_start: u.usage.periodStart,
+            count: u.usage.count,
+            points: u.usage.points,
+            last_fired_at: u.usage.lastFiredAt,
+          })),
         ),
         JSON.stringify([...w.budgetSpent].map(([id, points]) => ({ id, points }))),
-        JSON.stringify(w.mints.map((m) => ({ id: m.id, member_id: m.memberId, event_id: m.eventId, rule_id: m.ruleId, amount: m.amount }))),
+        JSON.stringify(
+          w.mints.map((m) => ({
+            id: m.id,
+            member_id: m.memberId,
+            event_id: m.eventId,
+            rule_id: m.ruleId,
+            amount: m.amount,
+          })),
+        ),
         JSON.stringify(w.results.map((result) => ({ id: result.eventId, result }))),
         JSON.stringify(
           w.engineEvents.map((e) => ({
@@ -143,8 +168,23 @@ export class EffectsWriteRepository {
             result: e.result,
           })),
         ),
-        JSON.stringify(w.referrals.map((r) => ({ id: r.id, qualifying_event_id: r.qualifyingEventId, referral_event_id: r.referralEventId }))),
-        JSON.stringify(w.tierChanges.map((c) => ({ id: c.id, member_id: c.memberId, from_tier: c.from, to_tier: c.to, event_id: c.eventId, cause: c.cause }))),
+        JSON.stringify(
+          w.referrals.map((r) => ({
+            id: r.id,
+            qualifying_event_id: r.qualifyingEventId,
+            referral_event_id: r.referralEventId,
+          })),
+        ),
+        JSON.stringify(
+          w.tierChanges.map((c) => ({
+            id: c.id,
+            member_id: c.memberId,
+            from_tier: c.from,
+            to_tier: c.to,
+            event_id: c.eventId,
+            cause: c.cause,
+          })),
+        ),
       ],
     );
   }

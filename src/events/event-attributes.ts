@@ -18,27 +18,40 @@ export const ENGINE_KEY_PREFIXES = ['referral:', 'retention:'];
  */
 export function checkAttributes(type: string, attributes: unknown): FieldError[] {
   const errors: FieldError[] = [];
-  if (attributes === undefined) attributes = {};
+  if (attributes === undefined) {
+    attributes = {};
+  }
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
     return [{ path: 'attributes', message: 'must be a JSON object' }];
   }
   const entries = Object.entries(attributes as Record<string, unknown>);
-  if (entries.length > MAX_ATTRIBUTES) errors.push({ path: 'attributes', message: `must have at most ${MAX_ATTRIBUTES} keys` });
+  if (entries.length > MAX_ATTRIBUTES) {
+    errors.push({ path: 'attributes', message: `must have at most ${MAX_ATTRIBUTES} keys` });
+  }
   for (const [key, value] of entries.slice(0, MAX_ATTRIBUTES + 1)) {
     const path = `attributes.${key.slice(0, 64)}`;
-    if (!ATTRIBUTE_KEY.test(key)) errors.push({ path, message: 'key must match [A-Za-z][A-Za-z0-9_]{0,63}' });
-    else if (typeof value === 'string') {
-      if (value.length > MAX_STRING) errors.push({ path, message: `must be at most ${MAX_STRING} characters` });
+    if (!ATTRIBUTE_KEY.test(key)) {
+      errors.push({ path, message: 'key must match [A-Za-z][A-Za-z0-9_]{0,63}' });
+    } else if (typeof value === 'string') {
+      if (value.length > MAX_STRING) {
+        errors.push({ path, message: `must be at most ${MAX_STRING} characters` });
+      }
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value) || Math.abs(value) > 1e15) errors.push({ path, message: 'must be a finite number of at most 1e15' });
+      if (!Number.isFinite(value) || Math.abs(value) > 1e15) {
+        errors.push({ path, message: 'must be a finite number of at most 1e15' });
+      }
     } else if (typeof value !== 'boolean' && value !== null) {
       errors.push({ path, message: 'must be a string, number, boolean or null' });
     }
   }
-  if (errors.length) return errors;
+  if (errors.length) {
+    return errors;
+  }
   const a = attributes as Record<string, unknown>;
   if (type === 'purchase' || type === 'refund') {
-    if (!isAmount(a.amount)) errors.push({ path: 'attributes.amount', message: 'is required: a non-negative decimal such as "59.90"' });
+    if (!isAmount(a.amount)) {
+      errors.push({ path: 'attributes.amount', message: 'is required: a non-negative decimal such as "59.90"' });
+    }
     if (a.currency !== undefined && !(typeof a.currency === 'string' && /^[A-Z]{3}$/.test(a.currency))) {
       errors.push({ path: 'attributes.currency', message: 'must be an ISO 4217 code such as EUR' });
     }
@@ -59,6 +72,8 @@ export function checkAttributes(type: string, attributes: unknown): FieldError[]
 }
 
 function isAmount(v: unknown): boolean {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 && v <= 1e15;
+  if (typeof v === 'number') {
+    return Number.isFinite(v) && v >= 0 && v <= 1e15;
+  }
   return typeof v === 'string' && DECIMAL.test(v);
 }

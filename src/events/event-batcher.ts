@@ -37,7 +37,9 @@ export class EventBatcher {
   submit(brand: AuthenticatedBrand, input: EventInput): Promise<EventOutcome> {
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(brand.id);
-      if (!queue) this.queues.set(brand.id, (queue = { waiting: [], inFlight: 0 }));
+      if (!queue) {
+        this.queues.set(brand.id, (queue = { waiting: [], inFlight: 0 }));
+      }
       queue.waiting.push({ brand, input, resolve, reject });
       this.drain(brand.id, queue);
     });
@@ -49,8 +51,11 @@ export class EventBatcher {
       queue.inFlight++;
       void this.apply(group).finally(() => {
         queue.inFlight--;
-        if (queue.waiting.length > 0) this.drain(brandId, queue);
-        else if (queue.inFlight === 0) this.queues.delete(brandId);
+        if (queue.waiting.length > 0) {
+          this.drain(brandId, queue);
+        } else if (queue.inFlight === 0) {
+          this.queues.delete(brandId);
+        }
       });
     }
   }
@@ -59,10 +64,15 @@ export class EventBatcher {
     // The freshest view of the brand (its rule-set version) that any request of the group saw.
     const brand = group.reduce((a, w) => (w.brand.rulesVersion > a.rulesVersion ? w.brand : a), group[0].brand);
     try {
-      const outcomes = await this.pipeline.apply(brand, group.map((w) => w.input));
+      const outcomes = await this.pipeline.apply(
+        brand,
+        group.map((w) => w.input),
+      );
       group.forEach((w, i) => w.resolve(outcomes[i]));
     } catch (error) {
-      if (group.length === 1) return group[0].reject(error);
+      if (group.length === 1) {
+        return group[0].reject(error);
+      }
       for (const w of group) {
         await this.pipeline.apply(w.brand, [w.input]).then(([outcome]) => w.resolve(outcome), w.reject);
       }

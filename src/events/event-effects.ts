@@ -1,6 +1,13 @@
 /** The answer of POST /v1/events, stored with the event and replayed to duplicates (DESIGN §4). */
 export type EventEffect =
-  | { type: 'points'; ruleId: string; ruleVersion: number; points: number; status: 'pending' | 'available'; entryId: string }
+  | {
+      type: 'points';
+      ruleId: string;
+      ruleVersion: number;
+      points: number;
+      status: 'pending' | 'available';
+      entryId: string;
+    }
   | { type: 'stage'; from: string; to: string; cause: 'transition' | 'rule'; ruleId?: string }
   | { type: 'token'; ruleId: string; ruleVersion: number; amount: string; mintId: string; status: 'queued' }
   | { type: 'referral'; referralId: string; referrerId: string; status: 'rewarded' }

@@ -30,7 +30,13 @@ export class EventMembers {
    * deadlock on each other). Unknown externalIds are enrolled first when autoEnroll is on,
    * opening a referral when the reference carries a referral code.
    */
-  async lock(em: EntityManager, brand: AuthenticatedBrand, inputs: EventInput[], now: Date, alsoLock: string[] = []): Promise<LockedMembers> {
+  async lock(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    inputs: EventInput[],
+    now: Date,
+    alsoLock: string[] = [],
+  ): Promise<LockedMembers> {
     const ids = unique([...inputs.map((e) => e.member.id), ...alsoLock]);
     const externalIds = unique(inputs.filter((e) => !e.member.id).map((e) => e.member.externalId));
     const byId = new Map<string, Member>();
@@ -41,7 +47,9 @@ export class EventMembers {
     const toEnrol = brand.settings.autoEnroll ? externalIds.filter((x) => !byExternalId.has(x)) : [];
     const enrolled = new Set<string>();
     if (toEnrol.length) {
-      const refOf = new Map(inputs.filter((e) => e.member.externalId && !e.member.id).map((e) => [e.member.externalId!, e.member]));
+      const refOf = new Map(
+        inputs.filter((e) => e.member.externalId && !e.member.id).map((e) => [e.member.externalId!, e.member]),
+      );
       const fresh: NewMember[] = toEnrol.map((externalId) => ({
         id: newId(),
         externalId,
@@ -58,21 +66,41 @@ export class EventMembers {
       const freshIds = new Set(fresh.map((m) => m.id));
       const entered = locked.filter((m) => freshIds.has(m.id));
       entered.forEach((m) => enrolled.add(m.externalId));
-      await this.stageChanges.insert(em, brand.id, entered.map((m) => ({ id: newId(), memberId: m.id, from: null, to: m.stage, eventId: null, ruleId: null, cause: 'enrollment' })));
+      await this.stageChanges.insert(
+        em,
+        brand.id,
+        entered.map((m) => ({
+          id: newId(),
+          memberId: m.id,
+          from: null,
+          to: m.stage,
+          eventId: null,
+          ruleId: null,
+          cause: 'enrollment',
+        })),
+      );
       for (const m of entered) {
         const code = refOf.get(m.externalId)?.referralCode;
-        if (!code) continue;
+        if (!code) {
+          continue;
+        }
         const referral = await this.attribution.open(em, brand, m, code, false, now);
-        if (referral?.status === 'pending') m.referredBy = referral.referrerId;
+        if (referral?.status === 'pending') {
+          m.referredBy = referral.referrerId;
+        }
       }
     }
     return {
       byId,
       memberOf(ref) {
-        if (ref.id) return byId.get(ref.id);
+        if (ref.id) {
+          return byId.get(ref.id);
+        }
         const m = byExternalId.get(ref.externalId!);
         // An enrolment that inserted nothing although the externalId is new hit the email index.
-        if (!m && toEnrol.includes(ref.externalId!) && !enrolled.has(ref.externalId!)) return 'email_taken';
+        if (!m && toEnrol.includes(ref.externalId!) && !enrolled.has(ref.externalId!)) {
+          return 'email_taken';
+        }
         return m;
       },
     };

@@ -13,11 +13,20 @@ export const EventOutcomes = {
   }),
   memberNotFound: (ref: { id?: string; externalId?: string }): EventOutcome => ({
     status: 404,
-    error: { code: 'member.not_found', message: `No member ${ref.id ?? ref.externalId}${ref.id ? '' : ' (set autoEnroll to enrol members from events)'}` },
+    error: {
+      code: 'member.not_found',
+      message: `No member ${ref.id ?? ref.externalId}${ref.id ? '' : ' (set autoEnroll to enrol members from events)'}`,
+    },
   }),
-  emailTaken: (): EventOutcome => ({ status: 409, error: { code: 'member.email_taken', message: 'Another member of this brand has that email' } }),
+  emailTaken: (): EventOutcome => ({
+    status: 409,
+    error: { code: 'member.email_taken', message: 'Another member of this brand has that email' },
+  }),
   keyConflict: (key: string): EventOutcome => ({
     status: 409,
-    error: { code: 'event.idempotency_conflict', message: `Idempotency key ${key} was already used with a different request` },
+    error: {
+      code: 'event.idempotency_conflict',
+      message: `Idempotency key ${key} was already used with a different request`,
+    },
   }),
 };

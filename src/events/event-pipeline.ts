@@ -36,17 +36,29 @@ export class EventPipeline {
     private readonly effects: EffectsWriteRepository,
   ) {}
 
-  async apply(brand: AuthenticatedBrand, inputs: EventInput[], origin = 'api', alsoLock: string[] = []): Promise<EventOutcome[]> {
+  async apply(
+    brand: AuthenticatedBrand,
+    inputs: EventInput[],
+    origin = 'api',
+    alsoLock: string[] = [],
+  ): Promise<EventOutcome[]> {
     try {
       return await this.applyOnce(brand, inputs, origin, alsoLock);
     } catch (e) {
       // A referral made a referrer's lock fall out of id order: again, with it locked first.
-      if (e instanceof RelockNeeded && alsoLock.length < 1000) return this.apply(brand, inputs, origin, [...alsoLock, ...e.ids]);
+      if (e instanceof RelockNeeded && alsoLock.length < 1000) {
+        return this.apply(brand, inputs, origin, [...alsoLock, ...e.ids]);
+      }
       throw e;
     }
   }
 
-  private async applyOnce(brand: AuthenticatedBrand, inputs: EventInput[], origin: string, alsoLock: string[]): Promise<EventOutcome[]> {
+  private async applyOnce(
+    brand: AuthenticatedBrand,
+    inputs: EventInput[],
+    origin: string,
+    alsoLock: string[],
+  ): Promise<EventOutcome[]> {
     const cached = await this.ruleSets.get(brand, this.db.manager);
     return inTransaction(this.db, async (em) => {
       const now = new Date();
@@ -54,12 +66,21 @@ export class EventPipeline {
       const { replayOf, otherBody } = this.dedupeWithinList(inputs);
       const primary = inputs.map((_, i) => i).filter((i) => !replayOf.has(i) && !otherBody.includes(i));
 
-      const locked = await this.eventMembers.lock(em, brand, primary.map((i) => inputs[i]), now, alsoLock);
+      const locked = await this.eventMembers.lock(
+        em,
+        brand,
+        primary.map((i) => inputs[i]),
+        now,
+        alsoLock,
+      );
       const memberOf = locked.memberOf;
       for (const i of primary) {
         const found = memberOf(inputs[i].member);
-        if (found === 'email_taken') outcomes[i] = EventOutcomes.emailTaken();
-        else if (!found) outcomes[i] = EventOutcomes.memberNotFound(inputs[i].member);
+        if (found === 'email_taken') {
+          outcomes[i] = EventOutcomes.emailTaken();
+        } else if (!found) {
+          outcomes[i] = EventOutcomes.memberNotFound(inputs[i].member);
+        }
       }
 
       const accepted = primary.filter((i) => !outcomes[i]);
@@ -74,13 +95,21 @@ export class EventPipeline {
         origin,
       }));
       const inserted = await this.events.insertNew(em, brand.id, rows);
-      await this.answerReplays(em, brand.id, accepted.filter((i) => !inserted.has(inputs[i].idempotencyKey)), inputs, outcomes);
+      await this.answerReplays(
+        em,
+        brand.id,
+        accepted.filter((i) => !inserted.has(inputs[i].idempotencyKey)),
+        inputs,
+        outcomes,
+      );
 
       const toApply = rows.filter((r) => inserted.has(r.idempotencyKey));
       const results = await this.applyAll(em, brand, cached, toApply, locked, now);
       accepted.forEach((i, n) => {
         const result = results.get(rows[n].id);
-        if (result) outcomes[i] = { status: 201, result };
+        if (result) {
+          outcomes[i] = { status: 201, result };
+        }
       });
       for (const [i, first] of replayOf) {
         const o = outcomes[first]!;
@@ -103,21 +132,40 @@ export class EventPipeline {
     const otherBody: number[] = [];
     inputs.forEach((input, i) => {
       const first = firstByKey.get(input.idempotencyKey);
-      if (first === undefined) firstByKey.set(input.idempotencyKey, i);
-      else if (inputs[first].requestHash === input.requestHash) replayOf.set(i, first);
-      else otherBody.push(i);
+      if (first === undefined) {
+        firstByKey.set(input.idempotencyKey, i);
+      } else if (inputs[first].requestHash === input.requestHash) {
+        replayOf.set(i, first);
+      } else {
+        otherBody.push(i);
+      }
     });
     return { replayOf, otherBody };
   }
 
   /** Keys already in the database: a replay answers the stored result; another body is a 409. */
-  private async answerReplays(em: EntityManager, brandId: string, indexes: number[], inputs: EventInput[], outcomes: Array<EventOutcome | undefined>) {
-    if (indexes.length === 0) return;
-    const stored = await this.events.findByKeys(em, brandId, indexes.map((i) => inputs[i].idempotencyKey));
+  private async answerReplays(
+    em: EntityManager,
+    brandId: string,
+    indexes: number[],
+    inputs: EventInput[],
+    outcomes: Array<EventOutcome | undefined>,
+  ) {
+    if (indexes.length === 0) {
+      return;
+    }
+    const stored = await this.events.findByKeys(
+      em,
+      brandId,
+      indexes.map((i) => inputs[i].idempotencyKey),
+    );
     for (const i of indexes) {
       const first = stored.get(inputs[i].idempotencyKey);
-      if (first && first.requestHash === inputs[i].requestHash && first.result) outcomes[i] = { status: 200, result: { ...first.result, duplicate: true } };
-      else outcomes[i] = EventOutcomes.keyConflict(inputs[i].idempotencyKey);
+      if (first && first.requestHash === inputs[i].requestHash && first.result) {
+        outcomes[i] = { status: 200, result: { ...first.result, duplicate: true } };
+      } else {
+        outcomes[i] = EventOutcomes.keyConflict(inputs[i].idempotencyKey);
+      }
     }
   }
 
@@ -130,46 +178,91 @@ export class EventPipeline {
     now: Date,
   ): Promise<Map<string, EventResult>> {
     const results = new Map<string, EventResult>();
-    if (events.length === 0) return results;
+    if (events.length === 0) {
+      return results;
+    }
     const referrals = await this.referralRewards.prepare(em, brand, locked, events);
     const touched = new Map<string, Member>();
-    for (const e of events) touched.set(e.memberId, locked.byId.get(e.memberId)!);
-    for (const r of referrals.values()) touched.set(r.referrerId!, locked.byId.get(r.referrerId!)!);
+    for (const e of events) {
+      touched.set(e.memberId, locked.byId.get(e.memberId)!);
+    }
+    for (const r of referrals.values()) {
+      touched.set(r.referrerId!, locked.byId.get(r.referrerId!)!);
+    }
     const types = new Set(events.map((e) => e.type));
-    if (referrals.size) types.add('referral');
+    if (referrals.size) {
+      types.add('referral');
+    }
 
     const usageByMember = [...types].some((t) => cached.limitedEvents.has(t))
       ? await this.ruleUsage.usageOf(em, brand.id, [...touched.keys()])
       : new Map<string, Map<string, RuleUsage>>();
-    const budgeted = cached.rules.filter((r) => types.has(r.definition.event) && cached.budgets.has(r.id)).map((r) => r.id);
+    const budgeted = cached.rules
+      .filter((r) => types.has(r.definition.event) && cached.budgets.has(r.id))
+      .map((r) => r.id);
     const spent = await this.ruleUsage.lockBudgets(em, brand.id, budgeted);
-    const budgetAtStart = new Map(budgeted.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]));
+    const budgetAtStart = new Map(
+      budgeted.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
+    );
     const budgetRemaining = new Map(budgetAtStart);
 
-    const refundOrders = events.filter((e) => e.type === 'refund').map((e) => ({ memberId: e.memberId, orderId: String(e.attributes.orderId) }));
+    const refundOrders = events
+      .filter((e) => e.type === 'refund')
+      .map((e) => ({ memberId: e.memberId, orderId: String(e.attributes.orderId) }));
     const refundTargets = await this.events.refundTargets(em, brand.id, refundOrders);
     const window = brand.settings.tiers.tiers.length ? brand.settings.tiers.windowDays : null;
-    const windowEarned = window === null ? new Map<string, number>() : await this.ledger.earnedSince(em, brand.id, [...touched.keys()], new Date(now.getTime() - window * 86_400_000));
+    const windowEarned =
+      window === null
+        ? new Map<string, number>()
+        : await this.ledger.earnedSince(
+            em,
+            brand.id,
+            [...touched.keys()],
+            new Date(now.getTime() - window * 86_400_000),
+          );
     const ctx = contextFor(brand, cached.ruleSet, now, newId, false, windowEarned);
-    const write: EffectsWrite = { entries: [], members: [...touched.values()], stageChanges: [], usage: [], budgetSpent: new Map(), mints: [], results: [], engineEvents: [], referrals: [], tierChanges: [] };
+    const write: EffectsWrite = {
+      entries: [],
+      members: [...touched.values()],
+      stageChanges: [],
+      usage: [],
+      budgetSpent: new Map(),
+      mints: [],
+      results: [],
+      engineEvents: [],
+      referrals: [],
+      tierChanges: [],
+    };
     const usageRows = new Map<string, { memberId: string; ruleId: string; usage: RuleUsage }>();
     const run = (member: Member, event: AcceptedEvent) => {
       let usage = usageByMember.get(member.id);
-      if (!usage) usageByMember.set(member.id, (usage = new Map()));
-      const refunded = event.type === 'refund' ? refundTargets.get(`${member.id}:${String(event.attributes.orderId)}`) : undefined;
+      if (!usage) {
+        usageByMember.set(member.id, (usage = new Map()));
+      }
+      const refunded =
+        event.type === 'refund' ? refundTargets.get(`${member.id}:${String(event.attributes.orderId)}`) : undefined;
       const applied = applyEvent(member, event, usage, budgetRemaining, ctx, refunded);
       recordPurchase(refundTargets, member, event, applied);
       write.entries.push(...applied.entries);
       write.stageChanges.push(...applied.stageChanges);
       write.tierChanges.push(...applied.tierChanges);
-      for (const t of applied.tokens) write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
-      for (const [ruleId, u] of applied.usage) usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });
+      for (const t of applied.tokens) {
+        write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
+      }
+      for (const [ruleId, u] of applied.usage) {
+        usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });
+      }
       return applied.effects;
     };
 
     for (const event of events) {
       const member = locked.byId.get(event.memberId)!;
-      const accepted: AcceptedEvent = { id: event.id, type: event.type, occurredAt: event.occurredAt, attributes: event.attributes };
+      const accepted: AcceptedEvent = {
+        id: event.id,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        attributes: event.attributes,
+      };
       const effects = run(member, accepted);
       const referral = referrals.get(member.id);
       if (referral && qualifies(brand.settings.referral, referral.createdAt, accepted)) {
@@ -183,14 +276,28 @@ export class EventPipeline {
           attributes: { referralId: referral.id, refereeId: member.id, amount: accepted.attributes.amount ?? null },
         };
         const result = resultOf(made.id, run(referrer, made), referrer);
-        write.engineEvents.push({ id: made.id, idempotencyKey: `referral:${referral.id}`, requestHash: 'engine', type: 'referral', memberId: referrer.id, occurredAt: made.occurredAt, attributes: made.attributes, origin: 'engine', result });
+        write.engineEvents.push({
+          id: made.id,
+          idempotencyKey: `referral:${referral.id}`,
+          requestHash: 'engine',
+          type: 'referral',
+          memberId: referrer.id,
+          occurredAt: made.occurredAt,
+          attributes: made.attributes,
+          origin: 'engine',
+          result,
+        });
         write.referrals.push({ id: referral.id, qualifyingEventId: event.id, referralEventId: made.id });
         effects.push({ type: 'referral', referralId: referral.id, referrerId: referrer.id, status: 'rewarded' });
       }
       results.set(event.id, resultOf(event.id, effects, member));
     }
 
-    for (const [id, start] of budgetAtStart) if (start - budgetRemaining.get(id)! > 0) write.budgetSpent.set(id, start - budgetRemaining.get(id)!);
+    for (const [id, start] of budgetAtStart) {
+      if (start - budgetRemaining.get(id)! > 0) {
+        write.budgetSpent.set(id, start - budgetRemaining.get(id)!);
+      }
+    }
     write.usage = [...usageRows.values()];
     write.results = [...results.values()];
     await this.effects.write(em, brand.id, write);
@@ -210,7 +317,11 @@ function resultOf(eventId: string, effects: EventEffect[], member: Member): Even
       externalId: member.externalId,
       stage: member.stage,
       tier: member.tier,
-      balance: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
+      balance: {
+        available: member.pointsAvailable,
+        pending: member.pointsPending,
+        lifetimeEarned: member.lifetimeEarned,
+      },
     },
   };
 }

@@ -23,24 +23,42 @@ export class EventSimulation {
   ) {}
 
   async simulate(brand: AuthenticatedBrand, dto: SimulateDto): Promise<SimulationView> {
-    const faults = checkAttributes(dto.event.type, dto.event.attributes).map((f) => ({ ...f, path: `event.${f.path}` }));
-    if (dto.member && !dto.member.id && !dto.member.externalId) faults.push({ path: 'member', message: 'needs id or externalId' });
-    if (dto.hypotheticalMember?.stage && !brand.stages.some((s) => s.key === dto.hypotheticalMember!.stage)) {
-      faults.push({ path: 'hypotheticalMember.stage', message: 'is not one of the brand\'s stages' });
+    const faults = checkAttributes(dto.event.type, dto.event.attributes).map((f) => ({
+      ...f,
+      path: `event.${f.path}`,
+    }));
+    if (dto.member && !dto.member.id && !dto.member.externalId) {
+      faults.push({ path: 'member', message: 'needs id or externalId' });
     }
-    if (faults.length) throw validationFailed(faults);
+    if (dto.hypotheticalMember?.stage && !brand.stages.some((s) => s.key === dto.hypotheticalMember!.stage)) {
+      faults.push({ path: 'hypotheticalMember.stage', message: "is not one of the brand's stages" });
+    }
+    if (faults.length) {
+      throw validationFailed(faults);
+    }
 
     const em = this.db.manager;
     const cached = await this.ruleSets.get(brand, em);
-    const member = dto.member ? await this.realMember(brand.id, dto.member.id ?? dto.member.externalId!) : this.hypothetical(brand, dto);
-    const usage = dto.member ? ((await this.ruleUsage.usageOf(em, brand.id, [member.id])).get(member.id) ?? new Map()) : new Map();
+    const member = dto.member
+      ? await this.realMember(brand.id, dto.member.id ?? dto.member.externalId!)
+      : this.hypothetical(brand, dto);
+    const usage = dto.member
+      ? ((await this.ruleUsage.usageOf(em, brand.id, [member.id])).get(member.id) ?? new Map())
+      : new Map();
     const budgets = [...cached.budgets.keys()];
     const spent = await this.ruleUsage.spentOf(em, brand.id, budgets);
-    const budgetRemaining = new Map(budgets.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]));
+    const budgetRemaining = new Map(
+      budgets.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
+    );
     const now = new Date();
     const applied = applyEvent(
       member,
-      { id: 'simulation', type: dto.event.type, occurredAt: dto.event.occurredAt ? new Date(dto.event.occurredAt) : now, attributes: dto.event.attributes ?? {} },
+      {
+        id: 'simulation',
+        type: dto.event.type,
+        occurredAt: dto.event.occurredAt ? new Date(dto.event.occurredAt) : now,
+        attributes: dto.event.attributes ?? {},
+      },
       usage,
       budgetRemaining,
       contextFor(brand, cached.ruleSet, now, newId, true),
@@ -51,7 +69,11 @@ export class EventSimulation {
         id: dto.member ? member.id : null,
         stage: member.stage,
         tier: member.tier,
-        balance: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
+        balance: {
+          available: member.pointsAvailable,
+          pending: member.pointsPending,
+          lifetimeEarned: member.lifetimeEarned,
+        },
       },
       rules: applied.trace,
     };
@@ -59,7 +81,9 @@ export class EventSimulation {
 
   private async realMember(brandId: string, ref: string): Promise<Member> {
     const member = await this.members.find(this.db.manager, brandId, ref);
-    if (!member) throw MemberErrors.notFound(ref);
+    if (!member) {
+      throw MemberErrors.notFound(ref);
+    }
     return member;
   }
 

@@ -19,7 +19,17 @@ import { EffectsWriteRepository } from './effects-write.repository.js';
 @Module({
   imports: [MembersModule, LedgerModule, JourneyModule, RulesModule, ReferralAttributionModule],
   controllers: [EventsController, SimulationController],
-  providers: [EventPipeline, EventMembers, ReferralRewards, EventBatcher, EventSimulation, EventsService, EventsRepository, RuleUsageRepository, EffectsWriteRepository],
+  providers: [
+    EventPipeline,
+    EventMembers,
+    ReferralRewards,
+    EventBatcher,
+    EventSimulation,
+    EventsService,
+    EventsRepository,
+    RuleUsageRepository,
+    EffectsWriteRepository,
+  ],
   exports: [EventPipeline, RuleUsageRepository],
 })
 export class EventsModule {}

@@ -22,7 +22,9 @@ export class EventsRepository {
    * transaction is inserting makes this wait for it, so a replay always sees the first answer.
    */
   async insertNew(em: EntityManager, brandId: string, events: NewEvent[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
+    if (events.length === 0) {
+      return new Set();
+    }
     const rows = await queryRows<{ idempotency_key: string }>(
       em,
       `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
@@ -44,8 +46,14 @@ export class EventsRepository {
     return new Set(rows.map((r) => r.idempotency_key));
   }
 
-  async findByKeys(em: EntityManager, brandId: string, keys: string[]): Promise<Map<string, { requestHash: string; result: EventResult | null }>> {
-    if (keys.length === 0) return new Map();
+  async findByKeys(
+    em: EntityManager,
+    brandId: string,
+    keys: string[],
+  ): Promise<Map<string, { requestHash: string; result: EventResult | null }>> {
+    if (keys.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ idempotency_key: string; request_hash: string; result: EventResult | null }>(
       em,
       `SELECT idempotency_key, request_hash, result FROM events WHERE brand_id = $1 AND idempotency_key = ANY($2::text[])`,
@@ -59,8 +67,14 @@ export class EventsRepository {
    * now, the points earlier refunds of it took back and the amount they refunded. Events of the
    * current transaction have no stored answer yet, so they are not counted as earlier refunds.
    */
-  async refundTargets(em: EntityManager, brandId: string, orders: Array<{ memberId: string; orderId: string }>): Promise<Map<string, RefundTarget>> {
-    if (orders.length === 0) return new Map();
+  async refundTargets(
+    em: EntityManager,
+    brandId: string,
+    orders: Array<{ memberId: string; orderId: string }>,
+  ): Promise<Map<string, RefundTarget>> {
+    if (orders.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows(
       em,
       `SELECT p.member_id, p.attributes->>'orderId' AS order_id, p.attributes->>'amount' AS amount,

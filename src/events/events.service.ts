@@ -11,7 +11,12 @@ import { EventPipeline } from './event-pipeline.js';
 const KIND_OF = { 400: 'invalid', 404: 'not_found', 409: 'conflict' } as const;
 
 export interface BatchAnswer {
-  results: Array<{ index: number; status: number; result?: EventResult; error?: { code: string; message: string; details?: unknown } }>;
+  results: Array<{
+    index: number;
+    status: number;
+    result?: EventResult;
+    error?: { code: string; message: string; details?: unknown };
+  }>;
 }
 
 @Injectable()
@@ -24,9 +29,13 @@ export class EventsService {
   /** One event: 201 with its effects, 200 for a replay; errors are thrown. */
   async record(brand: AuthenticatedBrand, body: RecordEventDto): Promise<{ status: 200 | 201; result: EventResult }> {
     const parsed = parseEventInput(body, new Date(), false);
-    if (!parsed.ok) throw validationFailed(parsed.errors);
+    if (!parsed.ok) {
+      throw validationFailed(parsed.errors);
+    }
     const outcome = await this.batcher.submit(brand, parsed.input);
-    if ('error' in outcome) throw new DomainError(KIND_OF[outcome.status], outcome.error.code, outcome.error.message, outcome.error.details);
+    if ('error' in outcome) {
+      throw new DomainError(KIND_OF[outcome.status], outcome.error.code, outcome.error.message, outcome.error.details);
+    }
     return outcome;
   }
 
@@ -37,11 +46,26 @@ export class EventsService {
     const valid: Array<{ index: number; input: EventInput }> = [];
     bodies.forEach((body, index) => {
       const parsed = parseEventInput(body, now, true);
-      if (parsed.ok) valid.push({ index, input: parsed.input });
-      else outcomes[index] = EventOutcomes.invalid(parsed.errors.map((e) => ({ ...e, path: `events[${index}]${e.path ? `.${e.path}` : ''}` })));
+      if (parsed.ok) {
+        valid.push({ index, input: parsed.input });
+      } else {
+        outcomes[index] = EventOutcomes.invalid(
+          parsed.errors.map((e) => ({ ...e, path: `events[${index}]${e.path ? `.${e.path}` : ''}` })),
+        );
+      }
     });
-    const applied = await this.pipeline.apply(brand, valid.map((v) => v.input), 'batch');
+    const applied = await this.pipeline.apply(
+      brand,
+      valid.map((v) => v.input),
+      'batch',
+    );
     valid.forEach((v, n) => (outcomes[v.index] = applied[n]));
-    return { results: outcomes.map((o, index) => ({ index, status: o.status, ...('result' in o ? { result: o.result } : { error: o.error }) })) };
+    return {
+      results: outcomes.map((o, index) => ({
+        index,
+        status: o.status,
+        ...('result' in o ? { result: o.result } : { error: o.error }),
+      })),
+    };
   }
 }

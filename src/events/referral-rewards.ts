@@ -24,17 +24,34 @@ export class ReferralRewards {
   ) {}
 
   /** By referee id. Costs a query only when a referred member sends the qualifying event type. */
-  async prepare(em: EntityManager, brand: AuthenticatedBrand, locked: LockedMembers, events: Array<{ type: string; memberId: string }>): Promise<Map<string, Referral>> {
+  async prepare(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    locked: LockedMembers,
+    events: Array<{ type: string; memberId: string }>,
+  ): Promise<Map<string, Referral>> {
     const qualifying = brand.settings.referral.qualifyingEvent;
-    const referees = [...new Set(events.filter((e) => e.type === qualifying && locked.byId.get(e.memberId)?.referredBy).map((e) => e.memberId))];
-    if (referees.length === 0) return new Map();
-    const pending = (await this.referrals.pendingForReferees(em, brand.id, referees)).filter((r) => r.referrerId !== null);
+    const referees = [
+      ...new Set(
+        events.filter((e) => e.type === qualifying && locked.byId.get(e.memberId)?.referredBy).map((e) => e.memberId),
+      ),
+    ];
+    if (referees.length === 0) {
+      return new Map();
+    }
+    const pending = (await this.referrals.pendingForReferees(em, brand.id, referees)).filter(
+      (r) => r.referrerId !== null,
+    );
     const missing = [...new Set(pending.map((r) => r.referrerId!).filter((id) => !locked.byId.has(id)))].sort();
     if (missing.length) {
       // uuid order in PostgreSQL is the order of their lower-case hex text
       const highest = [...locked.byId.keys()].sort().at(-1)!;
-      if (missing[0] <= highest) throw new RelockNeeded(missing);
-      for (const m of await this.members.lock(em, brand.id, missing, [])) locked.byId.set(m.id, m);
+      if (missing[0] <= highest) {
+        throw new RelockNeeded(missing);
+      }
+      for (const m of await this.members.lock(em, brand.id, missing, [])) {
+        locked.byId.set(m.id, m);
+      }
     }
     return new Map(pending.map((r) => [r.refereeId, r]));
   }

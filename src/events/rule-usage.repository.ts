@@ -9,7 +9,9 @@ export class RuleUsageRepository {
   /** Usage by member id, then rule id. Read under the members' row locks, so it cannot move meanwhile. */
   async usageOf(em: EntityManager, brandId: string, memberIds: string[]): Promise<Map<string, Map<string, RuleUsage>>> {
     const byMember = new Map<string, Map<string, RuleUsage>>();
-    if (memberIds.length === 0) return byMember;
+    if (memberIds.length === 0) {
+      return byMember;
+    }
     const rows = await queryRows(
       em,
       `SELECT member_id, rule_id, period_start, count, points, last_fired_at FROM rule_usage WHERE brand_id = $1 AND member_id = ANY($2::uuid[])`,
@@ -17,7 +19,9 @@ export class RuleUsageRepository {
     );
     for (const r of rows) {
       let usage = byMember.get(r.member_id as string);
-      if (!usage) byMember.set(r.member_id as string, (usage = new Map()));
+      if (!usage) {
+        byMember.set(r.member_id as string, (usage = new Map()));
+      }
       usage.set(r.rule_id as string, {
         periodStart: r.period_start as Date,
         count: Number(r.count),
@@ -33,7 +37,9 @@ export class RuleUsageRepository {
    * lock order is the same in every transaction) and answers points spent per rule.
    */
   async lockBudgets(em: EntityManager, brandId: string, ruleIds: string[]): Promise<Map<string, number>> {
-    if (ruleIds.length === 0) return new Map();
+    if (ruleIds.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ id: string; budget_spent: string }>(
       em,
       `SELECT id, budget_spent FROM rules WHERE brand_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
@@ -44,7 +50,9 @@ export class RuleUsageRepository {
 
   /** Points spent per budgeted rule, without a lock (simulation). */
   async spentOf(em: EntityManager, brandId: string, ruleIds: string[]): Promise<Map<string, number>> {
-    if (ruleIds.length === 0) return new Map();
+    if (ruleIds.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ id: string; budget_spent: string }>(
       em,
       `SELECT id, budget_spent FROM rules WHERE brand_id = $1 AND id = ANY($2::uuid[])`,

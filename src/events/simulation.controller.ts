@@ -14,7 +14,9 @@ export class SimulationController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a hypothetical event against the rules, for a real or hypothetical member; writes nothing' })
+  @ApiOperation({
+    summary: 'Run a hypothetical event against the rules, for a real or hypothetical member; writes nothing',
+  })
   @ApiOkResponse({ type: SimulationView })
   simulate(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: SimulateDto): Promise<SimulationView> {
     return this.simulation.simulate(brand, body);

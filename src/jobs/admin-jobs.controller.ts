@@ -21,9 +21,14 @@ export class AdminJobsController {
 
   @Post(':name/run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a job now (mature-points, retention-scan), optionally as if at another time; answers the run record' })
+  @ApiOperation({
+    summary: 'Run a job now (mature-points, retention-scan), optionally as if at another time; answers the run record',
+  })
   @ApiBody({ type: RunJobDto, required: false })
-  @ApiOkResponse({ type: JobRunView, description: 'The run: ok, failed (with the error), or skipped when another instance holds the job' })
+  @ApiOkResponse({
+    type: JobRunView,
+    description: 'The run: ok, failed (with the error), or skipped when another instance holds the job',
+  })
   @ApiNotFoundResponse({ description: 'No job by that name' })
   run(@Param('name') name: string, @Body() body: unknown): Promise<JobRunView> {
     return this.jobs.run(name, runAsOf(body));

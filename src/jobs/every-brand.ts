@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
+import { type JobBrand, type JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Processed } from './job.js';
 
 const BRANDS_PER_PAGE = 500;
@@ -18,7 +18,7 @@ export async function forEveryBrand(
   work: (brand: JobBrand) => Promise<void>,
 ): Promise<void> {
   const failures: string[] = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await brands.page(em, after, BRANDS_PER_PAGE);
     for (const brand of page) {
       count(processed, 'brands');
@@ -30,8 +30,12 @@ export async function forEveryBrand(
         logger.error({ msg: 'job failed for a brand', err: e, brandId: brand.id });
       }
     }
-    if (page.length < BRANDS_PER_PAGE) break;
+    if (page.length < BRANDS_PER_PAGE) {
+      break;
+    }
     after = page[page.length - 1].id;
   }
-  if (failures.length) throw new Error(`${failures.length} brand(s) failed: ${failures.slice(0, 5).join('; ')}`);
+  if (failures.length) {
+    throw new Error(`${failures.length} brand(s) failed: ${failures.slice(0, 5).join('; ')}`);
+  }
 }

@@ -30,40 +30,68 @@ export class ExpirePointsJob implements Job {
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
-    for (const key of ['brands', 'members', 'lots', 'points']) processed[key] = 0;
-    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) => this.expire(brand, now, processed));
+    for (const key of ['brands', 'members', 'lots', 'points']) {
+      processed[key] = 0;
+    }
+    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) =>
+      this.expire(brand, now, processed),
+    );
   }
 
   private async expire(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const from: string | null = after;
       const batch = await inTransaction(this.db, async (em) => {
         const ids = await this.ledger.membersWithLapsedLots(em, brand.id, now, from, MEMBERS_PER_BATCH);
-        if (ids.length === 0) return null;
+        if (ids.length === 0) {
+          return null;
+        }
         const members = new Map((await this.members.lock(em, brand.id, ids, [])).map((m) => [m.id, m]));
         const lots = await this.ledger.closeLapsedLots(em, brand.id, ids, now);
         const entries: LedgerEntryDraft[] = [];
         for (const lot of lots) {
           const member = members.get(lot.memberId)!;
           const points = Math.min(lot.remaining, Math.max(0, member.pointsAvailable));
-          if (points === 0) continue;
+          if (points === 0) {
+            continue;
+          }
           const entry: LedgerEntryDraft = {
-            id: newId(), memberId: member.id, kind: 'expire', status: 'available', points: -points,
-            reason: `lot ${lot.id} expired`, actor: 'job:expire-points', availableAt: now, balanceAfter: 0,
+            id: newId(),
+            memberId: member.id,
+            kind: 'expire',
+            status: 'available',
+            points: -points,
+            reason: `lot ${lot.id} expired`,
+            actor: 'job:expire-points',
+            availableAt: now,
+            balanceAfter: 0,
           };
           entry.balanceAfter = post(member, entry);
           entries.push(entry);
         }
         // The lapsed lots are closed already: these debits must not spend other lots.
         await this.ledger.insertWithoutSpending(em, brand.id, entries);
-        await this.members.saveStates(em, brand.id, [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id)));
-        return { members: ids.length, lots: entries.length, points: -entries.reduce((a, e) => a + e.points, 0), last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1] };
+        await this.members.saveStates(
+          em,
+          brand.id,
+          [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id)),
+        );
+        return {
+          members: ids.length,
+          lots: entries.length,
+          points: -entries.reduce((a, e) => a + e.points, 0),
+          last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1],
+        };
       });
-      if (batch === null) return;
+      if (batch === null) {
+        return;
+      }
       count(processed, 'members', batch.members);
       count(processed, 'lots', batch.lots);
       count(processed, 'points', batch.points);
-      if (batch.last === null) return;
+      if (batch.last === null) {
+        return;
+      }
       after = batch.last;
     }
   }

@@ -27,7 +27,9 @@ export class JobRunner {
     const session = this.db.createQueryRunner();
     await session.connect();
     try {
-      if (!(await this.runs.tryLock(session.manager, job.lockKey))) return await this.record(job, 'skipped', asOf, startedAt, processed, null);
+      if (!(await this.runs.tryLock(session.manager, job.lockKey))) {
+        return await this.record(job, 'skipped', asOf, startedAt, processed, null);
+      }
       try {
         await job.run(asOf, processed);
         return await this.record(job, 'ok', asOf, startedAt, processed, null);
@@ -42,10 +44,33 @@ export class JobRunner {
     }
   }
 
-  private async record(job: Job, status: JobStatus, asOf: Date, startedAt: Date, processed: Processed, error: string | null): Promise<JobRun> {
-    const run: JobRun = { id: newId(), name: job.name, status, asOf, startedAt, finishedAt: new Date(), processed, error };
+  private async record(
+    job: Job,
+    status: JobStatus,
+    asOf: Date,
+    startedAt: Date,
+    processed: Processed,
+    error: string | null,
+  ): Promise<JobRun> {
+    const run: JobRun = {
+      id: newId(),
+      name: job.name,
+      status,
+      asOf,
+      startedAt,
+      finishedAt: new Date(),
+      processed,
+      error,
+    };
     await this.runs.insert(this.db.manager, run);
-    if (status !== 'skipped') this.logger.log({ msg: `job ${status}`, job: job.name, processed, ms: run.finishedAt.getTime() - startedAt.getTime() });
+    if (status !== 'skipped') {
+      this.logger.log({
+        msg: `job ${status}`,
+        job: job.name,
+        processed,
+        ms: run.finishedAt.getTime() - startedAt.getTime(),
+      });
+    }
     return run;
   }
 }

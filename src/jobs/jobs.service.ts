@@ -27,13 +27,17 @@ export class JobsService {
     recalculateTiers: RecalculateTiersJob,
     expirePoints: ExpirePointsJob,
   ) {
-    this.jobs = new Map<string, Job>([maturePoints, expirePoints, retentionScan, recalculateTiers].map((job) => [job.name, job]));
+    this.jobs = new Map<string, Job>(
+      [maturePoints, expirePoints, retentionScan, recalculateTiers].map((job) => [job.name, job]),
+    );
   }
 
   /** Runs a job now, as if at `asOf` when given (default: the clock); answers its run record. */
   async run(name: string, asOf?: Date): Promise<JobRunView> {
     const job = this.jobs.get(name);
-    if (!job) throw JobErrors.notFound(name, [...this.jobs.keys()]);
+    if (!job) {
+      throw JobErrors.notFound(name, [...this.jobs.keys()]);
+    }
     return toView(await this.runner.run(job, asOf));
   }
 

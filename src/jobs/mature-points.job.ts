@@ -30,8 +30,12 @@ export class MaturePointsJob implements Job {
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
-    for (const key of ['brands', 'members', 'entries', 'points']) processed[key] = 0;
-    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) => this.matureBrand(brand, now, processed));
+    for (const key of ['brands', 'members', 'entries', 'points']) {
+      processed[key] = 0;
+    }
+    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) =>
+      this.matureBrand(brand, now, processed),
+    );
   }
 
   private async matureBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
@@ -40,7 +44,9 @@ export class MaturePointsJob implements Job {
       const from: string | null = after;
       const batch = await inTransaction(this.db, async (em) => {
         const ids = await this.pending.membersDue(em, brand.id, now, from, MEMBERS_PER_BATCH);
-        if (ids.length === 0) return null;
+        if (ids.length === 0) {
+          return null;
+        }
         const locked = await this.members.lock(em, brand.id, ids, []);
         // Read after the locks: entries a concurrent event added meanwhile are included exactly once.
         const matured = await this.pending.matureDue(em, brand.id, ids, now);
@@ -52,14 +58,18 @@ export class MaturePointsJob implements Job {
         await this.members.saveStates(em, brand.id, changed);
         return { last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1], matured: [...matured.values()] };
       });
-      if (batch === null) return;
+      if (batch === null) {
+        return;
+      }
       // Counted once committed: a transaction run again after a deadlock must not count twice.
       count(processed, 'members', batch.matured.length);
       for (const m of batch.matured) {
         count(processed, 'entries', m.entries);
         count(processed, 'points', m.points);
       }
-      if (batch.last === null) return;
+      if (batch.last === null) {
+        return;
+      }
       after = batch.last;
     }
   }

@@ -9,7 +9,13 @@ import { queryRows } from '../database/query-rows.js';
 @Injectable()
 export class PendingPointsRepository {
   /** Members with a pending entry due by `now`, in id order after `afterId` (keyset pages). */
-  async membersDue(em: EntityManager, brandId: string, now: Date, afterId: string | null, limit: number): Promise<string[]> {
+  async membersDue(
+    em: EntityManager,
+    brandId: string,
+    now: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
     const rows = await queryRows<{ member_id: string }>(
       em,
       `SELECT DISTINCT member_id FROM ledger_entries
@@ -25,8 +31,15 @@ export class PendingPointsRepository {
    * Makes these members' due entries available; answers the points (and entries) moved per
    * member. The members must be locked: their balances move by the same amounts.
    */
-  async matureDue(em: EntityManager, brandId: string, memberIds: string[], now: Date): Promise<Map<string, { entries: number; points: number }>> {
-    if (memberIds.length === 0) return new Map();
+  async matureDue(
+    em: EntityManager,
+    brandId: string,
+    memberIds: string[],
+    now: Date,
+  ): Promise<Map<string, { entries: number; points: number }>> {
+    if (memberIds.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ member_id: string; entries: string; points: string }>(
       em,
       `WITH matured AS (

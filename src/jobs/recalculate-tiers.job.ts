@@ -35,38 +35,62 @@ export class RecalculateTiersJob implements Job {
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
-    for (const key of ['brands', 'members', 'downgraded']) processed[key] = 0;
-    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) => this.recalculate(brand, now, processed));
+    for (const key of ['brands', 'members', 'downgraded']) {
+      processed[key] = 0;
+    }
+    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) =>
+      this.recalculate(brand, now, processed),
+    );
   }
 
   private async recalculate(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
     const ladder = brand.settings.tiers;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const from: string | null = after;
       const batch = await inTransaction(this.db, async (em) => {
         const ids = await this.tierChanges.tieredMembers(em, brand.id, from, MEMBERS_PER_BATCH);
-        if (ids.length === 0) return null;
+        if (ids.length === 0) {
+          return null;
+        }
         const locked = await this.members.lock(em, brand.id, ids, []);
-        const windowEarned = ladder.windowDays === null ? null : await this.ledger.earnedSince(em, brand.id, ids, new Date(now.getTime() - ladder.windowDays * DAY_MS));
+        const windowEarned =
+          ladder.windowDays === null
+            ? null
+            : await this.ledger.earnedSince(em, brand.id, ids, new Date(now.getTime() - ladder.windowDays * DAY_MS));
         const changes: TierChange[] = [];
         for (const member of locked) {
           const reached = tierFor(windowEarned ? (windowEarned.get(member.id) ?? 0) : member.lifetimeEarned, ladder);
           // a tier the ladder no longer has ranks -1: its holders move to what they reach
           const current = rankOf(member.tier, ladder);
           if (rankOf(reached, ladder) < current || (current < 0 && member.tier !== reached)) {
-            changes.push({ id: newId(), memberId: member.id, from: member.tier, to: reached, eventId: null, cause: 'downgrade' });
+            changes.push({
+              id: newId(),
+              memberId: member.id,
+              from: member.tier,
+              to: reached,
+              eventId: null,
+              cause: 'downgrade',
+            });
             member.tier = reached;
           }
         }
         const changed = locked.filter((m) => changes.some((c) => c.memberId === m.id));
         await this.members.saveStates(em, brand.id, changed);
         await this.tierChanges.insert(em, brand.id, changes);
-        return { members: locked.length, downgraded: changes.length, last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1] };
+        return {
+          members: locked.length,
+          downgraded: changes.length,
+          last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1],
+        };
       });
-      if (batch === null) return;
+      if (batch === null) {
+        return;
+      }
       count(processed, 'members', batch.members);
       count(processed, 'downgraded', batch.downgraded);
-      if (batch.last === null) return;
+      if (batch.last === null) {
+        return;
+      }
       after = batch.last;
     }
   }

@@ -39,7 +39,9 @@ export function scanCalendar(now: Date, timeZoneName: string): ScanCalendar {
   const zone = timeZone(timeZoneName);
   const today = localDayOf(zone.localMs(now.getTime()));
   const firstDays = [firstDayOfMonth(today)];
-  while (firstDays.length < STREAK_MONTHS) firstDays.unshift(firstDayOfMonth(firstDays[0] - 1));
+  while (firstDays.length < STREAK_MONTHS) {
+    firstDays.unshift(firstDayOfMonth(firstDays[0] - 1));
+  }
   firstDays.push(firstDayOfMonth(firstDays[firstDays.length - 1] + 31));
   return { now, zone, today, monthBounds: firstDays.map((day) => new Date(zone.dayStart(day))) };
 }
@@ -49,10 +51,16 @@ export function scanCalendar(now: Date, timeZoneName: string): ScanCalendar {
  * key carries the local day the member became inactive, which only a new purchase moves: one
  * spell of inactivity pays once, however often the scan runs during it.
  */
-export function inactiveFinding(member: RetentionMember, inactiveDays: number, cal: ScanCalendar): RetentionFinding | null {
+export function inactiveFinding(
+  member: RetentionMember,
+  inactiveDays: number,
+  cal: ScanCalendar,
+): RetentionFinding | null {
   const lastActive = member.lastPurchaseAt ?? member.enrolledAt;
   const inactiveFrom = lastActive.getTime() + inactiveDays * DAY_MS;
-  if (cal.now.getTime() <= inactiveFrom) return null;
+  if (cal.now.getTime() <= inactiveFrom) {
+    return null;
+  }
   const day = isoDate(localDayOf(cal.zone.localMs(inactiveFrom)));
   return { memberId: member.id, reason: 'inactive', idempotencyKey: `retention:inactive:${member.id}:${day}` };
 }
@@ -61,15 +69,25 @@ export function inactiveFinding(member: RetentionMember, inactiveDays: number, c
 export function anniversaryFinding(member: RetentionMember, cal: ScanCalendar): RetentionFinding | null {
   const enrolled = civil(localDayOf(cal.zone.localMs(member.enrolledAt.getTime())));
   const today = civil(cal.today);
-  if (today.year <= enrolled.year || today.month !== enrolled.month) return null;
+  if (today.year <= enrolled.year || today.month !== enrolled.month) {
+    return null;
+  }
   const day = enrolled.month === 2 && enrolled.day === 29 && !isLeapYear(today.year) ? 28 : enrolled.day;
-  if (today.day !== day) return null;
-  return { memberId: member.id, reason: 'anniversary', idempotencyKey: `retention:anniversary:${member.id}:${today.year}` };
+  if (today.day !== day) {
+    return null;
+  }
+  return {
+    memberId: member.id,
+    reason: 'anniversary',
+    idempotencyKey: `retention:anniversary:${member.id}:${today.year}`,
+  };
 }
 
 /** Only a member who bought this month can have a streak: the others need no purchase history read. */
 export function mayHaveStreak(member: RetentionMember, cal: ScanCalendar): boolean {
-  return member.lastPurchaseAt !== null && member.lastPurchaseAt.getTime() >= cal.monthBounds[STREAK_MONTHS - 1].getTime();
+  return (
+    member.lastPurchaseAt !== null && member.lastPurchaseAt.getTime() >= cal.monthBounds[STREAK_MONTHS - 1].getTime()
+  );
 }
 
 /**
@@ -77,8 +95,16 @@ export function mayHaveStreak(member: RetentionMember, cal: ScanCalendar): boole
  * oldest) of the months of `cal.monthBounds` with a purchase. Keyed by this month: a streak
  * that goes on pays again next month.
  */
-export function streakFinding(member: RetentionMember, monthsBought: ReadonlySet<number>, cal: ScanCalendar): RetentionFinding | null {
-  for (let month = 0; month < STREAK_MONTHS; month++) if (!monthsBought.has(month)) return null;
+export function streakFinding(
+  member: RetentionMember,
+  monthsBought: ReadonlySet<number>,
+  cal: ScanCalendar,
+): RetentionFinding | null {
+  for (let month = 0; month < STREAK_MONTHS; month++) {
+    if (!monthsBought.has(month)) {
+      return null;
+    }
+  }
   const thisMonth = isoDate(cal.today).slice(0, 7);
   return { memberId: member.id, reason: 'streak', idempotencyKey: `retention:streak:${member.id}:${thisMonth}` };
 }

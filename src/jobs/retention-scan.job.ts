@@ -44,8 +44,22 @@ export class RetentionScanJob implements Job {
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
-    for (const key of ['brands', 'members', 'inactive', 'anniversary', 'streak', 'alreadyMade', 'made', 'duplicates', 'refused']) processed[key] = 0;
-    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) => this.scanBrand(brand, now, processed));
+    for (const key of [
+      'brands',
+      'members',
+      'inactive',
+      'anniversary',
+      'streak',
+      'alreadyMade',
+      'made',
+      'duplicates',
+      'refused',
+    ]) {
+      processed[key] = 0;
+    }
+    return forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) =>
+      this.scanBrand(brand, now, processed),
+    );
   }
 
   private async scanBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
@@ -54,10 +68,14 @@ export class RetentionScanJob implements Job {
     for (;;) {
       const page = await this.members.list(this.db.manager, brand.id, { cursor: after, limit: MEMBERS_PER_BATCH });
       const batch = page.slice(0, MEMBERS_PER_BATCH);
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        return;
+      }
       count(processed, 'members', batch.length);
       await this.reward(brand, await this.findings(brand, batch, cal), now, processed);
-      if (page.length <= MEMBERS_PER_BATCH) return;
+      if (page.length <= MEMBERS_PER_BATCH) {
+        return;
+      }
       after = batch[batch.length - 1].id;
     }
   }
@@ -66,35 +84,65 @@ export class RetentionScanJob implements Job {
     const found: RetentionFinding[] = [];
     for (const member of batch) {
       const inactive = inactiveFinding(member, brand.settings.inactiveDays, cal);
-      if (inactive) found.push(inactive);
+      if (inactive) {
+        found.push(inactive);
+      }
       const anniversary = anniversaryFinding(member, cal);
-      if (anniversary) found.push(anniversary);
+      if (anniversary) {
+        found.push(anniversary);
+      }
     }
     const candidates = batch.filter((m) => mayHaveStreak(m, cal));
     if (candidates.length) {
-      const bought = await this.retention.purchaseWindows(this.db.manager, brand.id, candidates.map((m) => m.id), cal.monthBounds);
+      const bought = await this.retention.purchaseWindows(
+        this.db.manager,
+        brand.id,
+        candidates.map((m) => m.id),
+        cal.monthBounds,
+      );
       for (const member of candidates) {
         const streak = streakFinding(member, bought.get(member.id) ?? new Set(), cal);
-        if (streak) found.push(streak);
+        if (streak) {
+          found.push(streak);
+        }
       }
     }
     return found;
   }
 
   private async reward(brand: JobBrand, findings: RetentionFinding[], now: Date, processed: Processed): Promise<void> {
-    for (const f of findings) count(processed, f.reason);
+    for (const f of findings) {
+      count(processed, f.reason);
+    }
     // Findings an earlier scan already made skip the pipeline (and its member locks) altogether.
-    const used = await this.retention.usedKeys(this.db.manager, brand.id, findings.map((f) => f.idempotencyKey));
+    const used = await this.retention.usedKeys(
+      this.db.manager,
+      brand.id,
+      findings.map((f) => f.idempotencyKey),
+    );
     const fresh = findings.filter((f) => !used.has(f.idempotencyKey));
     count(processed, 'alreadyMade', findings.length - fresh.length);
-    if (fresh.length === 0) return;
-    const outcomes = await this.pipeline.apply(brand, fresh.map((f) => retentionEvent(f, now)), 'scheduler');
+    if (fresh.length === 0) {
+      return;
+    }
+    const outcomes = await this.pipeline.apply(
+      brand,
+      fresh.map((f) => retentionEvent(f, now)),
+      'scheduler',
+    );
     outcomes.forEach((o, i) => {
-      if (o.status === 201) count(processed, 'made');
-      else if (o.status === 200) count(processed, 'duplicates');
-      else if ('error' in o) {
+      if (o.status === 201) {
+        count(processed, 'made');
+      } else if (o.status === 200) {
+        count(processed, 'duplicates');
+      } else if ('error' in o) {
         count(processed, 'refused');
-        this.logger.warn({ msg: 'retention event refused', brandId: brand.id, key: fresh[i].idempotencyKey, error: o.error });
+        this.logger.warn({
+          msg: 'retention event refused',
+          brandId: brand.id,
+          key: fresh[i].idempotencyKey,
+          error: o.error,
+        });
       }
     });
   }

@@ -10,9 +10,16 @@ export class RetentionRepository {
    * purchases (by occurred_at), as indexes i. One statement for a batch of members; the
    * boundaries (local month starts) are worked out by the caller in the brand's time zone.
    */
-  async purchaseWindows(em: EntityManager, brandId: string, memberIds: string[], bounds: Date[]): Promise<Map<string, Set<number>>> {
+  async purchaseWindows(
+    em: EntityManager,
+    brandId: string,
+    memberIds: string[],
+    bounds: Date[],
+  ): Promise<Map<string, Set<number>>> {
     const byMember = new Map<string, Set<number>>();
-    if (memberIds.length === 0 || bounds.length < 2) return byMember;
+    if (memberIds.length === 0 || bounds.length < 2) {
+      return byMember;
+    }
     const rows = await queryRows<{ member_id: string; bucket: number }>(
       em,
       // width_bucket answers i + 1 for bounds[i] <= t < bounds[i + 1]
@@ -24,7 +31,9 @@ export class RetentionRepository {
     );
     for (const r of rows) {
       let windows = byMember.get(r.member_id);
-      if (!windows) byMember.set(r.member_id, (windows = new Set()));
+      if (!windows) {
+        byMember.set(r.member_id, (windows = new Set()));
+      }
       windows.add(Number(r.bucket));
     }
     return byMember;
@@ -36,7 +45,9 @@ export class RetentionRepository {
    * already made; the pipeline's unique key still decides.
    */
   async usedKeys(em: EntityManager, brandId: string, keys: string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
+    if (keys.length === 0) {
+      return new Set();
+    }
     const rows = await queryRows<{ idempotency_key: string }>(
       em,
       `SELECT idempotency_key FROM events WHERE brand_id = $1 AND idempotency_key = ANY($2::text[])`,

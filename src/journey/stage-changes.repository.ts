@@ -3,12 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 import type { StageChange } from './stage-change.js';
 
-
 /** The stage history that analytics read: one row per move, with what caused it. */
 @Injectable()
 export class StageChangesRepository {
   async insert(em: EntityManager, brandId: string, changes: StageChange[]): Promise<void> {
-    if (changes.length === 0) return;
+    if (changes.length === 0) {
+      return;
+    }
     await em.query(
       `INSERT INTO stage_changes (brand_id, id, member_id, from_stage, to_stage, event_id, rule_id, cause)
        SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::text[])`,

@@ -6,7 +6,9 @@ import { queryRows } from '../database/query-rows.js';
 @Injectable()
 export class StageUsageRepository {
   async membersIn(em: EntityManager, brandId: string, stages: string[]): Promise<Map<string, number>> {
-    if (stages.length === 0) return new Map();
+    if (stages.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ stage: string; count: string }>(
       em,
       `SELECT stage, count(*) AS count FROM members WHERE brand_id = $1 AND stage = ANY($2::text[]) GROUP BY stage`,
@@ -15,8 +17,14 @@ export class StageUsageRepository {
     return new Map(rows.map((r) => [r.stage, Number(r.count)]));
   }
 
-  async rulesNaming(em: EntityManager, brandId: string, stages: string[]): Promise<Array<{ id: string; name: string }>> {
-    if (stages.length === 0) return [];
+  async rulesNaming(
+    em: EntityManager,
+    brandId: string,
+    stages: string[],
+  ): Promise<Array<{ id: string; name: string }>> {
+    if (stages.length === 0) {
+      return [];
+    }
     return queryRows(
       em,
       `SELECT id, name FROM rules
@@ -27,8 +35,14 @@ export class StageUsageRepository {
     );
   }
 
-  async rewardsNaming(em: EntityManager, brandId: string, stages: string[]): Promise<Array<{ id: string; name: string }>> {
-    if (stages.length === 0) return [];
+  async rewardsNaming(
+    em: EntityManager,
+    brandId: string,
+    stages: string[],
+  ): Promise<Array<{ id: string; name: string }>> {
+    if (stages.length === 0) {
+      return [];
+    }
     return queryRows(
       em,
       `SELECT id, name FROM rewards WHERE brand_id = $1 AND deleted_at IS NULL AND stages && $2::text[] ORDER BY id`,

@@ -26,37 +26,76 @@ export class StagesService {
   async replace(brandId: string, dto: ReplaceStagesDto): Promise<BrandView> {
     const keys = dto.stages.map((s) => s.key);
     const faults: FieldError[] = [];
-    keys.forEach((k, i) => keys.indexOf(k) !== i && faults.push({ path: `stages[${i}].key`, message: `duplicates ${k}` }));
+    keys.forEach(
+      (k, i) => keys.indexOf(k) !== i && faults.push({ path: `stages[${i}].key`, message: `duplicates ${k}` }),
+    );
     const mapping = dto.mapping ?? {};
     for (const [from, to] of Object.entries(mapping)) {
-      if (typeof to !== 'string' || !keys.includes(to)) faults.push({ path: `mapping.${from}`, message: 'must name one of the new stages' });
+      if (typeof to !== 'string' || !keys.includes(to)) {
+        faults.push({ path: `mapping.${from}`, message: 'must name one of the new stages' });
+      }
     }
-    if (faults.length) throw validationFailed(faults);
+    if (faults.length) {
+      throw validationFailed(faults);
+    }
 
     return inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
-      if (!brand) throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
+      if (!brand) {
+        throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
+      }
       const removed = brand.stages.map((s) => s.key).filter((k) => !keys.includes(k));
       for (const from of Object.keys(mapping)) {
-        if (!removed.includes(from)) faults.push({ path: `mapping.${from}`, message: 'is not a stage being removed' });
+        if (!removed.includes(from)) {
+          faults.push({ path: `mapping.${from}`, message: 'is not a stage being removed' });
+        }
       }
-      if (faults.length) throw validationFailed(faults);
+      if (faults.length) {
+        throw validationFailed(faults);
+      }
       const rules = await this.usage.rulesNaming(em, brandId, removed);
       if (rules.length) {
-        throw new DomainError('conflict', 'journey.stage_used_by_rules', `Rules name stages being removed (${removed.join(', ')}): edit or archive them first`, rules);
+        throw new DomainError(
+          'conflict',
+          'journey.stage_used_by_rules',
+          `Rules name stages being removed (${removed.join(', ')}): edit or archive them first`,
+          rules,
+        );
       }
       const rewards = await this.usage.rewardsNaming(em, brandId, removed);
       if (rewards.length) {
-        throw new DomainError('conflict', 'journey.stage_used_by_rewards', `Rewards name stages being removed (${removed.join(', ')}): edit or delete them first`, rewards);
+        throw new DomainError(
+          'conflict',
+          'journey.stage_used_by_rewards',
+          `Rewards name stages being removed (${removed.join(', ')}): edit or delete them first`,
+          rewards,
+        );
       }
       const inUse = await this.usage.membersIn(em, brandId, removed);
       const unmapped = [...inUse.keys()].filter((k) => !mapping[k]);
       if (unmapped.length) {
-        throw new DomainError('conflict', 'journey.stage_in_use', `Members are in ${unmapped.join(', ')}: give a mapping to a new stage`, unmapped.map((k) => ({ stage: k, members: inUse.get(k) })));
+        throw new DomainError(
+          'conflict',
+          'journey.stage_in_use',
+          `Members are in ${unmapped.join(', ')}: give a mapping to a new stage`,
+          unmapped.map((k) => ({ stage: k, members: inUse.get(k) })),
+        );
       }
       for (const [from, to] of Object.entries(mapping)) {
         const moved = await this.usage.moveMembers(em, brandId, from, to);
-        await this.stageChanges.insert(em, brandId, moved.map((memberId) => ({ id: newId(), memberId, from, to, eventId: null, ruleId: null, cause: 'stages_replaced' })));
+        await this.stageChanges.insert(
+          em,
+          brandId,
+          moved.map((memberId) => ({
+            id: newId(),
+            memberId,
+            from,
+            to,
+            eventId: null,
+            ruleId: null,
+            cause: 'stages_replaced',
+          })),
+        );
       }
       const stages = dto.stages.map((s) => ({ key: s.key, name: s.name }));
       await this.brands.updateBrand(em, brandId, { stages });

@@ -16,16 +16,24 @@ export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}
 
   @Get('ledger')
-  @ApiOperation({ summary: 'A member\'s ledger entries, newest first; cursor-paginated' })
+  @ApiOperation({ summary: "A member's ledger entries, newest first; cursor-paginated" })
   @ApiOkResponse({ type: LedgerPageView })
-  list(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', MemberRefPipe) id: string, @Query() q: PageQuery): Promise<LedgerPageView> {
+  list(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', MemberRefPipe) id: string,
+    @Query() q: PageQuery,
+  ): Promise<LedgerPageView> {
     return this.ledger.listForMember(brand.id, id, q.cursor, q.limit);
   }
 
   @Post('adjustments')
   @ApiOperation({ summary: 'A manual credit or debit with a reason; recorded with the key that made it' })
   @ApiCreatedResponse({ type: AdjustmentView })
-  adjust(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', MemberRefPipe) id: string, @Body() body: AdjustmentDto): Promise<AdjustmentView> {
+  adjust(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', MemberRefPipe) id: string,
+    @Body() body: AdjustmentDto,
+  ): Promise<AdjustmentView> {
     return this.ledger.adjust(brand, id, body);
   }
 }
@@ -38,7 +46,7 @@ export class MeLedgerController {
   constructor(private readonly ledger: LedgerService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The member\'s own ledger, newest first' })
+  @ApiOperation({ summary: "The member's own ledger, newest first" })
   @ApiOkResponse({ type: LedgerPageView })
   list(@CurrentMember() me: AuthenticatedMember, @Query() q: PageQuery): Promise<LedgerPageView> {
     return this.ledger.listForMember(me.brandId, me.memberId, q.cursor, q.limit);

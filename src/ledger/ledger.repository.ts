@@ -44,8 +44,13 @@ export class LedgerRepository {
    */
   async insertRestoring(em: EntityManager, brandId: string, entry: LedgerEntryDraft, spent: LotSpend[]): Promise<void> {
     await this.insertWithoutSpending(em, brandId, [entry]);
-    await em.query(`UPDATE ledger_entries SET lot_remaining = NULL WHERE brand_id = $1 AND id = $2`, [brandId, entry.id]);
-    if (spent.length === 0) return;
+    await em.query(`UPDATE ledger_entries SET lot_remaining = NULL WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      entry.id,
+    ]);
+    if (spent.length === 0) {
+      return;
+    }
     await em.query(
       `UPDATE ledger_entries e SET lot_remaining = e.lot_remaining + s.points
          FROM json_to_recordset($2::json) AS s("lotId" uuid, points bigint)
@@ -56,7 +61,9 @@ export class LedgerRepository {
 
   /** Inserts entries whose debits were already matched to lots (expiry closes the lots it expires). */
   async insertWithoutSpending(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
-    if (entries.length === 0) return;
+    if (entries.length === 0) {
+      return;
+    }
     await em.query(
       `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
                                    redemption_id, reason, actor, available_at, expires_at, lot_remaining)
@@ -66,10 +73,7 @@ export class LedgerRepository {
               balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
               available_at timestamptz, expires_at timestamptz, n int)
         ORDER BY e.n`,
-      [
-        brandId,
-        JSON.stringify(ledgerEntryRecords(entries)),
-      ],
+      [brandId, JSON.stringify(ledgerEntryRecords(entries))],
     );
   }
 
@@ -78,9 +82,15 @@ export class LedgerRepository {
    * from lots of its own status. The members must be locked. Past the lots (a reversal may take
    * a balance below zero) nothing is left to spend.
    */
-  async consumeLots(em: EntityManager, brandId: string, entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>): Promise<LotSpend[]> {
+  async consumeLots(
+    em: EntityManager,
+    brandId: string,
+    entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>,
+  ): Promise<LotSpend[]> {
     const debits = entries.filter((e) => e.points < 0);
-    if (debits.length === 0) return [];
+    if (debits.length === 0) {
+      return [];
+    }
     const rows = await queryRows<{ id: string; taken: string }>(
       em,
       `WITH need AS (
@@ -98,7 +108,11 @@ export class LedgerRepository {
          FROM lots
         WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
        RETURNING e.id, lots.lot_remaining - e.lot_remaining AS taken`,
-      [brandId, JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))), [...new Set(debits.map((d) => d.memberId))]],
+      [
+        brandId,
+        JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))),
+        [...new Set(debits.map((d) => d.memberId))],
+      ],
     );
     return rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })).filter((s) => s.points > 0);
   }
@@ -116,7 +130,13 @@ export class LedgerRepository {
   }
 
   /** Members with available lots lapsed by `now`, in id order after `afterId`. */
-  async membersWithLapsedLots(em: EntityManager, brandId: string, now: Date, afterId: string | null, limit: number): Promise<string[]> {
+  async membersWithLapsedLots(
+    em: EntityManager,
+    brandId: string,
+    now: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
     const rows = await queryRows<{ member_id: string }>(
       em,
       `SELECT DISTINCT member_id FROM ledger_entries
@@ -128,7 +148,12 @@ export class LedgerRepository {
   }
 
   /** The lapsed available lots of these (locked) members, oldest first, and closes them. */
-  async closeLapsedLots(em: EntityManager, brandId: string, memberIds: string[], now: Date): Promise<Array<{ id: string; memberId: string; remaining: number }>> {
+  async closeLapsedLots(
+    em: EntityManager,
+    brandId: string,
+    memberIds: string[],
+    now: Date,
+  ): Promise<Array<{ id: string; memberId: string; remaining: number }>> {
     const rows = await queryRows<{ id: string; member_id: string; remaining: string; expires_at: Date; seq: string }>(
       em,
       `WITH lapsed AS (
@@ -146,7 +171,13 @@ export class LedgerRepository {
   }
 
   /** Newest first; the cursor is the seq of the last entry of the previous page. */
-  async listForMember(em: EntityManager, brandId: string, memberId: string, cursor: string | null, limit: number): Promise<LedgerEntryRow[]> {
+  async listForMember(
+    em: EntityManager,
+    brandId: string,
+    memberId: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<LedgerEntryRow[]> {
     const rows = await queryRows(
       em,
       `SELECT id, seq, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version, redemption_id,
@@ -177,8 +208,15 @@ export class LedgerRepository {
   }
 
   /** Points each member earned since a time (tier qualification over a rolling window). */
-  async earnedSince(em: EntityManager, brandId: string, memberIds: string[], since: Date): Promise<Map<string, number>> {
-    if (memberIds.length === 0) return new Map();
+  async earnedSince(
+    em: EntityManager,
+    brandId: string,
+    memberIds: string[],
+    since: Date,
+  ): Promise<Map<string, number>> {
+    if (memberIds.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ member_id: string; earned: string }>(
       em,
       `SELECT member_id, sum(points) AS earned FROM ledger_entries

@@ -21,10 +21,23 @@ export class LedgerService {
     private readonly members: MembersRepository,
   ) {}
 
-  async listForMember(brandId: string, idOrExternalId: string, cursor: string | undefined, limit = 50): Promise<Page<LedgerEntryView>> {
+  async listForMember(
+    brandId: string,
+    idOrExternalId: string,
+    cursor: string | undefined,
+    limit = 50,
+  ): Promise<Page<LedgerEntryView>> {
     const member = await this.members.find(this.db.manager, brandId, idOrExternalId);
-    if (!member) throw MemberErrors.notFound(idOrExternalId);
-    const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, isSeq(cursor) ? cursor : null, limit);
+    if (!member) {
+      throw MemberErrors.notFound(idOrExternalId);
+    }
+    const rows = await this.ledger.listForMember(
+      this.db.manager,
+      brandId,
+      member.id,
+      isSeq(cursor) ? cursor : null,
+      limit,
+    );
     const data = rows.slice(0, limit);
     return { data: data.map(toEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
   }
@@ -32,7 +45,9 @@ export class LedgerService {
   /** /v1/me: the member's view with the next points to lapse. */
   async profile(brandId: string, memberId: string): Promise<MeView> {
     const member = await this.members.find(this.db.manager, brandId, memberId);
-    if (!member) throw MemberErrors.notFound(memberId);
+    if (!member) {
+      throw MemberErrors.notFound(memberId);
+    }
     const next = await this.ledger.nextExpiry(this.db.manager, brandId, member.id);
     return { ...toMemberView(member), nextExpiry: next ? { at: next.at.toISOString(), points: next.points } : null };
   }
@@ -41,9 +56,13 @@ export class LedgerService {
   async adjust(brand: AuthenticatedBrand, idOrExternalId: string, dto: AdjustmentDto): Promise<AdjustmentView> {
     return inTransaction(this.db, async (em) => {
       const found = await this.members.find(em, brand.id, idOrExternalId);
-      if (!found) throw MemberErrors.notFound(idOrExternalId);
+      if (!found) {
+        throw MemberErrors.notFound(idOrExternalId);
+      }
       const [member] = await this.members.lock(em, brand.id, [found.id], []);
-      if (dto.points < 0 && member.pointsAvailable + dto.points < 0) throw LedgerErrors.insufficientPoints(member.pointsAvailable, dto.points);
+      if (dto.points < 0 && member.pointsAvailable + dto.points < 0) {
+        throw LedgerErrors.insufficientPoints(member.pointsAvailable, dto.points);
+      }
       const now = new Date();
       const entry: LedgerEntryDraft = {
         id: newId(),
@@ -60,8 +79,23 @@ export class LedgerService {
       await this.ledger.insert(em, brand.id, [entry]);
       await this.members.saveStates(em, brand.id, [member]);
       return {
-        entry: toEntryView({ ...entry, seq: '', ruleId: null, ruleVersion: null, eventId: null, redemptionId: null, reason: dto.reason, actor: entry.actor!, expiresAt: null, createdAt: now }),
-        balance: { available: member.pointsAvailable, pending: member.pointsPending, lifetimeEarned: member.lifetimeEarned },
+        entry: toEntryView({
+          ...entry,
+          seq: '',
+          ruleId: null,
+          ruleVersion: null,
+          eventId: null,
+          redemptionId: null,
+          reason: dto.reason,
+          actor: entry.actor!,
+          expiresAt: null,
+          createdAt: now,
+        }),
+        balance: {
+          available: member.pointsAvailable,
+          pending: member.pointsPending,
+          lifetimeEarned: member.lifetimeEarned,
+        },
       };
     });
   }

@@ -1,5 +1,12 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { MemberView } from '../members/dto/member.dto.js';
 import { type AuthenticatedMember, CurrentMember, MemberTokenGuard } from '../members/member-token.guard.js';
 import { LedgerService } from './ledger.service.js';
@@ -10,7 +17,8 @@ export class NextExpiryView {
 }
 
 export class MeView extends MemberView {
-  @ApiProperty({ type: NextExpiryView, nullable: true, description: 'The next lapsing points, or null' }) nextExpiry: NextExpiryView | null;
+  @ApiProperty({ type: NextExpiryView, nullable: true, description: 'The next lapsing points, or null' })
+  nextExpiry: NextExpiryView | null;
 }
 
 /** The member API's profile: here beside the ledger, because balance and expiry are the ledger's. */

@@ -34,9 +34,16 @@ export interface LedgerEntryDraft extends Posting {
 
 /** Applies one posting to a balance in place and answers the total after it. */
 export function post(balance: Balance, posting: Posting): number {
-  if (!Number.isSafeInteger(posting.points) || posting.points === 0) throw new Error(`ledger: points must be a non-zero integer, got ${posting.points}`);
-  if (posting.status === 'pending') balance.pointsPending += posting.points;
-  else balance.pointsAvailable += posting.points;
-  if (posting.points > 0 && (posting.kind === 'earn' || posting.kind === 'adjust')) balance.lifetimeEarned += posting.points;
+  if (!Number.isSafeInteger(posting.points) || posting.points === 0) {
+    throw new Error(`ledger: points must be a non-zero integer, got ${posting.points}`);
+  }
+  if (posting.status === 'pending') {
+    balance.pointsPending += posting.points;
+  } else {
+    balance.pointsAvailable += posting.points;
+  }
+  if (posting.points > 0 && (posting.kind === 'earn' || posting.kind === 'adjust')) {
+    balance.lifetimeEarned += posting.points;
+  }
   return balance.pointsAvailable + balance.pointsPending;
 }

@@ -15,18 +15,26 @@ describe('refundReversal', () => {
   });
   it('never reverses more than was earned over any sequence of partial refunds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 10 }), (pending, available, refunds) => {
-        let reversed = 0;
-        let refunded = '0';
-        for (const cents of refunds) {
-          refunded = addDecimal(refunded, (cents / 100).toFixed(2));
-          const r = refundReversal({ amount: '100.00', earnedPending: pending, earnedAvailable: available, reversed }, refunded);
-          expect(r.pending).toBeGreaterThanOrEqual(0);
-          expect(r.available).toBeGreaterThanOrEqual(0);
-          reversed += r.pending + r.available;
-        }
-        expect(reversed).toBeLessThanOrEqual(pending + available);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 10 }),
+        (pending, available, refunds) => {
+          let reversed = 0;
+          let refunded = '0';
+          for (const cents of refunds) {
+            refunded = addDecimal(refunded, (cents / 100).toFixed(2));
+            const r = refundReversal(
+              { amount: '100.00', earnedPending: pending, earnedAvailable: available, reversed },
+              refunded,
+            );
+            expect(r.pending).toBeGreaterThanOrEqual(0);
+            expect(r.available).toBeGreaterThanOrEqual(0);
+            reversed += r.pending + r.available;
+          }
+          expect(reversed).toBeLessThanOrEqual(pending + available);
+        },
+      ),
     );
   });
   it('adds decimals exactly', () => {

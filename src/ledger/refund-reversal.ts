@@ -13,7 +13,10 @@ export interface PurchaseEarnings {
   reversed: number;
 }
 
-export function refundReversal(purchase: PurchaseEarnings, refundedTotal: string): { pending: number; available: number } {
+export function refundReversal(
+  purchase: PurchaseEarnings,
+  refundedTotal: string,
+): { pending: number; available: number } {
   const earned = purchase.earnedPending + purchase.earnedAvailable;
   const target = proportion(earned, refundedTotal, purchase.amount);
   let toReverse = Math.max(0, target - purchase.reversed);
@@ -27,7 +30,9 @@ export function refundReversal(purchase: PurchaseEarnings, refundedTotal: string
 /** floor(points × min(1, part / whole)) in exact decimal arithmetic. */
 function proportion(points: number, part: string, whole: string): number {
   const [p, w] = scaled(part, whole);
-  if (w <= 0n || p >= w) return points;
+  if (w <= 0n || p >= w) {
+    return points;
+  }
   return Number((BigInt(points) * p) / w);
 }
 

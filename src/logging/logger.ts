@@ -50,7 +50,12 @@ export class NestPinoLogger implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string, trace?: string) {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    context?: string,
+    trace?: string,
+  ) {
     if (message !== null && typeof message === 'object') {
       const { err, ...rest } = message as { err?: unknown };
       this.logger[level]({ context, ...rest, err: err ?? undefined, trace }, (rest as { msg?: string }).msg ?? '');

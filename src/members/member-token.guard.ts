@@ -19,7 +19,9 @@ export class MemberTokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MemberRequest>();
     const token = bearerToken(request);
-    if (!token) throw MemberErrors.invalidToken();
+    if (!token) {
+      throw MemberErrors.invalidToken();
+    }
     request.member = await this.members.authenticateToken(token);
     return true;
   }
@@ -27,6 +29,8 @@ export class MemberTokenGuard implements CanActivate {
 
 export const CurrentMember = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedMember => {
   const member = context.switchToHttp().getRequest<MemberRequest>().member;
-  if (!member) throw MemberErrors.invalidToken();
+  if (!member) {
+    throw MemberErrors.invalidToken();
+  }
   return member;
 });

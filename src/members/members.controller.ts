@@ -5,7 +5,15 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { MemberRefPipe } from './member-ref.pipe.js';
-import { MemberListQuery, MemberPageView, MemberTokenView, MemberView, StageChangeView, UpsertedMemberView, UpsertMemberDto } from './dto/member.dto.js';
+import {
+  MemberListQuery,
+  MemberPageView,
+  MemberTokenView,
+  MemberView,
+  StageChangeView,
+  UpsertedMemberView,
+  UpsertMemberDto,
+} from './dto/member.dto.js';
 import { MembersService } from './members.service.js';
 
 @ApiTags('members')
@@ -15,7 +23,7 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Put(':externalId')
-  @ApiOperation({ summary: 'Create a member by the brand\'s own id, or update its profile (idempotent)' })
+  @ApiOperation({ summary: "Create a member by the brand's own id, or update its profile (idempotent)" })
   @ApiCreatedResponse({ type: UpsertedMemberView, description: 'Created' })
   @ApiOkResponse({ type: UpsertedMemberView, description: 'Existed; profile fields given were updated' })
   async upsert(
@@ -37,7 +45,7 @@ export class MembersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One member, by our id or by the brand\'s externalId' })
+  @ApiOperation({ summary: "One member, by our id or by the brand's externalId" })
   @ApiOkResponse({ type: MemberView })
   @ApiNotFoundResponse()
   get(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', MemberRefPipe) id: string): Promise<MemberView> {
@@ -45,16 +53,22 @@ export class MembersController {
   }
 
   @Get(':id/stages')
-  @ApiOperation({ summary: 'The member\'s stage history (what analytics read): every move with its cause' })
+  @ApiOperation({ summary: "The member's stage history (what analytics read): every move with its cause" })
   @ApiOkResponse({ type: [StageChangeView] })
-  stages(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', MemberRefPipe) id: string): Promise<{ data: StageChangeView[] }> {
+  stages(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', MemberRefPipe) id: string,
+  ): Promise<{ data: StageChangeView[] }> {
     return this.members.stageHistory(brand, id);
   }
 
   @Post(':id/token')
-  @ApiOperation({ summary: 'A short-lived member token for the brand\'s app (member API: /v1/me)' })
+  @ApiOperation({ summary: "A short-lived member token for the brand's app (member API: /v1/me)" })
   @ApiCreatedResponse({ type: MemberTokenView })
-  issueToken(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', MemberRefPipe) id: string): Promise<MemberTokenView> {
+  issueToken(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', MemberRefPipe) id: string,
+  ): Promise<MemberTokenView> {
     return this.members.issueToken(brand, id);
   }
 }

@@ -47,7 +47,9 @@ export class MembersRepository {
 
   /** Inserts members that do not exist yet (auto-enrolment by events); existing ones are left alone. */
   async insertMissing(em: EntityManager, brandId: string, members: NewMember[]): Promise<void> {
-    if (members.length === 0) return;
+    if (members.length === 0) {
+      return;
+    }
     await em.query(
       `INSERT INTO members (brand_id, id, external_id, email, stage, wallet_address, source, referral_code, enrolled_at)
        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
@@ -69,8 +71,15 @@ export class MembersRepository {
   /** By our id or by the brand's externalId. */
   async find(em: EntityManager, brandId: string, idOrExternalId: string): Promise<Member | null> {
     const rows = isUuid(idOrExternalId)
-      ? await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND (id = $2::uuid OR external_id = $3) ORDER BY (id = $2::uuid) DESC LIMIT 1`, [brandId, idOrExternalId.toLowerCase(), idOrExternalId])
-      : await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND external_id = $2`, [brandId, idOrExternalId]);
+      ? await queryRows(
+          em,
+          `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND (id = $2::uuid OR external_id = $3) ORDER BY (id = $2::uuid) DESC LIMIT 1`,
+          [brandId, idOrExternalId.toLowerCase(), idOrExternalId],
+        )
+      : await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND external_id = $2`, [
+          brandId,
+          idOrExternalId,
+        ]);
     return rows.length ? toMember(rows[0]) : null;
   }
 
@@ -79,7 +88,9 @@ export class MembersRepository {
    * several members never deadlock. Answers the locked rows.
    */
   async lock(em: EntityManager, brandId: string, ids: string[], externalIds: string[]): Promise<Member[]> {
-    if (ids.length === 0 && externalIds.length === 0) return [];
+    if (ids.length === 0 && externalIds.length === 0) {
+      return [];
+    }
     const rows = await queryRows(
       em,
       // The ids are resolved first, in an InitPlan (two index probes; an OR of two ANY arrays makes
@@ -112,7 +123,9 @@ export class MembersRepository {
 
   /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
   async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
-    if (members.length === 0) return;
+    if (members.length === 0) {
+      return;
+    }
     await em.query(
       `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
               last_purchase_at = u.last_purchase_at, points_available = u.points_available, points_pending = u.points_pending,
@@ -135,10 +148,15 @@ export class MembersRepository {
     );
   }
 
-  async insertToken(em: EntityManager, brandId: string, t: { id: string; memberId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await em.query(`INSERT INTO member_tokens (brand_id, id, member_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-      brandId, t.id, t.memberId, t.tokenHash, t.expiresAt,
-    ]);
+  async insertToken(
+    em: EntityManager,
+    brandId: string,
+    t: { id: string; memberId: string; tokenHash: string; expiresAt: Date },
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO member_tokens (brand_id, id, member_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [brandId, t.id, t.memberId, t.tokenHash, t.expiresAt],
+    );
   }
 
   /** The live token's member and brand: the one query a member request makes to authenticate. */

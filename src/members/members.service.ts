@@ -7,7 +7,14 @@ import { hashSecret, newSecret } from '../common/secret-token.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
 import { StageChangesRepository } from '../journey/stage-changes.repository.js';
-import type { MemberListQuery, MemberTokenView, MemberView, StageChangeView, UpsertedMemberView, UpsertMemberDto } from './dto/member.dto.js';
+import type {
+  MemberListQuery,
+  MemberTokenView,
+  MemberView,
+  StageChangeView,
+  UpsertedMemberView,
+  UpsertMemberDto,
+} from './dto/member.dto.js';
 import { ReferralAttribution } from '../referrals/referral-attribution.js';
 import { MemberErrors } from './member-errors.js';
 import { toMemberView } from './member-view.js';
@@ -29,9 +36,15 @@ export class MembersService {
   ) {}
 
   /** PUT /v1/members/{externalId}: creates the member, or updates its profile fields. Idempotent. */
-  async upsert(brand: AuthenticatedBrand, externalId: string, dto: UpsertMemberDto): Promise<{ member: UpsertedMemberView; created: boolean }> {
+  async upsert(
+    brand: AuthenticatedBrand,
+    externalId: string,
+    dto: UpsertMemberDto,
+  ): Promise<{ member: UpsertedMemberView; created: boolean }> {
     const stage = dto.stage ?? brand.stages[0].key;
-    if (!brand.stages.some((s) => s.key === stage)) throw MemberErrors.unknownStage(stage);
+    if (!brand.stages.some((s) => s.key === stage)) {
+      throw MemberErrors.unknownStage(stage);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await inTransaction(this.db, async (em) => {
@@ -46,20 +59,36 @@ export class MembersService {
             enrolledAt: new Date(),
           });
           if (created) {
-            await this.stageChanges.insert(em, brand.id, [{ id: newId(), memberId: member.id, from: null, to: member.stage, eventId: null, ruleId: null, cause: 'enrollment' }]);
+            await this.stageChanges.insert(em, brand.id, [
+              {
+                id: newId(),
+                memberId: member.id,
+                from: null,
+                to: member.stage,
+                eventId: null,
+                ruleId: null,
+                cause: 'enrollment',
+              },
+            ]);
           }
           const view: UpsertedMemberView = toMemberView(member);
           if (dto.referralCode) {
             const referral = await this.attribution.open(em, brand, member, dto.referralCode, !created);
-            if (referral) view.referral = { id: referral.referralId, status: referral.status, reason: referral.reason };
+            if (referral) {
+              view.referral = { id: referral.referralId, status: referral.status, reason: referral.reason };
+            }
           }
           return { member: view, created };
         });
       } catch (e) {
         const constraint = (e as { driverError?: { constraint?: string } }).driverError?.constraint;
-        if (constraint === 'members_email') throw MemberErrors.emailTaken();
+        if (constraint === 'members_email') {
+          throw MemberErrors.emailTaken();
+        }
         // a referral code already taken (1 in ~10^11): draw another
-        if (constraint === 'members_referral_code' && attempt < CODE_ATTEMPTS) continue;
+        if (constraint === 'members_referral_code' && attempt < CODE_ATTEMPTS) {
+          continue;
+        }
         throw e;
       }
     }
@@ -82,14 +111,23 @@ export class MembersService {
     const member = await this.find(brand.id, idOrExternalId);
     const token = newSecret(TOKEN_PREFIX);
     const expiresAt = new Date(Date.now() + this.config.memberTokenTtlSeconds * 1000);
-    await this.members.insertToken(this.db.manager, brand.id, { id: newId(), memberId: member.id, tokenHash: hashSecret(token), expiresAt });
+    await this.members.insertToken(this.db.manager, brand.id, {
+      id: newId(),
+      memberId: member.id,
+      tokenHash: hashSecret(token),
+      expiresAt,
+    });
     return { token, expiresAt: expiresAt.toISOString(), memberId: member.id };
   }
 
   async authenticateToken(token: string): Promise<{ brandId: string; memberId: string }> {
-    if (!token.startsWith(TOKEN_PREFIX)) throw MemberErrors.invalidToken();
+    if (!token.startsWith(TOKEN_PREFIX)) {
+      throw MemberErrors.invalidToken();
+    }
     const found = await this.members.findByTokenHash(this.db.manager, hashSecret(token));
-    if (!found) throw MemberErrors.invalidToken();
+    if (!found) {
+      throw MemberErrors.invalidToken();
+    }
     return found;
   }
 
@@ -97,12 +135,23 @@ export class MembersService {
   async stageHistory(brand: AuthenticatedBrand, idOrExternalId: string): Promise<{ data: StageChangeView[] }> {
     const member = await this.find(brand.id, idOrExternalId);
     const changes = await this.stageChanges.listForMember(this.db.manager, brand.id, member.id);
-    return { data: changes.map((c) => ({ from: c.from, to: c.to, cause: c.cause, eventId: c.eventId, ruleId: c.ruleId, at: c.at!.toISOString() })) };
+    return {
+      data: changes.map((c) => ({
+        from: c.from,
+        to: c.to,
+        cause: c.cause,
+        eventId: c.eventId,
+        ruleId: c.ruleId,
+        at: c.at!.toISOString(),
+      })),
+    };
   }
 
   async find(brandId: string, idOrExternalId: string): Promise<Member> {
     const member = await this.members.find(this.db.manager, brandId, idOrExternalId);
-    if (!member) throw MemberErrors.notFound(idOrExternalId);
+    if (!member) {
+      throw MemberErrors.notFound(idOrExternalId);
+    }
     return member;
   }
 }

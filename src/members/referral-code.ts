@@ -6,7 +6,9 @@ const LENGTH = 8; // 31^8 ≈ 8.5e11 codes: collisions are rare and retried
 
 export function newReferralCode(): string {
   let code = '';
-  for (let i = 0; i < LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+  for (let i = 0; i < LENGTH; i++) {
+    code += ALPHABET[randomInt(ALPHABET.length)];
+  }
   return code;
 }
 

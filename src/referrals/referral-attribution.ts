@@ -32,20 +32,36 @@ export class ReferralAttribution {
   ): Promise<Attribution | null> {
     const referrer = await this.referrals.findReferrerByCode(em, brand.id, code);
     // An advisory lock, not the referrer's row: the row would fall outside the id order of the member locks.
-    if (referrer && !refereeExisted) await this.referrals.lockReferrer(em, brand.id, referrer.id);
+    if (referrer && !refereeExisted) {
+      await this.referrals.lockReferrer(em, brand.id, referrer.id);
+    }
     const monthStart = periodStart(now, 'month', brand.settings.timezone);
     const decision = attribute({
       referrer,
       referee,
       refereeExisted,
-      referrerReferralsThisMonth: referrer && !refereeExisted ? await this.referrals.countByReferrerSince(em, brand.id, referrer.id, monthStart) : 0,
+      referrerReferralsThisMonth:
+        referrer && !refereeExisted
+          ? await this.referrals.countByReferrerSince(em, brand.id, referrer.id, monthStart)
+          : 0,
       maxReferralsPerMonth: brand.settings.referral.maxReferralsPerMonth,
     });
     const id = newId();
     const reason = decision.status === 'rejected' ? decision.reason : null;
-    const inserted = await this.referrals.insert(em, brand.id, { id, referrerId: referrer?.id ?? null, refereeId: referee.id, code: code.toUpperCase(), status: decision.status, reason });
-    if (!inserted) return null; // already referred once: the first attribution stands
-    if (decision.status === 'pending') await this.referrals.setReferredBy(em, brand.id, referee.id, referrer!.id);
+    const inserted = await this.referrals.insert(em, brand.id, {
+      id,
+      referrerId: referrer?.id ?? null,
+      refereeId: referee.id,
+      code: code.toUpperCase(),
+      status: decision.status,
+      reason,
+    });
+    if (!inserted) {
+      return null;
+    } // already referred once: the first attribution stands
+    if (decision.status === 'pending') {
+      await this.referrals.setReferredBy(em, brand.id, referee.id, referrer!.id);
+    }
     return { referralId: id, status: decision.status, reason, referrerId: referrer?.id ?? null };
   }
 }

@@ -15,14 +15,26 @@ export interface AttributionInput {
 }
 
 /** Pending, or rejected with the first reason that applies. The referee is enrolled either way. */
-export function attribute(a: AttributionInput): { status: 'pending' } | { status: 'rejected'; reason: RejectionReason } {
-  if (!a.referrer) return { status: 'rejected', reason: 'referrer_not_enrolled' };
+export function attribute(
+  a: AttributionInput,
+): { status: 'pending' } | { status: 'rejected'; reason: RejectionReason } {
+  if (!a.referrer) {
+    return { status: 'rejected', reason: 'referrer_not_enrolled' };
+  }
   const same = (x: string | null, y: string | null) => x !== null && y !== null && x.toLowerCase() === y.toLowerCase();
-  if (a.referrer.id === a.referee.id || same(a.referrer.email, a.referee.email) || same(a.referrer.walletAddress, a.referee.walletAddress)) {
+  if (
+    a.referrer.id === a.referee.id ||
+    same(a.referrer.email, a.referee.email) ||
+    same(a.referrer.walletAddress, a.referee.walletAddress)
+  ) {
     return { status: 'rejected', reason: 'self_referral' };
   }
-  if (a.refereeExisted) return { status: 'rejected', reason: 'already_member' };
-  if (a.referrerReferralsThisMonth >= a.maxReferralsPerMonth) return { status: 'rejected', reason: 'referrer_limit' };
+  if (a.refereeExisted) {
+    return { status: 'rejected', reason: 'already_member' };
+  }
+  if (a.referrerReferralsThisMonth >= a.maxReferralsPerMonth) {
+    return { status: 'rejected', reason: 'referrer_limit' };
+  }
   return { status: 'pending' };
 }
 
@@ -36,10 +48,20 @@ export interface ReferralPolicy {
 const DAY_MS = 86_400_000;
 
 /** Whether a referee's event qualifies a pending referral opened at `openedAt`. */
-export function qualifies(policy: ReferralPolicy, openedAt: Date, event: { type: string; occurredAt: Date; attributes: Record<string, unknown> }): boolean {
-  if (event.type !== policy.qualifyingEvent) return false;
-  if (event.occurredAt.getTime() > openedAt.getTime() + policy.withinDays * DAY_MS) return false;
-  if (decimalCompare(policy.minAmount, '0') <= 0) return true;
+export function qualifies(
+  policy: ReferralPolicy,
+  openedAt: Date,
+  event: { type: string; occurredAt: Date; attributes: Record<string, unknown> },
+): boolean {
+  if (event.type !== policy.qualifyingEvent) {
+    return false;
+  }
+  if (event.occurredAt.getTime() > openedAt.getTime() + policy.withinDays * DAY_MS) {
+    return false;
+  }
+  if (decimalCompare(policy.minAmount, '0') <= 0) {
+    return true;
+  }
   const amount = event.attributes.amount;
   const text = typeof amount === 'number' ? String(amount) : typeof amount === 'string' ? amount : null;
   return text !== null && /^\d+(\.\d+)?$/.test(text) && decimalCompare(text, policy.minAmount) >= 0;

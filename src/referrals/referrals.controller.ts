@@ -39,7 +39,7 @@ export class MyReferralController {
   constructor(private readonly referrals: ReferralsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The member\'s referral code, share link, clicks, referrals and points earned through them' })
+  @ApiOperation({ summary: "The member's referral code, share link, clicks, referrals and points earned through them" })
   @ApiOkResponse({ type: MyReferralView })
   mine(@CurrentMember() me: AuthenticatedMember): Promise<MyReferralView> {
     return this.referrals.mine(me.brandId, me.memberId);
@@ -56,7 +56,7 @@ export class ReferralLinkController {
   ) {}
 
   @Get(':code')
-  @ApiOperation({ summary: 'Share link: counts a click and redirects (302) to the brand\'s landing URL with ?ref=CODE' })
+  @ApiOperation({ summary: "Share link: counts a click and redirects (302) to the brand's landing URL with ?ref=CODE" })
   @ApiFoundResponse({ description: 'Redirect to the landing URL' })
   async follow(@Param('code') code: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const target = await this.referrals.click(code, request.ip, this.config.referralFallbackUrl);

@@ -40,7 +40,11 @@ function toReferral(r: Record<string, unknown>): Referral {
 @Injectable()
 export class ReferralsRepository {
   /** A member is referred at most once: a second attribution for the same referee is ignored. */
-  async insert(em: EntityManager, brandId: string, r: Pick<Referral, 'id' | 'referrerId' | 'refereeId' | 'code' | 'status' | 'reason'>): Promise<boolean> {
+  async insert(
+    em: EntityManager,
+    brandId: string,
+    r: Pick<Referral, 'id' | 'referrerId' | 'refereeId' | 'code' | 'status' | 'reason'>,
+  ): Promise<boolean> {
     const rows = await queryRows(
       em,
       `INSERT INTO referrals (brand_id, id, referrer_id, referee_id, code, status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -51,13 +55,31 @@ export class ReferralsRepository {
   }
 
   /** The member of this brand behind a referral code (another brand's code finds nobody). */
-  async findReferrerByCode(em: EntityManager, brandId: string, code: string): Promise<{ id: string; email: string | null; walletAddress: string | null } | null> {
-    const rows = await queryRows(em, `SELECT id, email, wallet_address FROM members WHERE referral_code = $1 AND brand_id = $2`, [code.toUpperCase(), brandId]);
-    return rows.length ? { id: rows[0].id as string, email: (rows[0].email as string | null) ?? null, walletAddress: (rows[0].wallet_address as string | null) ?? null } : null;
+  async findReferrerByCode(
+    em: EntityManager,
+    brandId: string,
+    code: string,
+  ): Promise<{ id: string; email: string | null; walletAddress: string | null } | null> {
+    const rows = await queryRows(
+      em,
+      `SELECT id, email, wallet_address FROM members WHERE referral_code = $1 AND brand_id = $2`,
+      [code.toUpperCase(), brandId],
+    );
+    return rows.length
+      ? {
+          id: rows[0].id as string,
+          email: (rows[0].email as string | null) ?? null,
+          walletAddress: (rows[0].wallet_address as string | null) ?? null,
+        }
+      : null;
   }
 
   async setReferredBy(em: EntityManager, brandId: string, refereeId: string, referrerId: string): Promise<void> {
-    await em.query(`UPDATE members SET referred_by = $3 WHERE brand_id = $1 AND id = $2`, [brandId, refereeId, referrerId]);
+    await em.query(`UPDATE members SET referred_by = $3 WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      refereeId,
+      referrerId,
+    ]);
   }
 
   /** The member and brand behind a code, across brands: the public link /r/{code} names no brand. */
@@ -82,8 +104,14 @@ export class ReferralsRepository {
 
   /** The pending referrals of these referees (read under their row locks). */
   async pendingForReferees(em: EntityManager, brandId: string, refereeIds: string[]): Promise<Referral[]> {
-    if (refereeIds.length === 0) return [];
-    const rows = await queryRows(em, `SELECT ${COLUMNS} FROM referrals WHERE brand_id = $1 AND referee_id = ANY($2::uuid[]) AND status = 'pending'`, [brandId, refereeIds]);
+    if (refereeIds.length === 0) {
+      return [];
+    }
+    const rows = await queryRows(
+      em,
+      `SELECT ${COLUMNS} FROM referrals WHERE brand_id = $1 AND referee_id = ANY($2::uuid[]) AND status = 'pending'`,
+      [brandId, refereeIds],
+    );
     return rows.map(toReferral);
   }
 
@@ -103,13 +131,32 @@ export class ReferralsRepository {
     return rows.map(toReferral);
   }
 
-  async insertClick(em: EntityManager, brandId: string, click: { id: string; memberId: string; clientHash: string }): Promise<void> {
-    await em.query(`INSERT INTO referral_clicks (brand_id, id, member_id, client_hash) VALUES ($1, $2, $3, $4)`, [brandId, click.id, click.memberId, click.clientHash]);
+  async insertClick(
+    em: EntityManager,
+    brandId: string,
+    click: { id: string; memberId: string; clientHash: string },
+  ): Promise<void> {
+    await em.query(`INSERT INTO referral_clicks (brand_id, id, member_id, client_hash) VALUES ($1, $2, $3, $4)`, [
+      brandId,
+      click.id,
+      click.memberId,
+      click.clientHash,
+    ]);
   }
 
   /** What a referrer sees of their referrals: clicks, counts by status, points earned through them. */
-  async statsFor(em: EntityManager, brandId: string, memberId: string): Promise<{ clicks: number; pending: number; qualified: number; rejected: number; points: number }> {
-    const rows = await queryRows<{ clicks: string; pending: string; qualified: string; rejected: string; points: string }>(
+  async statsFor(
+    em: EntityManager,
+    brandId: string,
+    memberId: string,
+  ): Promise<{ clicks: number; pending: number; qualified: number; rejected: number; points: number }> {
+    const rows = await queryRows<{
+      clicks: string;
+      pending: string;
+      qualified: string;
+      rejected: string;
+      points: string;
+    }>(
       em,
       `SELECT (SELECT count(*) FROM referral_clicks WHERE brand_id = $1 AND member_id = $2) AS clicks,
               count(*) FILTER (WHERE r.status = 'pending') AS pending,
@@ -121,6 +168,12 @@ export class ReferralsRepository {
       [brandId, memberId],
     );
     const r = rows[0];
-    return { clicks: Number(r.clicks), pending: Number(r.pending), qualified: Number(r.qualified), rejected: Number(r.rejected), points: Number(r.points) };
+    return {
+      clicks: Number(r.clicks),
+      pending: Number(r.pending),
+      qualified: Number(r.qualified),
+      rejected: Number(r.rejected),
+      points: Number(r.points),
+    };
   }
 }

@@ -23,14 +23,21 @@ export class ReferralsService {
   async list(brandId: string, q: ReferralListQuery): Promise<Page<ReferralView>> {
     const limit = q.limit ?? 50;
     const cursor = q.cursor && isUuid(q.cursor) ? q.cursor : undefined;
-    const rows = await this.referrals.list(this.db.manager, brandId, { status: q.status, referrerId: q.referrerId, cursor, limit });
+    const rows = await this.referrals.list(this.db.manager, brandId, {
+      status: q.status,
+      referrerId: q.referrerId,
+      cursor,
+      limit,
+    });
     const data = rows.slice(0, limit);
     return { data: data.map(toView), nextCursor: rows.length > limit ? data[data.length - 1].id : null };
   }
 
   async get(brandId: string, id: string): Promise<ReferralView> {
     const referral = await this.referrals.find(this.db.manager, brandId, id);
-    if (!referral) throw ReferralErrors.notFound(id);
+    if (!referral) {
+      throw ReferralErrors.notFound(id);
+    }
     return toView(referral);
   }
 
@@ -38,7 +45,9 @@ export class ReferralsService {
   async mine(brandId: string, memberId: string): Promise<MyReferralView> {
     const em = this.db.manager;
     const member = await this.members.find(em, brandId, memberId);
-    if (!member) throw MemberErrors.notFound(memberId);
+    if (!member) {
+      throw MemberErrors.notFound(memberId);
+    }
     const brand = await this.brands.findBrand(em, brandId);
     const stats = await this.referrals.statsFor(em, brandId, member.id);
     return {
@@ -60,13 +69,17 @@ export class ReferralsService {
     const em = this.db.manager;
     const found = /^[A-Za-z0-9]{4,16}$/.test(code) ? await this.referrals.findByCode(em, code) : null;
     if (!found) {
-      if (fallback) return fallback;
+      if (fallback) {
+        return fallback;
+      }
       throw ReferralErrors.unknownCode();
     }
     const brand = await this.brands.findBrand(em, found.brandId);
     const landing = withDefaults(brand?.settings).referralLandingUrl;
     if (!landing) {
-      if (fallback) return fallback;
+      if (fallback) {
+        return fallback;
+      }
       throw ReferralErrors.noLandingUrl();
     }
     const clientHash = createHash('sha256').update(`${found.brandId}:${clientAddress}`).digest('hex');
@@ -76,7 +89,9 @@ export class ReferralsService {
 }
 
 export function shareLink(landingUrl: string | null, code: string): string | null {
-  if (!landingUrl) return null;
+  if (!landingUrl) {
+    return null;
+  }
   const url = new URL(landingUrl);
   url.searchParams.set('ref', code);
   return url.toString();

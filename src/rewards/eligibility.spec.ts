@@ -5,12 +5,35 @@ const now = new Date('2026-06-01T12:00:00Z');
 
 function reward(over: Partial<Reward> = {}): Reward {
   return {
-    brandId: 'b', id: 'r', name: 'Coffee', description: null, kind: 'perk', costPoints: 100, stock: null, redeemed: 0, codesUnused: 0,
-    perMemberLimit: null, stages: [], tiers: [], contentUrl: null, perkText: 'free coffee', validFrom: null, validUntil: null, active: true,
-    createdAt: now, updatedAt: now, ...over,
+    brandId: 'b',
+    id: 'r',
+    name: 'Coffee',
+    description: null,
+    kind: 'perk',
+    costPoints: 100,
+    stock: null,
+    redeemed: 0,
+    codesUnused: 0,
+    perMemberLimit: null,
+    stages: [],
+    tiers: [],
+    contentUrl: null,
+    perkText: 'free coffee',
+    validFrom: null,
+    validUntil: null,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+    ...over,
   };
 }
-const member = (over: Partial<MemberStanding> = {}): MemberStanding => ({ stage: 'conversion', tier: null, pointsAvailable: 100, redemptionsOfReward: 0, ...over });
+const member = (over: Partial<MemberStanding> = {}): MemberStanding => ({
+  stage: 'conversion',
+  tier: null,
+  pointsAvailable: 100,
+  redemptionsOfReward: 0,
+  ...over,
+});
 const reasonOf = (r: Reward, m: MemberStanding) => {
   const v = eligibility(r, m, now);
   return v.redeemable ? 'ok' : v.reason;
@@ -51,11 +74,13 @@ describe('eligibility', () => {
   });
 
   it('refuses a coupon without unused codes, whatever its stock', () => {
-    expect(reasonOf(reward({ kind: 'coupon', perkText: null, stock: null, codesUnused: 0 }), member())).toBe('out_of_stock');
+    expect(reasonOf(reward({ kind: 'coupon', perkText: null, stock: null, codesUnused: 0 }), member())).toBe(
+      'out_of_stock',
+    );
     expect(reasonOf(reward({ kind: 'coupon', perkText: null, stock: 10, codesUnused: 1 }), member())).toBe('ok');
   });
 
-  it('counts the member\'s live redemptions against the per-member limit', () => {
+  it("counts the member's live redemptions against the per-member limit", () => {
     expect(reasonOf(reward({ perMemberLimit: 2 }), member({ redemptionsOfReward: 2 }))).toBe('per_member_limit');
     expect(reasonOf(reward({ perMemberLimit: 2 }), member({ redemptionsOfReward: 1 }))).toBe('ok');
   });
@@ -67,14 +92,32 @@ describe('eligibility', () => {
 
   it('answers the first reason that applies, in a fixed order', () => {
     const everythingWrong = reward({
-      active: false, validUntil: new Date('2020-01-01T00:00:00Z'), stages: ['loyalty'], tiers: ['gold'], stock: 0, perMemberLimit: 1, costPoints: 1000,
+      active: false,
+      validUntil: new Date('2020-01-01T00:00:00Z'),
+      stages: ['loyalty'],
+      tiers: ['gold'],
+      stock: 0,
+      perMemberLimit: 1,
+      costPoints: 1000,
     });
     expect(reasonOf(everythingWrong, member({ redemptionsOfReward: 1 }))).toBe('inactive');
     expect(reasonOf({ ...everythingWrong, active: true }, member())).toBe('expired');
     expect(reasonOf({ ...everythingWrong, active: true, validUntil: null }, member())).toBe('stage_not_eligible');
-    expect(reasonOf({ ...everythingWrong, active: true, validUntil: null, stages: [] }, member())).toBe('tier_not_eligible');
-    expect(reasonOf({ ...everythingWrong, active: true, validUntil: null, stages: [], tiers: [] }, member({ redemptionsOfReward: 1 }))).toBe('out_of_stock');
-    expect(reasonOf({ ...everythingWrong, active: true, validUntil: null, stages: [], tiers: [], stock: null }, member({ redemptionsOfReward: 1 }))).toBe('per_member_limit');
+    expect(reasonOf({ ...everythingWrong, active: true, validUntil: null, stages: [] }, member())).toBe(
+      'tier_not_eligible',
+    );
+    expect(
+      reasonOf(
+        { ...everythingWrong, active: true, validUntil: null, stages: [], tiers: [] },
+        member({ redemptionsOfReward: 1 }),
+      ),
+    ).toBe('out_of_stock');
+    expect(
+      reasonOf(
+        { ...everythingWrong, active: true, validUntil: null, stages: [], tiers: [], stock: null },
+        member({ redemptionsOfReward: 1 }),
+      ),
+    ).toBe('per_member_limit');
   });
 });
 

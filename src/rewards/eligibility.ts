@@ -24,7 +24,20 @@ export interface MemberStanding {
   redemptionsOfReward: number;
 }
 
-type RewardTerms = Pick<Reward, 'active' | 'validFrom' | 'validUntil' | 'stages' | 'tiers' | 'costPoints' | 'perMemberLimit' | 'kind' | 'stock' | 'redeemed' | 'codesUnused'>;
+type RewardTerms = Pick<
+  Reward,
+  | 'active'
+  | 'validFrom'
+  | 'validUntil'
+  | 'stages'
+  | 'tiers'
+  | 'costPoints'
+  | 'perMemberLimit'
+  | 'kind'
+  | 'stock'
+  | 'redeemed'
+  | 'codesUnused'
+>;
 
 /**
  * May this member redeem this reward now? The catalog (/v1/me/rewards) and the redemption
@@ -33,14 +46,30 @@ type RewardTerms = Pick<Reward, 'active' | 'validFrom' | 'validUntil' | 'stages'
  */
 export function eligibility(reward: RewardTerms, member: MemberStanding, now: Date): Eligibility {
   const no = (reason: IneligibilityReason): Eligibility => ({ redeemable: false, reason });
-  if (!reward.active) return no('inactive');
-  if (reward.validFrom && now < reward.validFrom) return no('not_yet_valid');
-  if (reward.validUntil && now >= reward.validUntil) return no('expired');
-  if (reward.stages.length > 0 && !reward.stages.includes(member.stage)) return no('stage_not_eligible');
-  if (reward.tiers.length > 0 && (member.tier === null || !reward.tiers.includes(member.tier))) return no('tier_not_eligible');
+  if (!reward.active) {
+    return no('inactive');
+  }
+  if (reward.validFrom && now < reward.validFrom) {
+    return no('not_yet_valid');
+  }
+  if (reward.validUntil && now >= reward.validUntil) {
+    return no('expired');
+  }
+  if (reward.stages.length > 0 && !reward.stages.includes(member.stage)) {
+    return no('stage_not_eligible');
+  }
+  if (reward.tiers.length > 0 && (member.tier === null || !reward.tiers.includes(member.tier))) {
+    return no('tier_not_eligible');
+  }
   const remaining = remainingOf(reward);
-  if (remaining !== null && remaining <= 0) return no('out_of_stock');
-  if (reward.perMemberLimit !== null && member.redemptionsOfReward >= reward.perMemberLimit) return no('per_member_limit');
-  if (member.pointsAvailable < reward.costPoints) return no('insufficient_points');
+  if (remaining !== null && remaining <= 0) {
+    return no('out_of_stock');
+  }
+  if (reward.perMemberLimit !== null && member.redemptionsOfReward >= reward.perMemberLimit) {
+    return no('per_member_limit');
+  }
+  if (member.pointsAvailable < reward.costPoints) {
+    return no('insufficient_points');
+  }
   return { redeemable: true };
 }

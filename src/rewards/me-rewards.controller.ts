@@ -1,6 +1,13 @@
 import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQuery } from '../common/http/pagination.js';
@@ -23,26 +30,38 @@ export class MeRewardsController {
   ) {}
 
   @Get('rewards')
-  @ApiOperation({ summary: 'The catalog, each reward with redeemable and, when not, the reason (stage, tier, stock, limit, points…)' })
+  @ApiOperation({
+    summary: 'The catalog, each reward with redeemable and, when not, the reason (stage, tier, stock, limit, points…)',
+  })
   @ApiOkResponse({ type: MemberRewardPage })
   catalog(@CurrentMember() me: AuthenticatedMember, @Query() query: PageQuery): Promise<MemberRewardPage> {
     return this.rewards.catalogFor(me.brandId, me.memberId, query);
   }
 
   @Post('redemptions')
-  @ApiOperation({ summary: 'Redeem a reward with the member\'s available points' })
-  @ApiCreatedResponse({ type: RedemptionResultView, description: 'Redeemed: the code, URL or perk text, and the balance after' })
-  @ApiOkResponse({ type: RedemptionResultView, description: 'A replay of the idempotency key with the same request: the first answer' })
+  @ApiOperation({ summary: "Redeem a reward with the member's available points" })
+  @ApiCreatedResponse({
+    type: RedemptionResultView,
+    description: 'Redeemed: the code, URL or perk text, and the balance after',
+  })
+  @ApiOkResponse({
+    type: RedemptionResultView,
+    description: 'A replay of the idempotency key with the same request: the first answer',
+  })
   @ApiNotFoundResponse({ description: 'reward.not_found' })
   @ApiConflictResponse({ description: REFUSALS })
-  async redeem(@CurrentMember() me: AuthenticatedMember, @Body() body: RedeemDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RedemptionResultView> {
+  async redeem(
+    @CurrentMember() me: AuthenticatedMember,
+    @Body() body: RedeemDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RedemptionResultView> {
     const { replay, result } = await this.redemptions.redeem(me.brandId, me.memberId, body, 'member');
     void reply.status(replay ? 200 : 201);
     return result;
   }
 
   @Get('redemptions')
-  @ApiOperation({ summary: 'The member\'s own redemptions, newest first' })
+  @ApiOperation({ summary: "The member's own redemptions, newest first" })
   @ApiOkResponse({ type: RedemptionPage })
   list(@CurrentMember() me: AuthenticatedMember, @Query() query: MyRedemptionListQuery): Promise<RedemptionPage> {
     return this.redemptions.list(me.brandId, { ...query, memberId: me.memberId });

@@ -1,12 +1,25 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import { MemberRefPipe } from '../members/member-ref.pipe.js';
-import { RedeemDto, RedemptionListQuery, RedemptionPage, RedemptionResultView, RedemptionView } from './dto/redemption.dto.js';
+import {
+  RedeemDto,
+  RedemptionListQuery,
+  RedemptionPage,
+  RedemptionResultView,
+  RedemptionView,
+} from './dto/redemption.dto.js';
 import { RedemptionsService } from './redemptions.service.js';
 
 export const REFUSALS =
@@ -36,11 +49,17 @@ export class RedemptionsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel: the points come back as a reverse ledger entry and the unit returns to stock; a coupon code is voided, not reissued' })
+  @ApiOperation({
+    summary:
+      'Cancel: the points come back as a reverse ledger entry and the unit returns to stock; a coupon code is voided, not reissued',
+  })
   @ApiOkResponse({ type: RedemptionResultView })
   @ApiNotFoundResponse({ description: 'redemption.not_found' })
   @ApiConflictResponse({ description: 'redemption.already_cancelled' })
-  cancel(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string): Promise<RedemptionResultView> {
+  cancel(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<RedemptionResultView> {
     return this.redemptions.cancel(brand.id, id, `key:${brand.keyId}`);
   }
 }
@@ -52,9 +71,14 @@ export class MemberRedemptionsController {
   constructor(private readonly redemptions: RedemptionsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Redeem a reward for a member (our id or externalId): debits available points, hands out the reward' })
+  @ApiOperation({
+    summary: 'Redeem a reward for a member (our id or externalId): debits available points, hands out the reward',
+  })
   @ApiCreatedResponse({ type: RedemptionResultView, description: 'Redeemed' })
-  @ApiOkResponse({ type: RedemptionResultView, description: 'A replay of the idempotency key with the same request: the first answer' })
+  @ApiOkResponse({
+    type: RedemptionResultView,
+    description: 'A replay of the idempotency key with the same request: the first answer',
+  })
   @ApiNotFoundResponse({ description: 'member.not_found or reward.not_found' })
   @ApiConflictResponse({ description: REFUSALS })
   async redeem(

@@ -25,12 +25,33 @@ export class RedemptionsRepository {
       `INSERT INTO redemptions (brand_id, id, member_id, reward_id, kind, status, idempotency_key, request_hash, cost_points, code_id, code,
                                 content_url, perk_text, ledger_entry_id, result, created_at, spent_lots)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [r.brandId, r.id, r.memberId, r.rewardId, r.kind, r.status, r.idempotencyKey, r.requestHash, r.costPoints, r.codeId, r.code,
-        r.contentUrl, r.perkText, r.ledgerEntryId, JSON.stringify(result), r.createdAt, JSON.stringify(r.spentLots)],
+      [
+        r.brandId,
+        r.id,
+        r.memberId,
+        r.rewardId,
+        r.kind,
+        r.status,
+        r.idempotencyKey,
+        r.requestHash,
+        r.costPoints,
+        r.codeId,
+        r.code,
+        r.contentUrl,
+        r.perkText,
+        r.ledgerEntryId,
+        JSON.stringify(result),
+        r.createdAt,
+        JSON.stringify(r.spentLots),
+      ],
     );
   }
 
-  async findByKey<T>(em: EntityManager, brandId: string, key: string): Promise<{ requestHash: string; result: T } | null> {
+  async findByKey<T>(
+    em: EntityManager,
+    brandId: string,
+    key: string,
+  ): Promise<{ requestHash: string; result: T } | null> {
     const rows = await queryRows<{ request_hash: string; result: T }>(
       em,
       `SELECT request_hash, result FROM redemptions WHERE brand_id = $1 AND idempotency_key = $2`,
@@ -40,13 +61,23 @@ export class RedemptionsRepository {
   }
 
   async find(em: EntityManager, brandId: string, id: string): Promise<Redemption | null> {
-    const rows = await queryRows(em, `SELECT ${COLUMNS} FROM redemptions WHERE brand_id = $1 AND id = $2`, [brandId, id]);
+    const rows = await queryRows(em, `SELECT ${COLUMNS} FROM redemptions WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      id,
+    ]);
     return rows.length ? toRedemption(rows[0]) : null;
   }
 
   /** The member's live redemptions of each reward named: what per-member limits count. */
-  async countLive(em: EntityManager, brandId: string, memberId: string, rewardIds: string[]): Promise<Map<string, number>> {
-    if (rewardIds.length === 0) return new Map();
+  async countLive(
+    em: EntityManager,
+    brandId: string,
+    memberId: string,
+    rewardIds: string[],
+  ): Promise<Map<string, number>> {
+    if (rewardIds.length === 0) {
+      return new Map();
+    }
     const rows = await queryRows<{ reward_id: string; n: number }>(
       em,
       `SELECT reward_id, count(*)::int AS n FROM redemptions
@@ -73,7 +104,13 @@ export class RedemptionsRepository {
   }
 
   /** Completed → cancelled; false when it was cancelled already (the caller then refuses). */
-  async markCancelled(em: EntityManager, brandId: string, id: string, cancelLedgerEntryId: string, at: Date): Promise<boolean> {
+  async markCancelled(
+    em: EntityManager,
+    brandId: string,
+    id: string,
+    cancelLedgerEntryId: string,
+    at: Date,
+  ): Promise<boolean> {
     const rows = await queryRows(
       em,
       `UPDATE redemptions SET status = 'cancelled', cancelled_at = $3, cancel_ledger_entry_id = $4

@@ -48,7 +48,9 @@ export class RedemptionsService {
    */
   async redeem(brandId: string, memberRef: string, dto: RedeemDto, actor: string): Promise<RedeemOutcome> {
     const found = await this.members.find(this.db.manager, brandId, memberRef);
-    if (!found) throw MemberErrors.notFound(memberRef);
+    if (!found) {
+      throw MemberErrors.notFound(memberRef);
+    }
     // The key is unique per brand, so the member is part of what a replay must repeat.
     const hash = requestHash({ memberId: found.id, rewardId: dto.rewardId.toLowerCase() });
     try {
@@ -56,43 +58,81 @@ export class RedemptionsService {
     } catch (e) {
       // The same key, committed meanwhile by a request for another member (so not serialised by our lock).
       const again = isKeyTaken(e) ? await this.replay(this.db.manager, brandId, dto.idempotencyKey, hash) : null;
-      if (again) return again;
+      if (again) {
+        return again;
+      }
       throw e;
     }
   }
 
-  private async redeemLocked(em: EntityManager, brandId: string, memberId: string, dto: RedeemDto, hash: string, actor: string): Promise<RedeemOutcome> {
+  private async redeemLocked(
+    em: EntityManager,
+    brandId: string,
+    memberId: string,
+    dto: RedeemDto,
+    hash: string,
+    actor: string,
+  ): Promise<RedeemOutcome> {
     const [member] = await this.members.lock(em, brandId, [memberId], []);
     const prior = await this.replay(em, brandId, dto.idempotencyKey, hash);
-    if (prior) return prior;
+    if (prior) {
+      return prior;
+    }
     const reward = await this.rewards.lock(em, brandId, dto.rewardId.toLowerCase());
-    if (!reward) throw RewardErrors.notFound(dto.rewardId);
+    if (!reward) {
+      throw RewardErrors.notFound(dto.rewardId);
+    }
 
     const live = await this.redemptions.countLive(em, brandId, member.id, [reward.id]);
     const now = new Date();
     const verdict = eligibility(reward, { ...member, redemptionsOfReward: live.get(reward.id) ?? 0 }, now);
-    if (!verdict.redeemable) throw RedemptionErrors.notRedeemable(verdict.reason);
+    if (!verdict.redeemable) {
+      throw RedemptionErrors.notRedeemable(verdict.reason);
+    }
 
     const id = newId();
     // Ledger v1: a redemption debits available points; FIFO over earn lots comes with expiry.
     const entry: LedgerEntryDraft = {
-      id: newId(), memberId: member.id, kind: 'redeem', status: 'available', points: -reward.costPoints,
-      redemptionId: id, reason: `redeemed: ${reward.name}`, actor, availableAt: now, balanceAfter: 0,
+      id: newId(),
+      memberId: member.id,
+      kind: 'redeem',
+      status: 'available',
+      points: -reward.costPoints,
+      redemptionId: id,
+      reason: `redeemed: ${reward.name}`,
+      actor,
+      availableAt: now,
+      balanceAfter: 0,
     };
     entry.balanceAfter = post(member, entry);
     const code = reward.kind === 'coupon' ? await this.rewards.claimCode(em, brandId, reward.id, id, now) : null;
     // Unreachable while the reward row is locked (eligibility saw an unused code), but never hand out nothing.
-    if (reward.kind === 'coupon' && !code) throw RedemptionErrors.notRedeemable('out_of_stock');
+    if (reward.kind === 'coupon' && !code) {
+      throw RedemptionErrors.notRedeemable('out_of_stock');
+    }
     await this.rewards.count(em, brandId, reward.id, 1, code ? -1 : 0);
     const spentLots = await this.ledger.insert(em, brandId, [entry]);
     await this.members.saveStates(em, brandId, [member]);
 
     const redemption: Redemption = {
       spentLots,
-      brandId, id, memberId: member.id, rewardId: reward.id, kind: reward.kind, status: 'completed',
-      idempotencyKey: dto.idempotencyKey, requestHash: hash, costPoints: reward.costPoints,
-      codeId: code?.id ?? null, code: code?.code ?? null, contentUrl: reward.contentUrl, perkText: reward.perkText,
-      ledgerEntryId: entry.id, cancelLedgerEntryId: null, createdAt: now, cancelledAt: null,
+      brandId,
+      id,
+      memberId: member.id,
+      rewardId: reward.id,
+      kind: reward.kind,
+      status: 'completed',
+      idempotencyKey: dto.idempotencyKey,
+      requestHash: hash,
+      costPoints: reward.costPoints,
+      codeId: code?.id ?? null,
+      code: code?.code ?? null,
+      contentUrl: reward.contentUrl,
+      perkText: reward.perkText,
+      ledgerEntryId: entry.id,
+      cancelLedgerEntryId: null,
+      createdAt: now,
+      cancelledAt: null,
     };
     const result = toRedemptionResult(redemption, member);
     await this.redemptions.insert(em, redemption, result);
@@ -102,8 +142,12 @@ export class RedemptionsService {
   /** A key already used: the same request gets the first answer; another request is a conflict. */
   private async replay(em: EntityManager, brandId: string, key: string, hash: string): Promise<RedeemOutcome | null> {
     const prior = await this.redemptions.findByKey<RedemptionResultView>(em, brandId, key);
-    if (!prior) return null;
-    if (prior.requestHash !== hash) throw RedemptionErrors.keyConflict(key);
+    if (!prior) {
+      return null;
+    }
+    if (prior.requestHash !== hash) {
+      throw RedemptionErrors.keyConflict(key);
+    }
     return { replay: true, result: prior.result };
   }
 
@@ -115,36 +159,59 @@ export class RedemptionsService {
   async cancel(brandId: string, id: string, actor: string): Promise<RedemptionResultView> {
     return inTransaction(this.db, async (em) => {
       const found = await this.redemptions.find(em, brandId, id);
-      if (!found) throw RedemptionErrors.notFound(id);
+      if (!found) {
+        throw RedemptionErrors.notFound(id);
+      }
       const [member] = await this.members.lock(em, brandId, [found.memberId], []);
       await this.rewards.lock(em, brandId, found.rewardId, true);
       const now = new Date();
       const entry: LedgerEntryDraft = {
-        id: newId(), memberId: member.id, kind: 'reverse', status: 'available', points: found.costPoints,
-        redemptionId: id, reason: 'redemption cancelled', actor, availableAt: now, balanceAfter: 0,
+        id: newId(),
+        memberId: member.id,
+        kind: 'reverse',
+        status: 'available',
+        points: found.costPoints,
+        redemptionId: id,
+        reason: 'redemption cancelled',
+        actor,
+        availableAt: now,
+        balanceAfter: 0,
       };
       entry.balanceAfter = post(member, entry);
       // The points go back to the lots they came from, so they keep the expiry they had.
       await this.ledger.insertRestoring(em, brandId, entry, found.spentLots);
       // Conditional on 'completed' and taken under the member lock: a second cancel finds it done.
-      if (!(await this.redemptions.markCancelled(em, brandId, id, entry.id, now))) throw RedemptionErrors.alreadyCancelled(id);
+      if (!(await this.redemptions.markCancelled(em, brandId, id, entry.id, now))) {
+        throw RedemptionErrors.alreadyCancelled(id);
+      }
       await this.rewards.count(em, brandId, found.rewardId, -1, 0);
-      if (found.codeId) await this.rewards.voidCode(em, brandId, found.codeId, now);
+      if (found.codeId) {
+        await this.rewards.voidCode(em, brandId, found.codeId, now);
+      }
       await this.members.saveStates(em, brandId, [member]);
-      return toRedemptionResult({ ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id }, member);
+      return toRedemptionResult(
+        { ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id },
+        member,
+      );
     });
   }
 
   async get(brandId: string, id: string): Promise<RedemptionView> {
     const found = await this.redemptions.find(this.db.manager, brandId, id);
-    if (!found) throw RedemptionErrors.notFound(id);
+    if (!found) {
+      throw RedemptionErrors.notFound(id);
+    }
     return toRedemptionView(found);
   }
 
   async list(brandId: string, q: RedemptionListQuery): Promise<Page<RedemptionView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.redemptions.list(this.db.manager, brandId, {
-      memberId: q.memberId?.toLowerCase(), rewardId: q.rewardId?.toLowerCase(), status: q.status, before: pageCursor(q.cursor), limit: limit + 1,
+      memberId: q.memberId?.toLowerCase(),
+      rewardId: q.rewardId?.toLowerCase(),
+      status: q.status,
+      before: pageCursor(q.cursor),
+      limit: limit + 1,
     });
     return toPage(rows.map(toRedemptionView), limit);
   }

@@ -34,6 +34,8 @@ export interface Reward {
  */
 export function remainingOf(r: Pick<Reward, 'kind' | 'stock' | 'redeemed' | 'codesUnused'>): number | null {
   const left = r.stock === null ? null : Math.max(0, r.stock - r.redeemed);
-  if (r.kind !== 'coupon') return left;
+  if (r.kind !== 'coupon') {
+    return left;
+  }
   return left === null ? r.codesUnused : Math.min(left, r.codesUnused);
 }

@@ -1,12 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
 } from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
-import { AddCodesDto, CodesUploadView, CreateRewardDto, RewardListQuery, RewardPage, RewardView, UpdateRewardDto } from './dto/reward.dto.js';
+import {
+  AddCodesDto,
+  CodesUploadView,
+  CreateRewardDto,
+  RewardListQuery,
+  RewardPage,
+  RewardView,
+  UpdateRewardDto,
+} from './dto/reward.dto.js';
 import { RewardsService } from './rewards.service.js';
 
 @ApiTags('rewards')
@@ -16,9 +31,13 @@ export class RewardsController {
   constructor(private readonly rewards: RewardsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a reward to the catalog: a coupon (codes uploaded next), content (a URL) or a perk (free text)' })
+  @ApiOperation({
+    summary: 'Add a reward to the catalog: a coupon (codes uploaded next), content (a URL) or a perk (free text)',
+  })
   @ApiCreatedResponse({ type: RewardView })
-  @ApiBadRequestResponse({ description: 'validation_failed with the path of each fault (e.g. stages[1] not a stage of the brand)' })
+  @ApiBadRequestResponse({
+    description: 'validation_failed with the path of each fault (e.g. stages[1] not a stage of the brand)',
+  })
   create(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: CreateRewardDto): Promise<RewardView> {
     return this.rewards.create(brand, body);
   }
@@ -39,10 +58,16 @@ export class RewardsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a reward\'s terms (not its kind); fields left out keep their value, null clears a nullable one' })
+  @ApiOperation({
+    summary: "Change a reward's terms (not its kind); fields left out keep their value, null clears a nullable one",
+  })
   @ApiOkResponse({ type: RewardView })
   @ApiNotFoundResponse({ description: 'reward.not_found' })
-  update(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string, @Body() body: UpdateRewardDto): Promise<RewardView> {
+  update(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: UpdateRewardDto,
+  ): Promise<RewardView> {
     return this.rewards.update(brand, id, body);
   }
 
@@ -57,11 +82,18 @@ export class RewardsController {
 
   @Post(':id/codes')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Upload up to 10,000 codes to a coupon\'s pool; each is handed out once, codes already in the pool are skipped' })
+  @ApiOperation({
+    summary:
+      "Upload up to 10,000 codes to a coupon's pool; each is handed out once, codes already in the pool are skipped",
+  })
   @ApiOkResponse({ type: CodesUploadView })
   @ApiNotFoundResponse({ description: 'reward.not_found' })
   @ApiConflictResponse({ description: 'reward.not_a_coupon' })
-  addCodes(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string, @Body() body: AddCodesDto): Promise<CodesUploadView> {
+  addCodes(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: AddCodesDto,
+  ): Promise<CodesUploadView> {
     return this.rewards.addCodes(brand.id, id, body);
   }
 }

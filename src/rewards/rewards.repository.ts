@@ -28,14 +28,33 @@ export class RewardsRepository {
                             content_url, perk_text, valid_from, valid_until, active)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        RETURNING ${COLUMNS}`,
-      [brandId, t.id, t.name, t.description, t.kind, t.costPoints, t.stock, t.perMemberLimit, t.stages, t.tiers,
-        t.contentUrl, t.perkText, t.validFrom, t.validUntil, t.active],
+      [
+        brandId,
+        t.id,
+        t.name,
+        t.description,
+        t.kind,
+        t.costPoints,
+        t.stock,
+        t.perMemberLimit,
+        t.stages,
+        t.tiers,
+        t.contentUrl,
+        t.perkText,
+        t.validFrom,
+        t.validUntil,
+        t.active,
+      ],
     );
     return toReward(rows[0]);
   }
 
   async find(em: EntityManager, brandId: string, id: string): Promise<Reward | null> {
-    const rows = await queryRows(em, `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL`, [brandId, id]);
+    const rows = await queryRows(
+      em,
+      `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [brandId, id],
+    );
     return rows.length ? toReward(rows[0]) : null;
   }
 
@@ -75,8 +94,22 @@ export class RewardsRepository {
               content_url = $10, perk_text = $11, valid_from = $12, valid_until = $13, active = $14, updated_at = now()
         WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL
         RETURNING ${COLUMNS}`,
-      [brandId, t.id, t.name, t.description, t.costPoints, t.stock, t.perMemberLimit, t.stages, t.tiers,
-        t.contentUrl, t.perkText, t.validFrom, t.validUntil, t.active],
+      [
+        brandId,
+        t.id,
+        t.name,
+        t.description,
+        t.costPoints,
+        t.stock,
+        t.perMemberLimit,
+        t.stages,
+        t.tiers,
+        t.contentUrl,
+        t.perkText,
+        t.validFrom,
+        t.validUntil,
+        t.active,
+      ],
     );
     return toReward(rows[0]);
   }
@@ -123,7 +156,13 @@ export class RewardsRepository {
    * Hands out the first uploaded unused code of a coupon to a redemption. SKIP LOCKED: a code another
    * transaction is taking is passed over rather than waited for.
    */
-  async claimCode(em: EntityManager, brandId: string, rewardId: string, redemptionId: string, at: Date): Promise<{ id: string; code: string } | null> {
+  async claimCode(
+    em: EntityManager,
+    brandId: string,
+    rewardId: string,
+    redemptionId: string,
+    at: Date,
+  ): Promise<{ id: string; code: string } | null> {
     const rows = await queryRows<{ id: string; code: string }>(
       em,
       `WITH next AS (
@@ -139,7 +178,11 @@ export class RewardsRepository {
 
   /** A cancelled redemption's code is void: it was shown to the member, so it is never reissued. */
   async voidCode(em: EntityManager, brandId: string, codeId: string, at: Date): Promise<void> {
-    await em.query(`UPDATE reward_codes SET status = 'void', voided_at = $3 WHERE brand_id = $1 AND id = $2`, [brandId, codeId, at]);
+    await em.query(`UPDATE reward_codes SET status = 'void', voided_at = $3 WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      codeId,
+      at,
+    ]);
   }
 }
 

@@ -7,7 +7,15 @@ import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { MembersRepository } from '../members/members.repository.js';
-import type { AddCodesDto, CodesUploadView, CreateRewardDto, MemberRewardView, RewardListQuery, RewardView, UpdateRewardDto } from './dto/reward.dto.js';
+import type {
+  AddCodesDto,
+  CodesUploadView,
+  CreateRewardDto,
+  MemberRewardView,
+  RewardListQuery,
+  RewardView,
+  UpdateRewardDto,
+} from './dto/reward.dto.js';
 import { eligibility } from './eligibility.js';
 import { pageCursor } from './page-cursor.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
@@ -52,13 +60,20 @@ export class RewardsService {
 
   async list(brandId: string, q: RewardListQuery): Promise<Page<RewardView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.rewards.list(this.db.manager, brandId, { active: q.active, kind: q.kind, after: pageCursor(q.cursor), limit: limit + 1 });
+    const rows = await this.rewards.list(this.db.manager, brandId, {
+      active: q.active,
+      kind: q.kind,
+      after: pageCursor(q.cursor),
+      limit: limit + 1,
+    });
     return toPage(rows.map(toRewardView), limit);
   }
 
   async get(brandId: string, id: string): Promise<RewardView> {
     const reward = await this.rewards.find(this.db.manager, brandId, id);
-    if (!reward) throw RewardErrors.notFound(id);
+    if (!reward) {
+      throw RewardErrors.notFound(id);
+    }
     return toRewardView(reward);
   }
 
@@ -66,7 +81,9 @@ export class RewardsService {
   async update(brand: AuthenticatedBrand, id: string, dto: UpdateRewardDto): Promise<RewardView> {
     return inTransaction(this.db, async (em) => {
       const current = await this.rewards.lock(em, brand.id, id);
-      if (!current) throw RewardErrors.notFound(id);
+      if (!current) {
+        throw RewardErrors.notFound(id);
+      }
       const terms: RewardTerms = {
         id,
         name: dto.name ?? current.name,
@@ -93,7 +110,9 @@ export class RewardsService {
   /** Deleted rewards leave the catalog; their redemptions (and cancelling them) keep working. */
   async remove(brandId: string, id: string): Promise<void> {
     const deleted = await inTransaction(this.db, (em) => this.rewards.softDelete(em, brandId, id));
-    if (!deleted) throw RewardErrors.notFound(id);
+    if (!deleted) {
+      throw RewardErrors.notFound(id);
+    }
   }
 
   /** Adds codes to a coupon's pool; codes already there (or repeated in the upload) are skipped. */
@@ -101,26 +120,48 @@ export class RewardsService {
     const codes = [...new Set(dto.codes)];
     return inTransaction(this.db, async (em) => {
       const reward = await this.rewards.lock(em, brandId, id);
-      if (!reward) throw RewardErrors.notFound(id);
-      if (reward.kind !== 'coupon') throw RewardErrors.notACoupon(id);
+      if (!reward) {
+        throw RewardErrors.notFound(id);
+      }
+      if (reward.kind !== 'coupon') {
+        throw RewardErrors.notACoupon(id);
+      }
       const added = await this.rewards.addCodes(em, brandId, id, codes);
       const codesUnused = reward.codesUnused + added;
-      return { added, duplicates: dto.codes.length - added, unusedCodes: codesUnused, remaining: remainingOf({ ...reward, codesUnused }) };
+      return {
+        added,
+        duplicates: dto.codes.length - added,
+        unusedCodes: codesUnused,
+        remaining: remainingOf({ ...reward, codesUnused }),
+      };
     });
   }
 
   /** GET /v1/me/rewards: the catalog, each reward with whether this member may redeem it now, and why not. */
-  async catalogFor(brandId: string, memberId: string, q: { cursor?: string; limit?: number }): Promise<Page<MemberRewardView>> {
+  async catalogFor(
+    brandId: string,
+    memberId: string,
+    q: { cursor?: string; limit?: number },
+  ): Promise<Page<MemberRewardView>> {
     const em = this.db.manager;
     const member = await this.members.find(em, brandId, memberId);
-    if (!member) throw MemberErrors.notFound(memberId);
+    if (!member) {
+      throw MemberErrors.notFound(memberId);
+    }
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.rewards.list(em, brandId, { after: pageCursor(q.cursor), limit: limit + 1 });
     const page = toPage(rows, limit);
-    const counts = await this.redemptions.countLive(em, brandId, member.id, page.data.map((r) => r.id));
+    const counts = await this.redemptions.countLive(
+      em,
+      brandId,
+      member.id,
+      page.data.map((r) => r.id),
+    );
     const now = new Date();
     return {
-      data: page.data.map((r) => toMemberRewardView(r, eligibility(r, { ...member, redemptionsOfReward: counts.get(r.id) ?? 0 }, now))),
+      data: page.data.map((r) =>
+        toMemberRewardView(r, eligibility(r, { ...member, redemptionsOfReward: counts.get(r.id) ?? 0 }, now)),
+      ),
       nextCursor: page.nextCursor,
     };
   }
@@ -128,7 +169,9 @@ export class RewardsService {
 
 function assertTerms(terms: RewardTerms, brandStages: string[]): void {
   const faults = rewardTermsFaults(terms, brandStages);
-  if (faults.length) throw validationFailed(faults);
+  if (faults.length) {
+    throw validationFailed(faults);
+  }
 }
 
 const stageKeys = (brand: AuthenticatedBrand) => brand.stages.map((s) => s.key);

@@ -38,7 +38,11 @@ export function toRewardView(r: Reward): RewardView {
 
 /** The member's view: the URL and perk text are what a redemption unlocks, so they stay out. */
 export function toMemberRewardView(r: Reward, verdict: Eligibility): MemberRewardView {
-  return { ...catalogFields(r), redeemable: verdict.redeemable, ...(verdict.redeemable ? {} : { reason: verdict.reason }) };
+  return {
+    ...catalogFields(r),
+    redeemable: verdict.redeemable,
+    ...(verdict.redeemable ? {} : { reason: verdict.reason }),
+  };
 }
 
 export function toRedemptionView(r: Redemption): RedemptionView {
@@ -60,5 +64,8 @@ export function toRedemptionView(r: Redemption): RedemptionView {
 }
 
 export function toRedemptionResult(r: Redemption, m: Member): RedemptionResultView {
-  return { ...toRedemptionView(r), balance: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned } };
+  return {
+    ...toRedemptionView(r),
+    balance: { available: m.pointsAvailable, pending: m.pointsPending, lifetimeEarned: m.lifetimeEarned },
+  };
 }

@@ -65,18 +65,24 @@ export class RuleSetCache {
     entry.promise.then(
       (set) => (entry.rulesVersion = set.rulesVersion),
       () => {
-        if (this.entries.get(brand.id) === entry) this.entries.delete(brand.id);
+        if (this.entries.get(brand.id) === entry) {
+          this.entries.delete(brand.id);
+        }
       },
     );
     this.entries.delete(brand.id);
     this.entries.set(brand.id, entry);
-    if (this.entries.size > MAX_CACHED_BRANDS) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size > MAX_CACHED_BRANDS) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
     return entry.promise;
   }
 
   private async compile(brandId: string, timeZone: string, em: EntityManager): Promise<CachedRuleSet> {
     const found = await this.rules.activeRuleSet(em, brandId);
-    if (found === null) throw new Error(`brand ${brandId} does not exist`);
+    if (found === null) {
+      throw new Error(`brand ${brandId} does not exist`);
+    }
     const { rulesVersion, rules } = found;
     return {
       rulesVersion,
@@ -92,7 +98,9 @@ function budgetsOf(rules: readonly StoredRule[]): Map<string, number> {
   const budgets = new Map<string, number>();
   for (const { id, definition } of rules) {
     const budget = definition.limits?.budgetPoints;
-    if (budget !== null && budget !== undefined) budgets.set(id, budget);
+    if (budget !== null && budget !== undefined) {
+      budgets.set(id, budget);
+    }
   }
   return budgets;
 }
@@ -101,7 +109,9 @@ function limitedEventsOf(rules: readonly StoredRule[]): Set<string> {
   const events = new Set<string>();
   for (const { definition } of rules) {
     const limits = definition.limits;
-    if (limits?.perMember || (limits?.cooldownSeconds ?? 0) > 0) events.add(definition.event);
+    if (limits?.perMember || (limits?.cooldownSeconds ?? 0) > 0) {
+      events.add(definition.event);
+    }
   }
   return events;
 }

@@ -2,7 +2,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RuleDefinition, RuleStatus } from './engine/index.js';
 
 /** bigint arrives from pg as a string; budgets stay far below 2^53, so a number is exact. */
-const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => (value === null ? 0 : Number(value)) };
+const bigintAsNumber = {
+  to: (value: number) => value,
+  from: (value: string | null) => (value === null ? 0 : Number(value)),
+};
 
 /**
  * A rule's current version. `name`, `event_type` and `status` repeat fields of `definition`

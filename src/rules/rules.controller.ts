@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
@@ -11,7 +19,9 @@ import { RuleDefinitionDto } from './dto/rule-definition.dto.js';
 import { RulePage, RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.view.js';
 import { RulesService } from './rules.service.js';
 
-const versionPipe = new ParseIntPipe({ exceptionFactory: () => validationFailed([{ path: 'version', message: 'must be a version number' }]) });
+const versionPipe = new ParseIntPipe({
+  exceptionFactory: () => validationFailed([{ path: 'version', message: 'must be a version number' }]),
+});
 /** A version beyond int4 names no version: 404 from the lookup, never a database error. */
 const VERSION_RANGE = { transform: (v: number) => (v > 0 && v <= 2_147_483_647 ? v : 0) };
 
@@ -26,7 +36,9 @@ export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a rule (version 1). A rule that does not validate is a 400 listing the JSON path of each fault.' })
+  @ApiOperation({
+    summary: 'Create a rule (version 1). A rule that does not validate is a 400 listing the JSON path of each fault.',
+  })
   @ApiBody({ type: RuleDefinitionDto })
   @ApiCreatedResponse({ type: RuleView })
   create(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: Record<string, unknown>): Promise<RuleView> {
@@ -34,7 +46,7 @@ export class RulesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The brand\'s rules, oldest first, optionally by status and event type' })
+  @ApiOperation({ summary: "The brand's rules, oldest first, optionally by status and event type" })
   @ApiOkResponse({ type: RulePage })
   list(@CurrentBrand() brand: AuthenticatedBrand, @Query() query: ListRulesQuery): Promise<RulePage> {
     return this.rules.listRules(brand.id, query);
@@ -42,7 +54,8 @@ export class RulesController {
 
   @Post('templates/loyalty-loop')
   @ApiOperation({
-    summary: 'Create the loyalty-loop starter rules (share, content, feedback, purchase, repeat, win-back, referral). ' +
+    summary:
+      'Create the loyalty-loop starter rules (share, content, feedback, purchase, repeat, win-back, referral). ' +
       'Template rules whose name the brand already uses are skipped; stages the brand does not have are dropped.',
   })
   @ApiCreatedResponse({ type: TemplateResult })
@@ -59,12 +72,16 @@ export class RulesController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace the rule\'s definition: makes a new version (history keeps the old ones)' })
+  @ApiOperation({ summary: "Replace the rule's definition: makes a new version (history keeps the old ones)" })
   @ApiBody({ type: RuleDefinitionDto })
   @ApiOkResponse({ type: RuleView })
   @ApiNotFoundResponse({ description: 'rule.not_found' })
   @ApiConflictResponse({ description: 'rule.archived: archived rules cannot be edited' })
-  replace(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string, @Body() body: Record<string, unknown>): Promise<RuleView> {
+  replace(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<RuleView> {
     return this.rules.replaceRule(brand, id, body);
   }
 
@@ -72,7 +89,11 @@ export class RulesController {
   @ApiOperation({ summary: 'Every version of the rule, newest first, with who changed it' })
   @ApiOkResponse({ type: RuleVersionPage })
   @ApiNotFoundResponse({ description: 'rule.not_found' })
-  versions(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string, @Query() query: PageQuery): Promise<RuleVersionPage> {
+  versions(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: PageQuery,
+  ): Promise<RuleVersionPage> {
     return this.rules.listVersions(brand.id, id, query);
   }
 
@@ -108,7 +129,9 @@ export class RulesController {
 
   @Post(':id/archive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retire the rule for good (a new version). Rules are never deleted: history points at their versions.' })
+  @ApiOperation({
+    summary: 'Retire the rule for good (a new version). Rules are never deleted: history points at their versions.',
+  })
   @ApiOkResponse({ type: RuleView })
   archive(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string): Promise<RuleView> {
     return this.rules.changeStatus(brand, id, 'archived');

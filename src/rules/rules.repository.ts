@@ -18,7 +18,15 @@ export interface RuleFilter {
 export class RulesRepository {
   async insertRule(em: EntityManager, brandId: string, id: string, definition: RuleDefinition): Promise<Rule> {
     const now = new Date();
-    const rule: Rule = Object.assign(new Rule(), { brandId, id, version: 1, ...columnsOf(definition), budgetSpent: 0, createdAt: now, updatedAt: now });
+    const rule: Rule = Object.assign(new Rule(), {
+      brandId,
+      id,
+      version: 1,
+      ...columnsOf(definition),
+      budgetSpent: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
     await queryRows(
       em,
       `INSERT INTO rules (brand_id, id, version, name, event_type, status, definition, budget_spent, created_at, updated_at)
@@ -30,7 +38,9 @@ export class RulesRepository {
 
   /** `lock`: the caller will write a new version, so concurrent edits of one rule queue up. */
   findRule(em: EntityManager, brandId: string, id: string, lock = false): Promise<Rule | null> {
-    return em.getRepository(Rule).findOne({ where: { brandId, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    return em
+      .getRepository(Rule)
+      .findOne({ where: { brandId, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
   /** Oldest first (ids are time-ordered); `limit` rows at most. */
@@ -53,7 +63,16 @@ export class RulesRepository {
       em,
       `UPDATE rules SET version = $3, name = $4, event_type = $5, status = $6, definition = $7::jsonb, updated_at = $8
         WHERE brand_id = $1 AND id = $2`,
-      [rule.brandId, rule.id, version, updated.name, updated.eventType, updated.status, JSON.stringify(definition), updated.updatedAt],
+      [
+        rule.brandId,
+        rule.id,
+        version,
+        updated.name,
+        updated.eventType,
+        updated.status,
+        JSON.stringify(definition),
+        updated.updatedAt,
+      ],
     );
     return updated;
   }
@@ -68,7 +87,13 @@ export class RulesRepository {
   }
 
   /** Newest first; `before` is the cursor (a version number). */
-  listVersions(em: EntityManager, brandId: string, ruleId: string, before: number | null, limit: number): Promise<RuleVersion[]> {
+  listVersions(
+    em: EntityManager,
+    brandId: string,
+    ruleId: string,
+    before: number | null,
+    limit: number,
+  ): Promise<RuleVersion[]> {
     return em.getRepository(RuleVersion).find({
       where: { brandId, ruleId, ...(before !== null ? { version: LessThan(before) } : {}) },
       order: { version: 'DESC' },
@@ -104,8 +129,16 @@ export class RulesRepository {
    * The brand's active rules and the rules_version they belong to, in ONE statement so both
    * come from the same snapshot. Null when there is no such brand.
    */
-  async activeRuleSet(em: EntityManager, brandId: string): Promise<{ rulesVersion: number; rules: StoredRule[] } | null> {
-    const rows = await queryRows<{ rules_version: number; id: string | null; version: number | null; definition: RuleDefinition | null }>(
+  async activeRuleSet(
+    em: EntityManager,
+    brandId: string,
+  ): Promise<{ rulesVersion: number; rules: StoredRule[] } | null> {
+    const rows = await queryRows<{
+      rules_version: number;
+      id: string | null;
+      version: number | null;
+      definition: RuleDefinition | null;
+    }>(
       em,
       `SELECT b.rules_version, r.id, r.version, r.definition
          FROM brands b
@@ -113,7 +146,9 @@ export class RulesRepository {
         WHERE b.id = $1`,
       [brandId],
     );
-    if (rows.length === 0) return null;
+    if (rows.length === 0) {
+      return null;
+    }
     const rules = rows
       .filter((r) => r.id !== null)
       .map((r) => ({ id: r.id!, version: r.version!, definition: r.definition! }));

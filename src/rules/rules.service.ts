@@ -41,7 +41,9 @@ export class RulesService {
   }
 
   async listRules(brandId: string, query: ListRulesQuery): Promise<Page<RuleView>> {
-    if (query.cursor !== undefined && !isUuid(query.cursor)) throw validationFailed([{ path: 'cursor', message: 'must be a nextCursor from a previous page' }]);
+    if (query.cursor !== undefined && !isUuid(query.cursor)) {
+      throw validationFailed([{ path: 'cursor', message: 'must be a nextCursor from a previous page' }]);
+    }
     const limit = query.limit ?? DEFAULT_PAGE;
     const rows = await this.rules.listRules(this.db.manager, brandId, {
       status: query.status,
@@ -61,7 +63,9 @@ export class RulesService {
     const definition = validDefinition(body, brand.stages);
     return this.db.transaction(async (em) => {
       const rule = await this.existingRule(em, brand.id, id, true);
-      if (rule.status === 'archived') throw RuleErrors.archived(id);
+      if (rule.status === 'archived') {
+        throw RuleErrors.archived(id);
+      }
       return toRuleView(await this.writeVersion(em, rule, definition, actorOf(brand)));
     });
   }
@@ -70,13 +74,21 @@ export class RulesService {
   async changeStatus(brand: AuthenticatedBrand, id: string, status: RuleStatus): Promise<RuleView> {
     return this.db.transaction(async (em) => {
       const rule = await this.existingRule(em, brand.id, id, true);
-      if (rule.status === status) return toRuleView(rule);
-      if (rule.status === 'archived') throw RuleErrors.archived(id);
+      if (rule.status === status) {
+        return toRuleView(rule);
+      }
+      if (rule.status === 'archived') {
+        throw RuleErrors.archived(id);
+      }
       return toRuleView(await this.writeVersion(em, rule, { ...rule.definition, status }, actorOf(brand)));
     });
   }
 
-  async listVersions(brandId: string, id: string, query: { cursor?: string; limit?: number }): Promise<RuleVersionPage> {
+  async listVersions(
+    brandId: string,
+    id: string,
+    query: { cursor?: string; limit?: number },
+  ): Promise<RuleVersionPage> {
     const before = query.cursor === undefined ? null : Number(query.cursor);
     if (before !== null && !(Number.isInteger(before) && before > 0 && before <= MAX_INT4)) {
       throw validationFailed([{ path: 'cursor', message: 'must be a nextCursor from a previous page' }]);
@@ -93,7 +105,9 @@ export class RulesService {
     const em = this.db.manager;
     await this.existingRule(em, brandId, id);
     const found = await this.rules.findVersion(em, brandId, id, version);
-    if (!found) throw RuleErrors.versionNotFound(id, version);
+    if (!found) {
+      throw RuleErrors.versionNotFound(id, version);
+    }
     return toVersionView(found);
   }
 
@@ -101,7 +115,11 @@ export class RulesService {
    * The loyalty-loop starter rules, fitted to the brand's stages. Idempotent by name: a
    * template rule whose name the brand already uses (in any status) is skipped.
    */
-  async applyLoyaltyLoopTemplate(brandId: string, stages: readonly JourneyStage[], actor: string): Promise<TemplateResult> {
+  async applyLoyaltyLoopTemplate(
+    brandId: string,
+    stages: readonly JourneyStage[],
+    actor: string,
+  ): Promise<TemplateResult> {
     const definitions = loyaltyLoopFor(stages.map((s) => s.key)).map((rule) => validDefinition(rule, stages));
     return this.db.transaction(async (em) => {
       await this.rules.lockBrandRules(em, brandId);
@@ -115,12 +133,19 @@ export class RulesService {
           created.push(toRuleView(await this.insertRule(em, brandId, definition, actor)));
         }
       }
-      if (created.length > 0) await this.rules.bumpRulesVersion(em, brandId);
+      if (created.length > 0) {
+        await this.rules.bumpRulesVersion(em, brandId);
+      }
       return { created, skipped };
     });
   }
 
-  private async insertRule(em: EntityManager, brandId: string, definition: RuleDefinition, actor: string): Promise<Rule> {
+  private async insertRule(
+    em: EntityManager,
+    brandId: string,
+    definition: RuleDefinition,
+    actor: string,
+  ): Promise<Rule> {
     const rule = await this.rules.insertRule(em, brandId, newId(), definition);
     await this.rules.insertVersion(em, rule, actor);
     return rule;
@@ -135,7 +160,9 @@ export class RulesService {
 
   private async existingRule(em: EntityManager, brandId: string, id: string, lock = false): Promise<Rule> {
     const rule = await this.rules.findRule(em, brandId, id, lock);
-    if (!rule) throw RuleErrors.notFound(id);
+    if (!rule) {
+      throw RuleErrors.notFound(id);
+    }
     return rule;
   }
 }
@@ -143,7 +170,9 @@ export class RulesService {
 /** The engine's validator is the only one: its faults carry JSON paths such as `conditions.all[0].op`. */
 function validDefinition(body: unknown, stages: readonly JourneyStage[]): RuleDefinition {
   const result = validateRule(body, { stages: stages.map((s) => s.key) });
-  if (!result.ok) throw validationFailed(result.errors);
+  if (!result.ok) {
+    throw validationFailed(result.errors);
+  }
   return result.rule;
 }
 

@@ -7,12 +7,26 @@ import type { TierChange } from './tier-change.js';
 @Injectable()
 export class TierChangesRepository {
   async insert(em: EntityManager, brandId: string, changes: TierChange[]): Promise<void> {
-    if (changes.length === 0) return;
+    if (changes.length === 0) {
+      return;
+    }
     await em.query(
       `INSERT INTO tier_changes (brand_id, id, member_id, from_tier, to_tier, event_id, cause)
        SELECT $1, c.id, c.member_id, c.from_tier, c.to_tier, c.event_id, c.cause
          FROM json_to_recordset($2::json) AS c(id uuid, member_id uuid, from_tier text, to_tier text, event_id uuid, cause text)`,
-      [brandId, JSON.stringify(changes.map((c) => ({ id: c.id, member_id: c.memberId, from_tier: c.from, to_tier: c.to, event_id: c.eventId, cause: c.cause })))],
+      [
+        brandId,
+        JSON.stringify(
+          changes.map((c) => ({
+            id: c.id,
+            member_id: c.memberId,
+            from_tier: c.from,
+            to_tier: c.to,
+            event_id: c.eventId,
+            cause: c.cause,
+          })),
+        ),
+      ],
     );
   }
 

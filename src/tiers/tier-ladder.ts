@@ -23,7 +23,11 @@ export const NO_TIERS: TierLadder = { windowDays: null, tiers: [] };
 /** The highest tier the points reach, or null below the first threshold. */
 export function tierFor(points: number, ladder: TierLadder): string | null {
   let reached: string | null = null;
-  for (const tier of ladder.tiers) if (points >= tier.threshold) reached = tier.key;
+  for (const tier of ladder.tiers) {
+    if (points >= tier.threshold) {
+      reached = tier.key;
+    }
+  }
   return reached;
 }
 

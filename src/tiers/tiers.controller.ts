@@ -14,7 +14,10 @@ export class TiersController {
   constructor(private readonly tiers: TiersService) {}
 
   @Put()
-  @ApiOperation({ summary: 'Replace the tier ladder: key, name, threshold in qualifying points (rolling window or lifetime), earn multiplier' })
+  @ApiOperation({
+    summary:
+      'Replace the tier ladder: key, name, threshold in qualifying points (rolling window or lifetime), earn multiplier',
+  })
   @ApiOkResponse({ type: BrandView })
   replace(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: TierLadderDto): Promise<BrandView> {
     return this.tiers.replace(brand.id, body);

@@ -22,14 +22,25 @@ export class TiersService {
   async replace(brandId: string, dto: TierLadderDto): Promise<BrandView> {
     const faults: FieldError[] = [];
     dto.tiers.forEach((t, i) => {
-      if (dto.tiers.findIndex((o) => o.key === t.key) !== i) faults.push({ path: `tiers[${i}].key`, message: `duplicates ${t.key}` });
-      if (i > 0 && t.threshold <= dto.tiers[i - 1].threshold) faults.push({ path: `tiers[${i}].threshold`, message: 'must be greater than the tier before' });
+      if (dto.tiers.findIndex((o) => o.key === t.key) !== i) {
+        faults.push({ path: `tiers[${i}].key`, message: `duplicates ${t.key}` });
+      }
+      if (i > 0 && t.threshold <= dto.tiers[i - 1].threshold) {
+        faults.push({ path: `tiers[${i}].threshold`, message: 'must be greater than the tier before' });
+      }
     });
-    if (faults.length) throw validationFailed(faults);
+    if (faults.length) {
+      throw validationFailed(faults);
+    }
     return inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
-      if (!brand) throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
-      const ladder = { windowDays: dto.windowDays ?? null, tiers: dto.tiers.map((t) => ({ key: t.key, name: t.name, threshold: t.threshold, multiplier: t.multiplier })) };
+      if (!brand) {
+        throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
+      }
+      const ladder = {
+        windowDays: dto.windowDays ?? null,
+        tiers: dto.tiers.map((t) => ({ key: t.key, name: t.name, threshold: t.threshold, multiplier: t.multiplier })),
+      };
       const settings = mergeSettings(brand.settings, { tiers: ladder });
       await this.brands.updateBrand(em, brandId, { settings });
       return toBrandView({ ...brand, settings });

@@ -18,7 +18,10 @@ describe('reliability: abuse (e2e)', () => {
   let query: Query;
 
   beforeAll(async () => {
-    ({ t, base, query } = await startListeningApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), BODY_LIMIT_BYTES: String(BODY_LIMIT) }));
+    ({ t, base, query } = await startListeningApp({
+      RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    }));
   }, 30_000);
   afterAll(async () => {
     await t?.close();
@@ -36,22 +39,49 @@ describe('reliability: abuse (e2e)', () => {
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(res.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String), code: 'rate_limited' });
+    expect(res.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.any(String),
+      code: 'rate_limited',
+    });
   }
 
   it(`a key gets ${LIMIT} requests a minute, then 429 with Retry-After in the error shape, and a limited request does nothing`, async () => {
     const brand = await createBrand(t);
     const member = await createMember(t, brand);
     const key = await freshKey(brand);
-    for (let i = 0; i < LIMIT; i++) await t.http().get('/v1/brand').set(key).expect(200);
+    for (let i = 0; i < LIMIT; i++) {
+      await t.http().get('/v1/brand').set(key).expect(200);
+    }
 
     const before = await databaseFingerprint(query);
     expectRateLimited(await t.http().get('/v1/brand').set(key));
-    expectRateLimited(await t.http().post('/v1/events').set(key).send(event(member, 'share', {}, 'limited-1')));
-    expectRateLimited(await t.http().post('/v1/events/batch').set(key).send({ events: [event(member, 'share', {}, 'limited-2')] }));
-    expectRateLimited(await t.http().post(`/v1/members/${member.id}/adjustments`).set(key).send({ points: 50, reason: 'limited' }));
+    expectRateLimited(
+      await t
+        .http()
+        .post('/v1/events')
+        .set(key)
+        .send(event(member, 'share', {}, 'limited-1')),
+    );
+    expectRateLimited(
+      await t
+        .http()
+        .post('/v1/events/batch')
+        .set(key)
+        .send({ events: [event(member, 'share', {}, 'limited-2')] }),
+    );
+    expectRateLimited(
+      await t.http().post(`/v1/members/${member.id}/adjustments`).set(key).send({ points: 50, reason: 'limited' }),
+    );
     expectRateLimited(await t.http().put('/v1/members/limited-newcomer').set(key).send({}));
-    expectRateLimited(await t.http().post('/v1/rules').set(key).send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } }));
+    expectRateLimited(
+      await t
+        .http()
+        .post('/v1/rules')
+        .set(key)
+        .send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } }),
+    );
     expect(await databaseFingerprint(query)).toEqual(before);
   }, 30_000);
 
@@ -68,7 +98,9 @@ describe('reliability: abuse (e2e)', () => {
     const brand = await createBrand(t);
     const other = await createBrand(t);
     const member = await createMember(t, brand);
-    const memberAuth = { Authorization: `Bearer ${(await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token}` };
+    const memberAuth = {
+      Authorization: `Bearer ${(await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token}`,
+    };
     const flooder = await freshKey(brand);
     const sibling = await freshKey(brand);
     const otherKey = await freshKey(other);
@@ -94,11 +126,15 @@ describe('reliability: abuse (e2e)', () => {
   it('callers without a key are limited per address, which limits neither keys nor /health', async () => {
     const brand = await createBrand(t);
     const key = await freshKey(brand);
-    for (let i = 0; i < LIMIT; i++) await t.http().get('/v1/brand').expect(401);
+    for (let i = 0; i < LIMIT; i++) {
+      await t.http().get('/v1/brand').expect(401);
+    }
     expectRateLimited(await t.http().get('/v1/brand'));
     expectRateLimited(await t.http().post('/v1/admin/brands').send({ name: 'anonymous' }));
     await t.http().get('/v1/brand').set(key).expect(200);
-    for (let i = 0; i < 3; i++) await t.http().get('/health').expect(200);
+    for (let i = 0; i < 3; i++) {
+      await t.http().get('/health').expect(200);
+    }
   }, 30_000);
 
   describe('body limit', () => {
@@ -107,7 +143,12 @@ describe('reliability: abuse (e2e)', () => {
     it('answers 413 in the error shape for an oversized body on every POST, PUT and PATCH, and writes nothing', async () => {
       const brand = await createBrand(t);
       const member = await createMember(t, brand);
-      const rule = await t.http().post('/v1/rules').set(brand.auth).send({ name: 'r', event: 'share', reward: { points: { fixed: 1 } } }).expect(201);
+      const rule = await t
+        .http()
+        .post('/v1/rules')
+        .set(brand.auth)
+        .send({ name: 'r', event: 'share', reward: { points: { fixed: 1 } } })
+        .expect(201);
       const key = await freshKey(brand);
       const routes: Array<[string, string, Record<string, string>]> = [
         ['POST', '/v1/admin/brands', { Authorization: `Bearer ${ADMIN_TOKEN}` }],
@@ -128,7 +169,11 @@ describe('reliability: abuse (e2e)', () => {
       for (const [method, path, auth] of routes) {
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': 'application/json' }, justOver());
         expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 413 });
-        expect(JSON.parse(res.text)).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: expect.any(String) });
+        expect(JSON.parse(res.text)).toMatchObject({
+          statusCode: 413,
+          error: 'Payload Too Large',
+          message: expect.any(String),
+        });
       }
       expect(await databaseFingerprint(query)).toEqual(before);
     }, 30_000);
@@ -149,7 +194,13 @@ describe('reliability: abuse (e2e)', () => {
       const key = await freshKey(brand);
       const before = await databaseFingerprint(query);
       const body = JSON.stringify({ ...event(member, 'share', {}, 'chunked-1'), padding: 'x'.repeat(2 * BODY_LIMIT) });
-      const res = await rawRequest(base, 'POST', '/v1/events', { ...key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body);
+      const res = await rawRequest(
+        base,
+        'POST',
+        '/v1/events',
+        { ...key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        body,
+      );
       expect(res.status).toBe(413);
       expect(await databaseFingerprint(query)).toEqual(before);
     }, 30_000);

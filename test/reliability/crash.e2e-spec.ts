@@ -38,7 +38,10 @@ describe('reliability: crash under load (e2e)', () => {
   async function call(server: ServerProcess, method: string, path: string, auth: string, body?: unknown) {
     const res = await fetch(`${server.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${auth}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
@@ -51,7 +54,13 @@ describe('reliability: crash under load (e2e)', () => {
    * acknowledged key) until the server dies; the server is SIGKILLed once `killAfterAcks` new
    * acknowledgements came in (or after 10 s).
    */
-  async function loadAndKill(server: ServerProcess, key: string, sent: Map<string, Sent>, cycle: number, killAfterAcks: number) {
+  async function loadAndKill(
+    server: ServerProcess,
+    key: string,
+    sent: Map<string, Sent>,
+    cycle: number,
+    killAfterAcks: number,
+  ) {
     let killed = false;
     let acks = 0;
     let seq = 0;
@@ -61,22 +70,30 @@ describe('reliability: crash under load (e2e)', () => {
     const client = async (c: number) => {
       while (!killed) {
         const repeat = acked.length > 0 && Math.random() < 0.15;
-        const record = repeat ? sent.get(acked[Math.floor(Math.random() * acked.length)])! : newEvent(`c${cycle}-${c}-${seq++}`);
-        if (!repeat) sent.set(record.body.idempotencyKey, record);
+        const record = repeat
+          ? sent.get(acked[Math.floor(Math.random() * acked.length)])!
+          : newEvent(`c${cycle}-${c}-${seq++}`);
+        if (!repeat) {
+          sent.set(record.body.idempotencyKey, record);
+        }
         let outcome: Outcome;
         try {
           const res = await call(server, 'POST', '/v1/events', key, record.body);
           outcome = res.status;
           if (isSuccess(res.status)) {
             record.eventIds.add(res.body.eventId);
-            if (!repeat) acked.push(record.body.idempotencyKey);
+            if (!repeat) {
+              acked.push(record.body.idempotencyKey);
+            }
             acks++;
           } else if (!killed) {
             unexpected ??= `${res.status} for ${JSON.stringify(record.body)}: ${JSON.stringify(res.body)}`;
           }
         } catch {
           outcome = 'none';
-          if (!killed) unexpected ??= `no answer before the kill for ${record.body.idempotencyKey}`;
+          if (!killed) {
+            unexpected ??= `no answer before the kill for ${record.body.idempotencyKey}`;
+          }
         }
         record.outcomes.push(outcome);
       }
@@ -84,7 +101,9 @@ describe('reliability: crash under load (e2e)', () => {
 
     const killer = (async () => {
       const started = Date.now();
-      while (acks < killAfterAcks && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+      while (acks < killAfterAcks && Date.now() - started < 10_000) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
       killed = true;
       await server.kill('SIGKILL');
     })();
@@ -105,14 +124,21 @@ describe('reliability: crash under load (e2e)', () => {
 
   const isSuccess = (o: Outcome) => typeof o === 'number' && o >= 200 && o < 300;
 
-  async function storedEvents(brandId: string): Promise<Map<string, { id: string; hasResult: boolean; entries: number }>> {
+  async function storedEvents(
+    brandId: string,
+  ): Promise<Map<string, { id: string; hasResult: boolean; entries: number }>> {
     const rows = await sql.query(
       `SELECT e.idempotency_key, e.id, e.result IS NOT NULL AS has_result,
               (SELECT count(*)::int FROM ledger_entries l WHERE l.brand_id = e.brand_id AND l.event_id = e.id) AS entries
          FROM events e WHERE e.brand_id = $1`,
       [brandId],
     );
-    return new Map(rows.map((r) => [String(r.idempotency_key), { id: String(r.id), hasResult: r.has_result === true, entries: Number(r.entries) }]));
+    return new Map(
+      rows.map((r) => [
+        String(r.idempotency_key),
+        { id: String(r.id), hasResult: r.has_result === true, entries: Number(r.entries) },
+      ]),
+    );
   }
 
   /** The database as a whole is consistent with "each stored event applied exactly once". */
@@ -147,10 +173,18 @@ describe('reliability: crash under load (e2e)', () => {
     const key: string = created.body.apiKey.key;
     const rules = [
       { name: 'Buy', event: 'purchase', reward: { points: { fixed: FIXED_POINTS } } },
-      { name: 'Per euro', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } } },
+      {
+        name: 'Per euro',
+        event: 'purchase',
+        reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+      },
     ];
-    for (const rule of rules) expect((await call(server, 'POST', '/v1/rules', key, rule)).status).toBe(201);
-    for (let m = 0; m < MEMBERS; m++) expect((await call(server, 'PUT', `/v1/members/crash-m${m}`, key, {})).status).toBe(201);
+    for (const rule of rules) {
+      expect((await call(server, 'POST', '/v1/rules', key, rule)).status).toBe(201);
+    }
+    for (let m = 0; m < MEMBERS; m++) {
+      expect((await call(server, 'PUT', `/v1/members/crash-m${m}`, key, {})).status).toBe(201);
+    }
 
     const sent = new Map<string, Sent>();
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -162,7 +196,12 @@ describe('reliability: crash under load (e2e)', () => {
       const lost = [...sent.entries()]
         .filter(([, s]) => s.outcomes.some(isSuccess))
         .filter(([k, s]) => !stored.has(k) || [...s.eventIds].some((id) => id !== stored.get(k)!.id))
-        .map(([k, s]) => ({ key: k, outcomes: s.outcomes, answeredIds: [...s.eventIds], stored: stored.get(k)?.id ?? null }));
+        .map(([k, s]) => ({
+          key: k,
+          outcomes: s.outcomes,
+          answeredIds: [...s.eventIds],
+          stored: stored.get(k)?.id ?? null,
+        }));
       expect(lost).toEqual([]);
     }
     const unanswered = [...sent.values()].filter((s) => s.outcomes.includes('none'));
@@ -174,23 +213,31 @@ describe('reliability: crash under load (e2e)', () => {
     const retry = [...sent.values()].filter((s) => s.outcomes.some((o) => o === 'none' || isSuccess(o)));
     const answers: Array<{ key: string; status: number; duplicate: unknown; eventId: unknown; expected: string }> = [];
     for (let i = 0; i < retry.length; i += CLIENTS) {
-      await Promise.all(retry.slice(i, i + CLIENTS).map(async (s) => {
-        const res = await call(server, 'POST', '/v1/events', key, s.body);
-        const was = before.get(s.body.idempotencyKey);
-        answers.push({
-          key: s.body.idempotencyKey,
-          status: res.status,
-          duplicate: res.body?.duplicate,
-          eventId: res.body?.eventId,
-          expected: was ? `200 duplicate ${was.id}` : '201 new',
-        });
-      }));
+      await Promise.all(
+        retry.slice(i, i + CLIENTS).map(async (s) => {
+          const res = await call(server, 'POST', '/v1/events', key, s.body);
+          const was = before.get(s.body.idempotencyKey);
+          answers.push({
+            key: s.body.idempotencyKey,
+            status: res.status,
+            duplicate: res.body?.duplicate,
+            eventId: res.body?.eventId,
+            expected: was ? `200 duplicate ${was.id}` : '201 new',
+          });
+        }),
+      );
     }
-    const wrong = answers.filter((a) => (a.expected === '201 new' ? !(a.status === 201 && a.duplicate === false) : !(a.status === 200 && a.duplicate === true && a.expected.endsWith(String(a.eventId)))));
+    const wrong = answers.filter((a) =>
+      a.expected === '201 new'
+        ? !(a.status === 201 && a.duplicate === false)
+        : !(a.status === 200 && a.duplicate === true && a.expected.endsWith(String(a.eventId))),
+    );
     expect(wrong).toEqual([]);
 
     const after = await expectConsistent(brandId, rules.length);
-    for (const s of retry) expect(after.has(s.body.idempotencyKey)).toBe(true);
+    for (const s of retry) {
+      expect(after.has(s.body.idempotencyKey)).toBe(true);
+    }
     expect(after.size).toBe(before.size + answers.filter((a) => a.status === 201).length);
   }, 90_000);
 });

@@ -30,7 +30,12 @@ describe('reliability: isolation (e2e)', () => {
     ben = await createMember(t, a, { email: 'ben@a.example' }, 'iso-ben');
     await t.http().post('/v1/events').set(a.auth).send(event(ann, 'share')).expect(201);
     await t.http().post('/v1/events').set(a.auth).send(event(ben, 'share')).expect(201);
-    await t.http().post(`/v1/members/${ben.id}/adjustments`).set(a.auth).send({ points: 5, reason: 'ben only' }).expect(201);
+    await t
+      .http()
+      .post(`/v1/members/${ben.id}/adjustments`)
+      .set(a.auth)
+      .send({ points: 5, reason: 'ben only' })
+      .expect(201);
     annToken = (await t.http().post(`/v1/members/${ann.id}/token`).set(a.auth).expect(201)).body.token;
   }, 30_000);
   afterAll(async () => {
@@ -42,24 +47,34 @@ describe('reliability: isolation (e2e)', () => {
     { name: `GET /v1/members/${ref}`, send: () => t.http().get(`/v1/members/${ref}`) },
     { name: `GET /v1/members/${ref}/ledger`, send: () => t.http().get(`/v1/members/${ref}/ledger`) },
     { name: `GET /v1/members/${ref}/stages`, send: () => t.http().get(`/v1/members/${ref}/stages`) },
-    { name: `POST /v1/members/${ref}/adjustments (credit)`, send: () => t.http().post(`/v1/members/${ref}/adjustments`).send({ points: 1000, reason: 'steal' }) },
-    { name: `POST /v1/members/${ref}/adjustments (debit)`, send: () => t.http().post(`/v1/members/${ref}/adjustments`).send({ points: -5, reason: 'steal' }) },
+    {
+      name: `POST /v1/members/${ref}/adjustments (credit)`,
+      send: () => t.http().post(`/v1/members/${ref}/adjustments`).send({ points: 1000, reason: 'steal' }),
+    },
+    {
+      name: `POST /v1/members/${ref}/adjustments (debit)`,
+      send: () => t.http().post(`/v1/members/${ref}/adjustments`).send({ points: -5, reason: 'steal' }),
+    },
     { name: `POST /v1/members/${ref}/token`, send: () => t.http().post(`/v1/members/${ref}/token`) },
   ];
 
-  it('brand B\'s key gets 404 for every route on brand A\'s member, and writes nothing', async () => {
+  it("brand B's key gets 404 for every route on brand A's member, and writes nothing", async () => {
     const before = await databaseFingerprint(query);
     for (const ref of [ann.id, ann.id.toUpperCase()]) {
       for (const r of memberRequests(ref)) {
         const res = await r.send().set(b.auth);
-        expect({ request: r.name, status: res.status, code: res.body.code }).toEqual({ request: r.name, status: 404, code: 'member.not_found' });
+        expect({ request: r.name, status: res.status, code: res.body.code }).toEqual({
+          request: r.name,
+          status: 404,
+          code: 'member.not_found',
+        });
         expect(JSON.stringify(res.body)).not.toContain('iso-ann');
       }
     }
     expect(await databaseFingerprint(query)).toEqual(before);
   }, 30_000);
 
-  it('brand B\'s externalIds are its own: the same externalId as A\'s member is another member', async () => {
+  it("brand B's externalIds are its own: the same externalId as A's member is another member", async () => {
     for (const r of memberRequests('iso-ann')) {
       const res = await r.send().set(b.auth);
       expect({ request: r.name, status: res.status }).toEqual({ request: r.name, status: 404 });
@@ -78,23 +93,46 @@ describe('reliability: isolation (e2e)', () => {
     expect(bList.body.data.map((m: { id: string }) => m.id)).toEqual([own.body.id]);
   }, 30_000);
 
-  it('brand B cannot send events, batches or simulations for brand A\'s member', async () => {
+  it("brand B cannot send events, batches or simulations for brand A's member", async () => {
     const before = await databaseFingerprint(query);
-    const single = await t.http().post('/v1/events').set(b.auth).send(event({ id: ann.id }, 'share', {}, 'iso-steal-1')).expect(404);
+    const single = await t
+      .http()
+      .post('/v1/events')
+      .set(b.auth)
+      .send(event({ id: ann.id }, 'share', {}, 'iso-steal-1'))
+      .expect(404);
     expect(single.body.code).toBe('member.not_found');
-    const batch = await t.http().post('/v1/events/batch').set(b.auth)
-      .send({ events: [event({ id: ann.id }, 'share', {}, 'iso-steal-2'), event({ id: ben.id }, 'share', {}, 'iso-steal-3')] })
+    const batch = await t
+      .http()
+      .post('/v1/events/batch')
+      .set(b.auth)
+      .send({
+        events: [event({ id: ann.id }, 'share', {}, 'iso-steal-2'), event({ id: ben.id }, 'share', {}, 'iso-steal-3')],
+      })
       .expect(200);
     expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([404, 404]);
-    await t.http().post('/v1/rules/simulate').set(b.auth).send({ event: { type: 'share' }, member: { id: ann.id } }).expect(404);
+    await t
+      .http()
+      .post('/v1/rules/simulate')
+      .set(b.auth)
+      .send({ event: { type: 'share' }, member: { id: ann.id } })
+      .expect(404);
     expect(await databaseFingerprint(query)).toEqual(before);
   }, 30_000);
 
-  it('brand B\'s key gets 404 rule.not_found for every route on brand A\'s rule, and writes nothing', async () => {
+  it("brand B's key gets 404 rule.not_found for every route on brand A's rule, and writes nothing", async () => {
     const before = await databaseFingerprint(query);
     const requests = [
       ['GET', `/v1/rules/${rule.id}`, () => t.http().get(`/v1/rules/${rule.id}`)],
-      ['PUT', `/v1/rules/${rule.id}`, () => t.http().put(`/v1/rules/${rule.id}`).send({ name: 'Stolen', event: 'share', reward: { points: { fixed: 999 } } })],
+      [
+        'PUT',
+        `/v1/rules/${rule.id}`,
+        () =>
+          t
+            .http()
+            .put(`/v1/rules/${rule.id}`)
+            .send({ name: 'Stolen', event: 'share', reward: { points: { fixed: 999 } } }),
+      ],
       ['POST', `/v1/rules/${rule.id}/pause`, () => t.http().post(`/v1/rules/${rule.id}/pause`)],
       ['POST', `/v1/rules/${rule.id}/activate`, () => t.http().post(`/v1/rules/${rule.id}/activate`)],
       ['POST', `/v1/rules/${rule.id}/archive`, () => t.http().post(`/v1/rules/${rule.id}/archive`)],
@@ -103,7 +141,11 @@ describe('reliability: isolation (e2e)', () => {
     ] as const;
     for (const [method, path, send] of requests) {
       const res = await send().set(b.auth);
-      expect({ request: `${method} ${path}`, status: res.status, code: res.body.code }).toEqual({ request: `${method} ${path}`, status: 404, code: 'rule.not_found' });
+      expect({ request: `${method} ${path}`, status: res.status, code: res.body.code }).toEqual({
+        request: `${method} ${path}`,
+        status: 404,
+        code: 'rule.not_found',
+      });
     }
     expect((await t.http().get('/v1/rules').set(b.auth).expect(200)).body.data).toEqual([]);
     expect(await databaseFingerprint(query)).toEqual(before);
@@ -111,7 +153,7 @@ describe('reliability: isolation (e2e)', () => {
     expect(mine.body).toMatchObject({ version: 1, status: 'active', name: 'Share' });
   }, 30_000);
 
-  it('brand B cannot revoke brand A\'s key', async () => {
+  it("brand B cannot revoke brand A's key", async () => {
     const aKeys = (await t.http().get('/v1/brand/keys').set(a.auth).expect(200)).body.data;
     await t.http().delete(`/v1/brand/keys/${aKeys[0].id}`).set(b.auth).expect(404);
     await t.http().get('/v1/brand').set(a.auth).expect(200);
@@ -125,19 +167,31 @@ describe('reliability: isolation (e2e)', () => {
     expect(me.body).toMatchObject({ id: ann.id, externalId: 'iso-ann', email: 'ann@a.example' });
     const ledger = await t.http().get('/v1/me/ledger').set(auth).expect(200);
     const annLedger = await t.http().get(`/v1/members/${ann.id}/ledger`).set(a.auth).expect(200);
-    expect(ledger.body.data.map((e: { id: string }) => e.id)).toEqual(annLedger.body.data.map((e: { id: string }) => e.id));
-    const benEntries = (await t.http().get(`/v1/members/${ben.id}/ledger`).set(a.auth).expect(200)).body.data.map((e: { id: string }) => e.id);
+    expect(ledger.body.data.map((e: { id: string }) => e.id)).toEqual(
+      annLedger.body.data.map((e: { id: string }) => e.id),
+    );
+    const benEntries = (await t.http().get(`/v1/members/${ben.id}/ledger`).set(a.auth).expect(200)).body.data.map(
+      (e: { id: string }) => e.id,
+    );
     expect(benEntries).toHaveLength(2);
-    for (const id of benEntries) expect(JSON.stringify(ledger.body)).not.toContain(id);
+    for (const id of benEntries) {
+      expect(JSON.stringify(ledger.body)).not.toContain(id);
+    }
     // nothing in the query string points a token at someone else
     for (const q of [`memberId=${ben.id}`, `id=${ben.id}`, `member=${ben.id}`]) {
       const res = await t.http().get(`/v1/me/ledger?${q}`).set(auth);
       expect(res.status).toBeLessThan(500);
-      if (res.status === 200) expect(res.body.data.map((e: { id: string }) => e.id)).toEqual(annLedger.body.data.map((e: { id: string }) => e.id));
+      if (res.status === 200) {
+        expect(res.body.data.map((e: { id: string }) => e.id)).toEqual(
+          annLedger.body.data.map((e: { id: string }) => e.id),
+        );
+      }
     }
     const meAgain = await t.http().get(`/v1/me?memberId=${ben.id}`).set(auth);
     expect(meAgain.status).toBeLessThan(500);
-    if (meAgain.status === 200) expect(meAgain.body.id).toBe(ann.id);
+    if (meAgain.status === 200) {
+      expect(meAgain.body.id).toBe(ann.id);
+    }
   }, 30_000);
 
   it('a member token cannot reach brand routes or admin routes (401), and writes nothing', async () => {
@@ -148,19 +202,58 @@ describe('reliability: isolation (e2e)', () => {
       ['PATCH /v1/brand', () => t.http().patch('/v1/brand').send({ name: 'Owned' })],
       ['GET /v1/brand/keys', () => t.http().get('/v1/brand/keys')],
       ['POST /v1/brand/keys', () => t.http().post('/v1/brand/keys').send({})],
-      ['PUT /v1/brand/stages', () => t.http().put('/v1/brand/stages').send({ stages: [{ key: 'a', name: 'A' }, { key: 'b', name: 'B' }] })],
+      [
+        'PUT /v1/brand/stages',
+        () =>
+          t
+            .http()
+            .put('/v1/brand/stages')
+            .send({
+              stages: [
+                { key: 'a', name: 'A' },
+                { key: 'b', name: 'B' },
+              ],
+            }),
+      ],
       ['GET /v1/members', () => t.http().get('/v1/members')],
       [`GET /v1/members/${ann.id}`, () => t.http().get(`/v1/members/${ann.id}`)],
       [`GET /v1/members/${ann.id}/ledger`, () => t.http().get(`/v1/members/${ann.id}/ledger`)],
-      [`PUT /v1/members/${ann.externalId}`, () => t.http().put(`/v1/members/${ann.externalId}`).send({ email: 'x@y.example' })],
-      [`POST /v1/members/${ann.id}/adjustments`, () => t.http().post(`/v1/members/${ann.id}/adjustments`).send({ points: 1000, reason: 'self-service' })],
+      [
+        `PUT /v1/members/${ann.externalId}`,
+        () => t.http().put(`/v1/members/${ann.externalId}`).send({ email: 'x@y.example' }),
+      ],
+      [
+        `POST /v1/members/${ann.id}/adjustments`,
+        () => t.http().post(`/v1/members/${ann.id}/adjustments`).send({ points: 1000, reason: 'self-service' }),
+      ],
       [`POST /v1/members/${ann.id}/token`, () => t.http().post(`/v1/members/${ann.id}/token`)],
       ['POST /v1/events', () => t.http().post('/v1/events').send(event(ann, 'share'))],
-      ['POST /v1/events/batch', () => t.http().post('/v1/events/batch').send({ events: [event(ann, 'share')] })],
+      [
+        'POST /v1/events/batch',
+        () =>
+          t
+            .http()
+            .post('/v1/events/batch')
+            .send({ events: [event(ann, 'share')] }),
+      ],
       ['GET /v1/rules', () => t.http().get('/v1/rules')],
-      ['POST /v1/rules', () => t.http().post('/v1/rules').send({ name: 'Mine', event: 'share', reward: { points: { fixed: 1 } } })],
+      [
+        'POST /v1/rules',
+        () =>
+          t
+            .http()
+            .post('/v1/rules')
+            .send({ name: 'Mine', event: 'share', reward: { points: { fixed: 1 } } }),
+      ],
       [`POST /v1/rules/${rule.id}/pause`, () => t.http().post(`/v1/rules/${rule.id}/pause`)],
-      ['POST /v1/rules/simulate', () => t.http().post('/v1/rules/simulate').send({ event: { type: 'share' } })],
+      [
+        'POST /v1/rules/simulate',
+        () =>
+          t
+            .http()
+            .post('/v1/rules/simulate')
+            .send({ event: { type: 'share' } }),
+      ],
       ['POST /v1/admin/brands', () => t.http().post('/v1/admin/brands').send({ name: 'Mine' })],
     ];
     for (const [name, send] of requests) {
@@ -172,7 +265,12 @@ describe('reliability: isolation (e2e)', () => {
   }, 30_000);
 
   it('brand keys and the operator token are not member tokens: /v1/me answers 401', async () => {
-    for (const header of [a.auth.Authorization, `Bearer ${ADMIN_TOKEN}`, `Bearer ${annToken}x`, `Bearer ${annToken.slice(0, -1)}`]) {
+    for (const header of [
+      a.auth.Authorization,
+      `Bearer ${ADMIN_TOKEN}`,
+      `Bearer ${annToken}x`,
+      `Bearer ${annToken.slice(0, -1)}`,
+    ]) {
       await t.http().get('/v1/me').set('Authorization', header).expect(401);
       await t.http().get('/v1/me/ledger').set('Authorization', header).expect(401);
     }
@@ -194,18 +292,53 @@ describe('reliability: isolation (e2e)', () => {
       ['POST /v1/brand/keys', () => t.http().post('/v1/brand/keys').send({ name: 'new' })],
       [`GET /v1/members/${member.id}`, () => t.http().get(`/v1/members/${member.id}`)],
       ['PUT /v1/members/newcomer', () => t.http().put('/v1/members/newcomer').send({})],
-      [`POST /v1/members/${member.id}/adjustments`, () => t.http().post(`/v1/members/${member.id}/adjustments`).send({ points: 10, reason: 'revoked' })],
+      [
+        `POST /v1/members/${member.id}/adjustments`,
+        () => t.http().post(`/v1/members/${member.id}/adjustments`).send({ points: 10, reason: 'revoked' }),
+      ],
       [`POST /v1/members/${member.id}/token`, () => t.http().post(`/v1/members/${member.id}/token`)],
       ['POST /v1/events', () => t.http().post('/v1/events').send(event(member, 'share'))],
-      ['POST /v1/events/batch', () => t.http().post('/v1/events/batch').send({ events: [event(member, 'share')] })],
-      ['POST /v1/rules', () => t.http().post('/v1/rules').send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } })],
-      [`PUT /v1/rules/${ruleOfBrand.id}`, () => t.http().put(`/v1/rules/${ruleOfBrand.id}`).send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } })],
+      [
+        'POST /v1/events/batch',
+        () =>
+          t
+            .http()
+            .post('/v1/events/batch')
+            .send({ events: [event(member, 'share')] }),
+      ],
+      [
+        'POST /v1/rules',
+        () =>
+          t
+            .http()
+            .post('/v1/rules')
+            .send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } }),
+      ],
+      [
+        `PUT /v1/rules/${ruleOfBrand.id}`,
+        () =>
+          t
+            .http()
+            .put(`/v1/rules/${ruleOfBrand.id}`)
+            .send({ name: 'x', event: 'share', reward: { points: { fixed: 1 } } }),
+      ],
       [`POST /v1/rules/${ruleOfBrand.id}/pause`, () => t.http().post(`/v1/rules/${ruleOfBrand.id}/pause`)],
-      ['POST /v1/rules/simulate', () => t.http().post('/v1/rules/simulate').send({ event: { type: 'share' } })],
+      [
+        'POST /v1/rules/simulate',
+        () =>
+          t
+            .http()
+            .post('/v1/rules/simulate')
+            .send({ event: { type: 'share' } }),
+      ],
     ];
     for (const [name, send] of requests) {
       const res = await send().set(brand.auth);
-      expect({ request: name, status: res.status, code: res.body.code }).toEqual({ request: name, status: 401, code: 'auth.invalid_api_key' });
+      expect({ request: name, status: res.status, code: res.body.code }).toEqual({
+        request: name,
+        status: 401,
+        code: 'auth.invalid_api_key',
+      });
     }
     expect(await databaseFingerprint(query)).toEqual(before);
     await t.http().get('/v1/brand').set('Authorization', `Bearer ${spare.body.key}`).expect(200);

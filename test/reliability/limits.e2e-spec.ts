@@ -37,12 +37,30 @@ describe('reliability: limits under bursts (e2e)', () => {
   async function limitedBrand(l: Limits) {
     const brand = await createBrand(t);
     const rules = {
-      share: await createRule(t, brand, { name: 'Count', event: 'share', reward: { points: { fixed: 10 } }, limits: { perMember: { count: l.count, period: 'day' } } }),
-      purchase: await createRule(t, brand, {
-        name: 'Points', event: 'purchase', reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } }, limits: { perMember: { points: l.points, period: 'week' } },
+      share: await createRule(t, brand, {
+        name: 'Count',
+        event: 'share',
+        reward: { points: { fixed: 10 } },
+        limits: { perMember: { count: l.count, period: 'day' } },
       }),
-      checkin: await createRule(t, brand, { name: 'Cooldown', event: 'checkin', reward: { points: { fixed: 5 } }, limits: { cooldownSeconds: l.cooldown ? 3600 : 0 } }),
-      content: await createRule(t, brand, { name: 'Budget', event: 'content', reward: { points: { fixed: 7 } }, limits: { budgetPoints: l.budget } }),
+      purchase: await createRule(t, brand, {
+        name: 'Points',
+        event: 'purchase',
+        reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+        limits: { perMember: { points: l.points, period: 'week' } },
+      }),
+      checkin: await createRule(t, brand, {
+        name: 'Cooldown',
+        event: 'checkin',
+        reward: { points: { fixed: 5 } },
+        limits: { cooldownSeconds: l.cooldown ? 3600 : 0 },
+      }),
+      content: await createRule(t, brand, {
+        name: 'Budget',
+        event: 'content',
+        reward: { points: { fixed: 7 } },
+        limits: { budgetPoints: l.budget },
+      }),
     };
     return { brand, rules };
   }
@@ -69,7 +87,9 @@ describe('reliability: limits under bursts (e2e)', () => {
     const singles = plan.map((p, i) => (p.viaBatch ? null : i)).filter((i): i is number => i !== null);
     const batched = plan.map((p, i) => (p.viaBatch ? i : null)).filter((i): i is number => i !== null);
     const batches: number[][] = [];
-    for (let i = 0; i < batched.length; i += batchSize) batches.push(batched.slice(i, i + batchSize));
+    for (let i = 0; i < batched.length; i += batchSize) {
+      batches.push(batched.slice(i, i + batchSize));
+    }
 
     const statuses: Array<{ index: number; status: number; points: number; body: unknown }> = [];
     const pointsOf = (result: { effects?: Array<{ type: string; points?: number }> } | undefined) =>
@@ -80,10 +100,17 @@ describe('reliability: limits under bursts (e2e)', () => {
         statuses.push({ index: i, status: res.status, points: pointsOf(res.body), body: res.body });
       }),
       ...batches.map(async (indexes) => {
-        const res = await http().post('/v1/events/batch').set(brand.auth).send({ events: indexes.map((i) => bodies[i]) });
-        if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body)}`);
-        res.body.results.forEach((r: { status: number; result?: { effects: Array<{ type: string; points?: number }> } }, n: number) =>
-          statuses.push({ index: indexes[n], status: r.status, points: pointsOf(r.result), body: r }));
+        const res = await http()
+          .post('/v1/events/batch')
+          .set(brand.auth)
+          .send({ events: indexes.map((i) => bodies[i]) });
+        if (res.status !== 200) {
+          throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body)}`);
+        }
+        res.body.results.forEach(
+          (r: { status: number; result?: { effects: Array<{ type: string; points?: number }> } }, n: number) =>
+            statuses.push({ index: indexes[n], status: r.status, points: pointsOf(r.result), body: r }),
+        );
       }),
     ]);
     return statuses;
@@ -97,7 +124,10 @@ describe('reliability: limits under bursts (e2e)', () => {
     );
     return (memberId: string | null, ruleId: string) => {
       const hits = rows.filter((r) => r.rule_id === ruleId && (memberId === null || r.member_id === memberId));
-      return { entries: hits.reduce((a, r) => a + Number(r.n), 0), points: hits.reduce((a, r) => a + Number(r.points), 0) };
+      return {
+        entries: hits.reduce((a, r) => a + Number(r.n), 0),
+        points: hits.reduce((a, r) => a + Number(r.points), 0),
+      };
     };
   }
 
@@ -118,8 +148,17 @@ describe('reliability: limits under bursts (e2e)', () => {
     return { perMember, budget: Math.min(l.budget, 7 * contents) };
   }
 
-  async function verify(brand: TestBrand, rules: Awaited<ReturnType<typeof limitedBrand>>['rules'], members: TestMember[], plan: Planned[], l: Limits, statuses: Awaited<ReturnType<typeof burst>>) {
-    expect(statuses.filter((s) => s.status !== 201).map((s) => ({ index: s.index, status: s.status, body: s.body }))).toEqual([]);
+  async function verify(
+    brand: TestBrand,
+    rules: Awaited<ReturnType<typeof limitedBrand>>['rules'],
+    members: TestMember[],
+    plan: Planned[],
+    l: Limits,
+    statuses: Awaited<ReturnType<typeof burst>>,
+  ) {
+    expect(
+      statuses.filter((s) => s.status !== 201).map((s) => ({ index: s.index, status: s.status, body: s.body })),
+    ).toEqual([]);
     const want = expected(plan, l, members.length);
     const got = await awarded(brand);
     const actual = members.map((m) => ({
@@ -129,12 +168,18 @@ describe('reliability: limits under bursts (e2e)', () => {
     }));
     expect(actual).toEqual(want.perMember);
     expect(got(null, rules.content.id).points).toBe(want.budget);
-    const [rule] = await query('SELECT budget_spent FROM rules WHERE brand_id = $1 AND id = $2', [brand.id, rules.content.id]);
+    const [rule] = await query('SELECT budget_spent FROM rules WHERE brand_id = $1 AND id = $2', [
+      brand.id,
+      rules.content.id,
+    ]);
     expect(Number(rule.budget_spent)).toBe(want.budget);
 
     // what the answers said was awarded is what the ledger holds
     const answered = statuses.reduce((a, s) => a + s.points, 0);
-    const [ledger] = await query('SELECT coalesce(sum(points), 0)::int AS points FROM ledger_entries WHERE brand_id = $1', [brand.id]);
+    const [ledger] = await query(
+      'SELECT coalesce(sum(points), 0)::int AS points FROM ledger_entries WHERE brand_id = $1',
+      [brand.id],
+    );
     expect(answered).toBe(Number(ledger.points));
     expect(await doubleAwards(query, brand.id)).toEqual([]);
     expect(await balanceFaults(query, brand.id)).toEqual([]);
@@ -150,7 +195,9 @@ describe('reliability: limits under bursts (e2e)', () => {
         plan.push({ member: m, kind: 'share', amount: 0, viaBatch: i % 2 === 0 });
         plan.push({ member: m, kind: 'purchase', amount: 30, viaBatch: i % 2 === 1 });
         plan.push({ member: m, kind: 'checkin', amount: 0, viaBatch: i % 3 === 0 });
-        if (i < 4) plan.push({ member: m, kind: 'content', amount: 0, viaBatch: i % 2 === 0 });
+        if (i < 4) {
+          plan.push({ member: m, kind: 'content', amount: 0, viaBatch: i % 2 === 0 });
+        }
       }
     });
     const statuses = await burst(brand, members, plan, 12);
@@ -201,12 +248,21 @@ describe('reliability: limits under bursts (e2e)', () => {
   it('concurrent debits never take a balance below zero', async () => {
     const brand = await createBrand(t);
     const member = await createMember(t, brand);
-    await http().post(`/v1/members/${member.id}/adjustments`).set(brand.auth).send({ points: 100, reason: 'seed' }).expect(201);
+    await http()
+      .post(`/v1/members/${member.id}/adjustments`)
+      .set(brand.auth)
+      .send({ points: 100, reason: 'seed' })
+      .expect(201);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => http().post(`/v1/members/${member.id}/adjustments`).set(brand.auth).send({ points: -30, reason: 'burst' })),
+      Array.from({ length: 20 }, () =>
+        http().post(`/v1/members/${member.id}/adjustments`).set(brand.auth).send({ points: -30, reason: 'burst' }),
+      ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([...Array(3).fill(201), ...Array(17).fill(409)]);
-    const [m] = await query('SELECT points_available FROM members WHERE brand_id = $1 AND id = $2', [brand.id, member.id]);
+    const [m] = await query('SELECT points_available FROM members WHERE brand_id = $1 AND id = $2', [
+      brand.id,
+      member.id,
+    ]);
     expect(Number(m.points_available)).toBe(10);
     expect(await balanceFaults(query, brand.id)).toEqual([]);
   }, 30_000);

@@ -11,7 +11,12 @@ let brandCount = 0;
 
 /** A brand created through the operator API, with its secret key. */
 export async function createBrand(t: TestApp, name = `Brand ${++brandCount}`): Promise<TestBrand> {
-  const res = await t.http().post('/v1/admin/brands').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ name }).expect(201);
+  const res = await t
+    .http()
+    .post('/v1/admin/brands')
+    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send({ name })
+    .expect(201);
   const key = res.body.apiKey.key as string;
   return { id: res.body.brand.id, key, auth: { Authorization: `Bearer ${key}` } };
 }
@@ -24,29 +29,53 @@ export interface TestMember {
 
 let memberCount = 0;
 
-export async function createMember(t: TestApp, brand: TestBrand, body: Record<string, unknown> = {}, externalId = `cust-${++memberCount}`): Promise<TestMember> {
+export async function createMember(
+  t: TestApp,
+  brand: TestBrand,
+  body: Record<string, unknown> = {},
+  externalId = `cust-${++memberCount}`,
+): Promise<TestMember> {
   const res = await t.http().put(`/v1/members/${externalId}`).set(brand.auth).send(body).expect(201);
   return { id: res.body.id, externalId, referralCode: res.body.referralCode };
 }
 
-export async function createRule(t: TestApp, brand: TestBrand, rule: Record<string, unknown>): Promise<{ id: string; version: number }> {
+export async function createRule(
+  t: TestApp,
+  brand: TestBrand,
+  rule: Record<string, unknown>,
+): Promise<{ id: string; version: number }> {
   const res = await t.http().post('/v1/rules').set(brand.auth).send(rule);
-  if (res.status !== 201) throw new Error(`rule refused: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) {
+    throw new Error(`rule refused: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   return { id: res.body.id, version: res.body.version };
 }
 
 let eventCount = 0;
 
 /** An event body; the idempotency key is fresh unless given. */
-export function event(member: { externalId?: string; id?: string }, type: string, attributes: Record<string, unknown> = {}, key = `evt-${process.pid}-${++eventCount}`) {
-  return { idempotencyKey: key, type, member: member.id ? { id: member.id } : { externalId: member.externalId }, attributes };
+export function event(
+  member: { externalId?: string; id?: string },
+  type: string,
+  attributes: Record<string, unknown> = {},
+  key = `evt-${process.pid}-${++eventCount}`,
+) {
+  return {
+    idempotencyKey: key,
+    type,
+    member: member.id ? { id: member.id } : { externalId: member.externalId },
+    attributes,
+  };
 }
 
 /** The member's balance row and the sum of its ledger entries, straight from the database. */
 export async function ledgerAudit(t: TestApp, brandId: string, memberId: string) {
   const { DataSource } = await import('typeorm');
   const db = t.app.get(DataSource);
-  const [m] = await db.query('SELECT points_available, points_pending, lifetime_earned FROM members WHERE brand_id = $1 AND id = $2', [brandId, memberId]);
+  const [m] = await db.query(
+    'SELECT points_available, points_pending, lifetime_earned FROM members WHERE brand_id = $1 AND id = $2',
+    [brandId, memberId],
+  );
   const entries: Array<{ points: string; balance_after: string; status: string }> = await db.query(
     'SELECT points, balance_after, status FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 ORDER BY seq',
     [brandId, memberId],
@@ -55,7 +84,9 @@ export async function ledgerAudit(t: TestApp, brandId: string, memberId: string)
   let runningMatches = true;
   for (const e of entries) {
     running += Number(e.points);
-    if (Number(e.balance_after) !== running) runningMatches = false;
+    if (Number(e.balance_after) !== running) {
+      runningMatches = false;
+    }
   }
   const sum = (status: string) => entries.filter((e) => e.status === status).reduce((a, e) => a + Number(e.points), 0);
   return {

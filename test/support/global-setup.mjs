@@ -7,7 +7,11 @@ import { startEmbeddedDatabase } from '../../dist/src/database/embedded-database
  */
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;
-  const db = await startEmbeddedDatabase({ dataDir: '.data/test', port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330), database: 'postgres' });
+  const db = await startEmbeddedDatabase({
+    dataDir: '.data/test',
+    port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+    database: 'postgres',
+  });
   process.env.TEST_DATABASE_URL = db.url;
   globalThis.__embeddedTestDb = db;
 }

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/logging/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** A fixed SECRETS_KEY for tests (32 bytes, base64). */
+export const SECRETS_KEY = Buffer.alloc(32, 0x5e).toString('base64');
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -22,6 +24,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({
     DATABASE_URL: db.url,
     ADMIN_TOKEN,
+    SECRETS_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SCHEDULER_ENABLED: 'false',
     ...env,

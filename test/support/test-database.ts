@@ -9,7 +9,9 @@ export interface TestDatabase {
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set (the jest global setup sets it)');
+  if (!url) {
+    throw new Error('TEST_DATABASE_URL is not set (the jest global setup sets it)');
+  }
   return url;
 }
 

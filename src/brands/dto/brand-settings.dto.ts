@@ -1,8 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested,
-  registerDecorator, ValidateIf,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+  registerDecorator,
+  ValidateIf,
 } from 'class-validator';
 import { isTimeZone } from '../brand-settings.js';
 
@@ -12,78 +22,115 @@ function IsTimeZone() {
       name: 'isTimeZone',
       target: target.constructor,
       propertyName: property,
-      validator: { validate: (v: unknown) => typeof v === 'string' && isTimeZone(v), defaultMessage: () => 'must be an IANA time zone such as Europe/Amsterdam' },
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && isTimeZone(v),
+        defaultMessage: () => 'must be an IANA time zone such as Europe/Amsterdam',
+      },
     });
 }
 
 export class ReferralPolicyDto {
   @ApiPropertyOptional({ example: 'purchase', description: 'Event type of the referee that qualifies the referral' })
-  @IsOptional() @IsString() @Matches(/^[a-z][a-z0-9_.]{0,63}$/)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_.]{0,63}$/)
   qualifyingEvent?: string;
 
   @ApiPropertyOptional({ example: '20.00', description: 'Minimum event amount (decimal string)' })
-  @IsOptional() @IsString() @Matches(/^\d{1,12}(\.\d{1,4})?$/, { message: 'must be a decimal string such as "20.00"' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,12}(\.\d{1,4})?$/, { message: 'must be a decimal string such as "20.00"' })
   minAmount?: string;
 
   @ApiPropertyOptional({ example: 30 })
-  @IsOptional() @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   withinDays?: number;
 
   @ApiPropertyOptional({ example: 50 })
-  @IsOptional() @IsInt() @Min(0) @Max(100000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100000)
   maxReferralsPerMonth?: number;
 }
 
 export class TransitionsDto {
   @ApiPropertyOptional({ description: 'First purchase moves the member to conversion' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   firstPurchase?: boolean;
 
   @ApiPropertyOptional({ description: 'Second purchase moves the member to retention' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   secondPurchase?: boolean;
 
   @ApiPropertyOptional({ description: 'A qualified referral moves the referrer to loyalty' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   referralMade?: boolean;
 }
 
 /** A partial settings object: what PATCH /v1/brand merges into the stored settings. */
 export class BrandSettingsDto {
   @ApiPropertyOptional({ example: 'Europe/Amsterdam' })
-  @IsOptional() @IsTimeZone()
+  @IsOptional()
+  @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217 code' })
-  @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
   currency?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   autoEnroll?: boolean;
 
   @ApiPropertyOptional({ example: 'https://shop.example.com/welcome', nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
   referralLandingUrl?: string | null;
 
   @ApiPropertyOptional({ type: ReferralPolicyDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => ReferralPolicyDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReferralPolicyDto)
   referral?: ReferralPolicyDto;
 
   @ApiPropertyOptional({ example: 14 })
-  @IsOptional() @IsInt() @Min(0) @Max(365)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(365)
   pendingDays?: number;
 
   @ApiPropertyOptional({ example: 12, nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(120)
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(120)
   expiryMonths?: number | null;
 
   @ApiPropertyOptional({ example: 90 })
-  @IsOptional() @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   inactiveDays?: number;
 
   @ApiPropertyOptional({ type: TransitionsDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => TransitionsDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TransitionsDto)
   transitions?: TransitionsDto;
 }
-

@@ -5,23 +5,37 @@ import { BrandSettingsDto } from './brand-settings.dto.js';
 
 export class CreateBrandDto {
   @ApiProperty({ example: 'Acme Coffee', maxLength: 200 })
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 }
 
 export class UpdateBrandDto {
   @ApiPropertyOptional({ example: 'Acme Coffee Roasters', maxLength: 200 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: BrandSettingsDto, description: 'Merged into the stored settings; nested groups merge key by key' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BrandSettingsDto)
+  @ApiPropertyOptional({
+    type: BrandSettingsDto,
+    description: 'Merged into the stored settings; nested groups merge key by key',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BrandSettingsDto)
   settings?: BrandSettingsDto;
 }
 
 export class CreateApiKeyDto {
   @ApiPropertyOptional({ example: 'checkout-service', maxLength: 100 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   name?: string;
 }
 
@@ -34,7 +48,10 @@ export class BrandView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [StageView] }) stages: StageView[];
-  @ApiProperty({ description: 'timezone, currency, autoEnroll, referralLandingUrl, referral, pendingDays, expiryMonths, inactiveDays, transitions' })
+  @ApiProperty({
+    description:
+      'timezone, currency, autoEnroll, referralLandingUrl, referral, pendingDays, expiryMonths, inactiveDays, transitions',
+  })
   settings: Record<string, unknown>;
   @ApiProperty() createdAt: string;
 }
@@ -42,7 +59,8 @@ export class BrandView {
 export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ example: 'sk_AbCd', description: 'The first characters of the key, to tell keys apart' }) prefix: string;
+  @ApiProperty({ example: 'sk_AbCd', description: 'The first characters of the key, to tell keys apart' })
+  prefix: string;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
 }

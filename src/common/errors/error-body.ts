@@ -24,7 +24,11 @@ export const STATUS_OF: Record<ErrorKind, number> = {
 
 export function errorBody(statusCode: number, message: string, code?: string, details?: unknown): ErrorBody {
   const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
-  if (code) body.code = code;
-  if (details !== undefined) body.details = details;
+  if (code) {
+    body.code = code;
+  }
+  if (details !== undefined) {
+    body.details = details;
+  }
   return body;
 }

@@ -15,9 +15,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, reqId: request?.id }, 'unhandled error');
     }
-    if (exception instanceof DomainError && exception.kind === 'rate_limited' && typeof exception.details === 'object') {
+    if (
+      exception instanceof DomainError &&
+      exception.kind === 'rate_limited' &&
+      typeof exception.details === 'object'
+    ) {
       const retry = (exception.details as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retry) void reply.header('Retry-After', String(retry));
+      if (retry) {
+        void reply.header('Retry-After', String(retry));
+      }
     }
     void reply.status(body.statusCode).send(body);
   }
@@ -34,7 +40,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return errorBody(status, message);
   }
@@ -48,6 +54,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
 }
 
 function fastifyMessage(status: number, e: Error): string {
-  if (status === 413) return 'Request body is too large';
+  if (status === 413) {
+    return 'Request body is too large';
+  }
   return e.message;
 }

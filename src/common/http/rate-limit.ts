@@ -6,7 +6,9 @@ import { errorBody } from '../errors/error-body.js';
 
 /** Rate limits count per credential (each API key or member token), else per client address. */
 export function rateLimitKey(request: FastifyRequest): string {
-  if (isShareLink(request)) return `r:${request.ip}`;
+  if (isShareLink(request)) {
+    return `r:${request.ip}`;
+  }
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 7) {
     return `auth:${createHash('sha256').update(header).digest('base64url').slice(0, 22)}`;
@@ -18,7 +20,11 @@ export function rateLimitKey(request: FastifyRequest): string {
  * @fastify/rate-limit (a Fastify plugin, so it runs before routing and body parsing);
  * @nestjs/throttler is CommonJS and cannot load Nest 12 (ESM) under jest.
  */
-export async function registerRateLimit(app: NestFastifyApplication, perMinute: number, shareLinkClicksPerMinute: number): Promise<void> {
+export async function registerRateLimit(
+  app: NestFastifyApplication,
+  perMinute: number,
+  shareLinkClicksPerMinute: number,
+): Promise<void> {
   await app.register(rateLimit, {
     global: true,
     // the public share link is limited per address much lower: a click is counted per request
@@ -27,7 +33,11 @@ export async function registerRateLimit(app: NestFastifyApplication, perMinute: 
     keyGenerator: rateLimitKey,
     allowList: (request) => request.url === '/health' || request.url === '/ready',
     errorResponseBuilder: (_request, context) => ({
-      ...errorBody(429, `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`, 'rate_limited'),
+      ...errorBody(
+        429,
+        `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
+        'rate_limited',
+      ),
     }),
   });
 }

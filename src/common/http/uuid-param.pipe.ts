@@ -6,7 +6,9 @@ import { isUuid } from '../ids.js';
 @Injectable()
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
-    if (!isUuid(value)) throw validationFailed([{ path: metadata.data ?? 'id', message: 'must be a UUID' }]);
+    if (!isUuid(value)) {
+      throw validationFailed([{ path: metadata.data ?? 'id', message: 'must be a UUID' }]);
+    }
     return value.toLowerCase();
   }
 }

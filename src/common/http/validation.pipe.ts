@@ -29,10 +29,17 @@ export interface ValidatesElementsItself {
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const ownElements = (metadata.metatype as ValidatesElementsItself | undefined)?.elementsValidatedBy;
-    const checked = ownElements && value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, [ownElements]: [] } : value;
+    const checked =
+      ownElements && value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? { ...value, [ownElements]: [] }
+        : value;
     // Nesting is refused anywhere (class-transformer would recurse into those elements too).
-    const fault = unsafeJson(checked, metadata.type === 'body' ? '' : (metadata.data ?? '')) ?? (ownElements ? unsafeJson(value, '', 0, false) : null);
-    if (fault) throw validationFailed([fault]);
+    const fault =
+      unsafeJson(checked, metadata.type === 'body' ? '' : (metadata.data ?? '')) ??
+      (ownElements ? unsafeJson(value, '', 0, false) : null);
+    if (fault) {
+      throw validationFailed([fault]);
+    }
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isObject) {
       throw validationFailed([{ path: 'body', message: 'must be a JSON object' }]);
@@ -46,22 +53,32 @@ export function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   for (const error of errors) {
     const path = joinPath(parent, error.property);
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-      out.push({ path, message: constraint === 'whitelistValidation' ? 'is not an allowed field' : stripProperty(message, error.property) });
+      out.push({
+        path,
+        message:
+          constraint === 'whitelistValidation' ? 'is not an allowed field' : stripProperty(message, error.property),
+      });
     }
-    if (error.children?.length) out.push(...flatten(error.children, path));
+    if (error.children?.length) {
+      out.push(...flatten(error.children, path));
+    }
   }
   return out;
 }
 
 function joinPath(parent: string, property: string): string {
-  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  if (/^\d+$/.test(property)) {
+    return `${parent}[${property}]`;
+  }
   return parent ? `${parent}.${property}` : property;
 }
 
 // class-validator starts messages with the property name; the path already says it.
 function stripProperty(message: string, property: string): string {
   for (const prefix of [`${property} `, `each value in ${property} `, `nested property ${property} `]) {
-    if (message.startsWith(prefix)) return message.slice(prefix.length);
+    if (message.startsWith(prefix)) {
+      return message.slice(prefix.length);
+    }
   }
   return message;
 }

@@ -18,8 +18,12 @@ export class EventResultView {
   @ApiProperty({ format: 'uuid' }) eventId: string;
   @ApiProperty() duplicate: boolean;
   @ApiProperty({
-    description: 'points {ruleId, ruleVersion, points, status, entryId} | stage {from, to, cause, ruleId?} | token {ruleId, amount, mintId, status}',
-    example: [{ type: 'points', ruleId: '…', ruleVersion: 3, points: 40, status: 'available' }, { type: 'stage', from: 'conversion', to: 'retention', cause: 'transition' }],
+    description:
+      'points {ruleId, ruleVersion, points, status, entryId} | stage {from, to, cause, ruleId?} | token {ruleId, amount, mintId, status}',
+    example: [
+      { type: 'points', ruleId: '…', ruleVersion: 3, points: 40, status: 'available' },
+      { type: 'stage', from: 'conversion', to: 'retention', cause: 'transition' },
+    ],
   })
   effects: Array<Record<string, unknown>>;
   @ApiProperty({ type: EventMemberView }) member: EventMemberView;

@@ -1,20 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested,
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 
 export class SimulatedEventDto {
   @ApiProperty({ example: 'purchase' })
-  @IsString() @Matches(/^[a-z][a-z0-9_.]{0,63}$/, { message: 'must match [a-z][a-z0-9_.]{0,63}' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_.]{0,63}$/, { message: 'must match [a-z][a-z0-9_.]{0,63}' })
   type: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T10:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   occurredAt?: string;
 
   @ApiPropertyOptional({ example: { amount: '59.90' } })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   attributes?: Record<string, unknown>;
 }
 
@@ -38,20 +52,40 @@ export class SimulatedMemberRefDto {
 
 export class SimulateDto {
   @ApiProperty({ type: SimulatedEventDto })
-  @IsObject() @ValidateNested() @Type(() => SimulatedEventDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SimulatedEventDto)
   event: SimulatedEventDto;
 
-  @ApiPropertyOptional({ type: SimulatedMemberRefDto, description: 'A real member (its facts, limits and usage are read, nothing is written)' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => SimulatedMemberRefDto)
+  @ApiPropertyOptional({
+    type: SimulatedMemberRefDto,
+    description: 'A real member (its facts, limits and usage are read, nothing is written)',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SimulatedMemberRefDto)
   member?: SimulatedMemberRefDto;
 
   @ApiPropertyOptional({ type: HypotheticalMemberDto, description: 'Or a hypothetical member: facts only' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => HypotheticalMemberDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HypotheticalMemberDto)
   hypotheticalMember?: HypotheticalMemberDto;
 }
 
 export class SimulationView {
-  @ApiProperty({ description: 'What the event would do, as in the POST /v1/events answer' }) effects: Array<Record<string, unknown>>;
+  @ApiProperty({ description: 'What the event would do, as in the POST /v1/events answer' }) effects: Array<
+    Record<string, unknown>
+  >;
   @ApiProperty({ description: 'The member after the event' }) member: Record<string, unknown>;
-  @ApiProperty({ description: 'Every rule listening to the event type, with why it fired or not' }) rules: Array<{ ruleId: string; ruleVersion: number; name: string; fired: boolean; reason: string; points?: number }>;
+  @ApiProperty({ description: 'Every rule listening to the event type, with why it fired or not' }) rules: Array<{
+    ruleId: string;
+    ruleVersion: number;
+    name: string;
+    fired: boolean;
+    reason: string;
+    points?: number;
+  }>;
 }

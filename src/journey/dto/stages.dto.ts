@@ -1,23 +1,45 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 export class StageDto {
   @ApiProperty({ example: 'purchase' })
-  @IsString() @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'must match [a-z][a-z0-9_]{0,31}' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'must match [a-z][a-z0-9_]{0,31}' })
   key: string;
 
   @ApiProperty({ example: 'Purchase' })
-  @IsString() @IsNotEmpty() @MaxLength(64)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
   name: string;
 }
 
 export class ReplaceStagesDto {
   @ApiProperty({ type: [StageDto], description: '2 to 12 stages in journey order; keys unique' })
-  @IsArray() @ArrayMinSize(2) @ArrayMaxSize(12) @ValidateNested({ each: true }) @Type(() => StageDto)
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(12)
+  @ValidateNested({ each: true })
+  @Type(() => StageDto)
   stages: StageDto[];
 
-  @ApiPropertyOptional({ example: { conversion: 'purchase' }, description: 'Where members of a removed stage go: { removedKey: newKey }' })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({
+    example: { conversion: 'purchase' },
+    description: 'Where members of a removed stage go: { removedKey: newKey }',
+  })
+  @IsOptional()
+  @IsObject()
   mapping?: Record<string, string>;
 }

@@ -3,11 +3,16 @@ import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, NotEquals } from 'cla
 
 export class AdjustmentDto {
   @ApiProperty({ example: 250, description: 'Signed, non-zero: positive credits, negative debits (never below zero)' })
-  @IsInt() @NotEquals(0) @Min(-1_000_000_000) @Max(1_000_000_000)
+  @IsInt()
+  @NotEquals(0)
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
   points: number;
 
   @ApiProperty({ example: 'Goodwill for a late delivery', maxLength: 500 })
-  @IsString() @IsNotEmpty() @MaxLength(500)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   reason: string;
 }
 
@@ -16,13 +21,14 @@ export class LedgerEntryView {
   @ApiProperty({ enum: ['earn', 'redeem', 'expire', 'reverse', 'adjust'] }) kind: string;
   @ApiProperty({ enum: ['pending', 'available'] }) status: string;
   @ApiProperty({ description: 'Signed points' }) points: number;
-  @ApiProperty({ description: 'The member\'s total (available + pending) after this entry' }) balanceAfter: number;
+  @ApiProperty({ description: "The member's total (available + pending) after this entry" }) balanceAfter: number;
   @ApiPropertyOptional({ nullable: true, type: String }) eventId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) ruleId: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) ruleVersion: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) redemptionId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Who made a manual entry: key:<apiKeyId>' }) actor: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Who made a manual entry: key:<apiKeyId>' }) actor:
+    string | null;
   @ApiProperty() availableAt: string;
   @ApiPropertyOptional({ nullable: true, type: String }) expiresAt: string | null;
   @ApiProperty() createdAt: string;
@@ -35,5 +41,9 @@ export class LedgerPageView {
 
 export class AdjustmentView {
   @ApiProperty({ type: LedgerEntryView }) entry: LedgerEntryView;
-  @ApiProperty({ example: { available: 1200, pending: 40, lifetimeEarned: 2000 } }) balance: { available: number; pending: number; lifetimeEarned: number };
+  @ApiProperty({ example: { available: 1200, pending: 40, lifetimeEarned: 2000 } }) balance: {
+    available: number;
+    pending: number;
+    lifetimeEarned: number;
+  };
 }

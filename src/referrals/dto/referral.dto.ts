@@ -4,21 +4,34 @@ import { PageQuery } from '../../common/http/pagination.js';
 
 export class ReferralListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'qualified', 'rewarded', 'rejected'] })
-  @IsOptional() @IsIn(['pending', 'qualified', 'rewarded', 'rejected'])
+  @IsOptional()
+  @IsIn(['pending', 'qualified', 'rewarded', 'rejected'])
   status?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   referrerId?: string;
 }
 
 export class ReferralView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null when the code named nobody of this brand' }) referrerId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null when the code named nobody of this brand',
+  })
+  referrerId: string | null;
   @ApiProperty({ format: 'uuid' }) refereeId: string;
   @ApiProperty({ example: 'K7M2QX9P' }) code: string;
   @ApiProperty({ enum: ['pending', 'qualified', 'rewarded', 'rejected'] }) status: string;
-  @ApiProperty({ nullable: true, type: String, enum: ['referrer_not_enrolled', 'self_referral', 'already_member', 'referrer_limit'] }) reason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['referrer_not_enrolled', 'self_referral', 'already_member', 'referrer_limit'],
+  })
+  reason: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) qualifiedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) rewardedAt: string | null;
@@ -31,7 +44,13 @@ export class ReferralPageView {
 
 export class MyReferralView {
   @ApiProperty({ example: 'K7M2QX9P' }) code: string;
-  @ApiProperty({ nullable: true, type: String, example: 'https://shop.example/welcome?ref=K7M2QX9P', description: 'null until the brand sets referralLandingUrl' }) link: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'https://shop.example/welcome?ref=K7M2QX9P',
+    description: 'null until the brand sets referralLandingUrl',
+  })
+  link: string | null;
   @ApiProperty() clicks: number;
   @ApiProperty() pending: number;
   @ApiProperty({ description: 'Qualified or rewarded' }) qualified: number;

@@ -10,25 +10,35 @@ export class RedeemDto {
   @IsUUID()
   rewardId: string;
 
-  @ApiProperty({ example: 'redeem-7f3a', description: 'Unique per brand. A repeat with the same request answers the first result (200); with another request, 409. A refused attempt does not use the key up.' })
-  @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  @ApiProperty({
+    example: 'redeem-7f3a',
+    description:
+      'Unique per brand. A repeat with the same request answers the first result (200); with another request, 409. A refused attempt does not use the key up.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
   idempotencyKey: string;
 }
 
 /** The member's own redemptions (/v1/me/redemptions). */
 export class MyRedemptionListQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   rewardId?: string;
 
   @ApiPropertyOptional({ enum: REDEMPTION_STATUSES })
-  @IsOptional() @IsIn(REDEMPTION_STATUSES)
+  @IsOptional()
+  @IsIn(REDEMPTION_STATUSES)
   status?: RedemptionStatus;
 }
 
 export class RedemptionListQuery extends MyRedemptionListQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Our member id' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   memberId?: string;
 }
 
@@ -43,7 +53,13 @@ export class RedemptionView {
   @ApiPropertyOptional({ description: 'content: the unlocked URL' }) contentUrl?: string;
   @ApiPropertyOptional({ description: 'perk: what the member gets' }) perkText?: string;
   @ApiProperty({ format: 'uuid', description: 'The redeem ledger entry' }) ledgerEntryId: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The reverse entry that gave the points back' }) cancelLedgerEntryId: string | null;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The reverse entry that gave the points back',
+  })
+  cancelLedgerEntryId: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) cancelledAt: string | null;
 }

@@ -2,8 +2,23 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl,
-  Matches, Max, MaxLength, Min, ValidateIf,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { INELIGIBILITY_REASONS } from '../eligibility.js';
@@ -24,8 +39,15 @@ const CostPoints = () => applyDecorators(IsInt(), Min(1), Max(1_000_000_000));
 const Stock = () => applyDecorators(IsInt(), Min(0), Max(1_000_000_000));
 const PerMemberLimit = () => applyDecorators(IsInt(), Min(1), Max(1_000_000));
 const Stages = () => applyDecorators(IsArray(), ArrayMaxSize(50), ArrayUnique(), IsString({ each: true }));
-const Tiers = () => applyDecorators(IsArray(), ArrayMaxSize(50), ArrayUnique(), Matches(TIER, { each: true, message: 'each tier must be 1-32 of A-Z a-z 0-9 _ . -' }));
-const ContentUrl = () => applyDecorators(IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }), MaxLength(2000));
+const Tiers = () =>
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(50),
+    ArrayUnique(),
+    Matches(TIER, { each: true, message: 'each tier must be 1-32 of A-Z a-z 0-9 _ . -' }),
+  );
+const ContentUrl = () =>
+  applyDecorators(IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }), MaxLength(2000));
 const PerkText = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(2000));
 const Instant = () => IsISO8601({ strict: true });
 
@@ -33,91 +55,175 @@ const DOC: Record<string, ApiPropertyOptions> = {
   name: { example: '€5 off your next order', maxLength: 200 },
   description: { example: 'Valid in every store', maxLength: 2000, nullable: true, type: String },
   costPoints: { example: 500, minimum: 1 },
-  stock: { example: 100, minimum: 0, nullable: true, type: Number, description: 'Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.' },
-  perMemberLimit: { example: 1, minimum: 1, nullable: true, type: Number, description: 'Live (not cancelled) redemptions per member; null = no limit' },
-  stages: { example: ['retention', 'loyalty'], type: [String], description: 'Journey stages that may redeem (the brand\'s stage keys); empty = all' },
-  tiers: { example: ['gold'], type: [String], description: 'Tiers that may redeem; empty = all (a member without a tier qualifies only then)' },
-  contentUrl: { example: 'https://brand.example.com/members/lookbook', nullable: true, type: String, description: 'content rewards (required there): the URL a redemption unlocks' },
-  perkText: { example: 'Show this screen at the counter for a free coffee', nullable: true, type: String, description: 'perk rewards (required there): what the member gets' },
-  validFrom: { example: '2026-01-01T00:00:00Z', nullable: true, type: String, description: 'Redeemable from (inclusive); null = already' },
-  validUntil: { example: '2026-12-31T23:59:59Z', nullable: true, type: String, description: 'Redeemable until (exclusive); null = no end' },
+  stock: {
+    example: 100,
+    minimum: 0,
+    nullable: true,
+    type: Number,
+    description: 'Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.',
+  },
+  perMemberLimit: {
+    example: 1,
+    minimum: 1,
+    nullable: true,
+    type: Number,
+    description: 'Live (not cancelled) redemptions per member; null = no limit',
+  },
+  stages: {
+    example: ['retention', 'loyalty'],
+    type: [String],
+    description: "Journey stages that may redeem (the brand's stage keys); empty = all",
+  },
+  tiers: {
+    example: ['gold'],
+    type: [String],
+    description: 'Tiers that may redeem; empty = all (a member without a tier qualifies only then)',
+  },
+  contentUrl: {
+    example: 'https://brand.example.com/members/lookbook',
+    nullable: true,
+    type: String,
+    description: 'content rewards (required there): the URL a redemption unlocks',
+  },
+  perkText: {
+    example: 'Show this screen at the counter for a free coffee',
+    nullable: true,
+    type: String,
+    description: 'perk rewards (required there): what the member gets',
+  },
+  validFrom: {
+    example: '2026-01-01T00:00:00Z',
+    nullable: true,
+    type: String,
+    description: 'Redeemable from (inclusive); null = already',
+  },
+  validUntil: {
+    example: '2026-12-31T23:59:59Z',
+    nullable: true,
+    type: String,
+    description: 'Redeemable until (exclusive); null = no end',
+  },
   active: { example: true, default: true },
 };
 
 /** The terms create and update take alike (optional in both; null clears a nullable one). */
 class RewardTermsDto {
-  @ApiPropertyOptional(DOC.description) @NotNull() @Description()
+  @ApiPropertyOptional(DOC.description)
+  @NotNull()
+  @Description()
   description?: string | null;
 
-  @ApiPropertyOptional(DOC.stock) @NotNull() @Stock()
+  @ApiPropertyOptional(DOC.stock)
+  @NotNull()
+  @Stock()
   stock?: number | null;
 
-  @ApiPropertyOptional(DOC.perMemberLimit) @NotNull() @PerMemberLimit()
+  @ApiPropertyOptional(DOC.perMemberLimit)
+  @NotNull()
+  @PerMemberLimit()
   perMemberLimit?: number | null;
 
-  @ApiPropertyOptional(DOC.stages) @Given() @Stages()
+  @ApiPropertyOptional(DOC.stages)
+  @Given()
+  @Stages()
   stages?: string[];
 
-  @ApiPropertyOptional(DOC.tiers) @Given() @Tiers()
+  @ApiPropertyOptional(DOC.tiers)
+  @Given()
+  @Tiers()
   tiers?: string[];
 
-  @ApiPropertyOptional(DOC.contentUrl) @NotNull() @ContentUrl()
+  @ApiPropertyOptional(DOC.contentUrl)
+  @NotNull()
+  @ContentUrl()
   contentUrl?: string | null;
 
-  @ApiPropertyOptional(DOC.perkText) @NotNull() @PerkText()
+  @ApiPropertyOptional(DOC.perkText)
+  @NotNull()
+  @PerkText()
   perkText?: string | null;
 
-  @ApiPropertyOptional(DOC.validFrom) @NotNull() @Instant()
+  @ApiPropertyOptional(DOC.validFrom)
+  @NotNull()
+  @Instant()
   validFrom?: string | null;
 
-  @ApiPropertyOptional(DOC.validUntil) @NotNull() @Instant()
+  @ApiPropertyOptional(DOC.validUntil)
+  @NotNull()
+  @Instant()
   validUntil?: string | null;
 
-  @ApiPropertyOptional(DOC.active) @Given() @IsBoolean()
+  @ApiPropertyOptional(DOC.active)
+  @Given()
+  @IsBoolean()
   active?: boolean;
 }
 
 export class CreateRewardDto extends RewardTermsDto {
-  @ApiProperty(DOC.name) @Name()
+  @ApiProperty(DOC.name)
+  @Name()
   name: string;
 
-  @ApiProperty({ enum: REWARD_KINDS, description: 'coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.' })
+  @ApiProperty({
+    enum: REWARD_KINDS,
+    description:
+      'coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.',
+  })
   @IsIn(REWARD_KINDS)
   kind: RewardKind;
 
-  @ApiProperty(DOC.costPoints) @CostPoints()
+  @ApiProperty(DOC.costPoints)
+  @CostPoints()
   costPoints: number;
 }
 
 /** Every term but the kind may change; fields left out keep their value, null clears a nullable one. */
 export class UpdateRewardDto extends RewardTermsDto {
-  @ApiPropertyOptional(DOC.name) @Given() @Name()
+  @ApiPropertyOptional(DOC.name)
+  @Given()
+  @Name()
   name?: string;
 
-  @ApiPropertyOptional(DOC.costPoints) @Given() @CostPoints()
+  @ApiPropertyOptional(DOC.costPoints)
+  @Given()
+  @CostPoints()
   costPoints?: number;
 }
 
 export class RewardListQuery extends PageQuery {
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ enum: REWARD_KINDS })
-  @IsOptional() @IsIn(REWARD_KINDS)
+  @IsOptional()
+  @IsIn(REWARD_KINDS)
   kind?: RewardKind;
 }
 
 export class AddCodesDto {
-  @ApiProperty({ example: ['SAVE5-7KQ2', 'SAVE5-9XM4'], type: [String], description: `1-${MAX_CODES_PER_UPLOAD} codes; codes already in the pool are skipped` })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CODES_PER_UPLOAD)
-  @IsString({ each: true }) @Matches(/^[\x21-\x7e]{1,200}$/, { each: true, message: 'each code must be 1-200 printable ASCII characters without spaces' })
+  @ApiProperty({
+    example: ['SAVE5-7KQ2', 'SAVE5-9XM4'],
+    type: [String],
+    description: `1-${MAX_CODES_PER_UPLOAD} codes; codes already in the pool are skipped`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CODES_PER_UPLOAD)
+  @IsString({ each: true })
+  @Matches(/^[\x21-\x7e]{1,200}$/, {
+    each: true,
+    message: 'each code must be 1-200 printable ASCII characters without spaces',
+  })
   codes: string[];
 }
 
 export class CodesUploadView {
   @ApiProperty({ example: 2, description: 'Codes new to the pool' }) added: number;
-  @ApiProperty({ example: 0, description: 'Codes skipped: already in the pool, or repeated in this upload' }) duplicates: number;
+  @ApiProperty({ example: 0, description: 'Codes skipped: already in the pool, or repeated in this upload' })
+  duplicates: number;
   @ApiProperty({ example: 120, description: 'Codes in the pool not handed out yet' }) unusedCodes: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Units redeemable now' }) remaining: number | null;
 }
@@ -129,8 +235,14 @@ class RewardBaseView {
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ enum: REWARD_KINDS }) kind: RewardKind;
   @ApiProperty() costPoints: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Units offered in total; null = unlimited' }) stock: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited' }) remaining: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Units offered in total; null = unlimited' }) stock:
+    number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited',
+  })
+  remaining: number | null;
   @ApiProperty({ nullable: true, type: Number }) perMemberLimit: number | null;
   @ApiProperty({ type: [String] }) stages: string[];
   @ApiProperty({ type: [String] }) tiers: string[];

@@ -5,10 +5,13 @@ import { EVENT_TYPE_PATTERN, RULE_STATUSES, type RuleStatus } from '../engine/in
 
 export class ListRulesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: RULE_STATUSES })
-  @IsOptional() @IsIn(RULE_STATUSES)
+  @IsOptional()
+  @IsIn(RULE_STATUSES)
   status?: RuleStatus;
 
   @ApiPropertyOptional({ example: 'purchase', description: 'Rules listening to this event type' })
-  @IsOptional() @IsString() @Matches(EVENT_TYPE_PATTERN, { message: 'must be an event type' })
+  @IsOptional()
+  @IsString()
+  @Matches(EVENT_TYPE_PATTERN, { message: 'must be an event type' })
   event?: string;
 }

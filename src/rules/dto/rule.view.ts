@@ -24,7 +24,8 @@ export class RuleVersionView {
 
 export class RuleVersionPage {
   @ApiProperty({ type: [RuleVersionView] }) data: RuleVersionView[];
-  @ApiProperty({ nullable: true, type: String, description: 'A version number: pass it as cursor for older versions' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A version number: pass it as cursor for older versions' })
+  nextCursor: string | null;
 }
 
 export class TemplateResult {

@@ -75,14 +75,20 @@ export function compileRule(stored: StoredRule): CompiledRule {
 }
 
 function instant(iso: string | null | undefined, absent: number, ruleId: string): number {
-  if (iso === null || iso === undefined) return absent;
+  if (iso === null || iso === undefined) {
+    return absent;
+  }
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new Error(`rule ${ruleId}: invalid date-time ${JSON.stringify(iso)}`);
+  if (Number.isNaN(ms)) {
+    throw new Error(`rule ${ruleId}: invalid date-time ${JSON.stringify(iso)}`);
+  }
   return ms;
 }
 
 /** Evaluation order: priority high first, then id (code-unit order) so ties are deterministic. */
 export function byEvaluationOrder(a: CompiledRule, b: CompiledRule): number {
-  if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.priority !== b.priority) {
+    return b.priority - a.priority;
+  }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -34,7 +34,14 @@ export function validateCondition(input: unknown, path: string, report: Validati
   return visit(input, path, 1, budget, report, path);
 }
 
-function visit(input: unknown, path: string, depth: number, budget: Budget, report: ValidationReport, rootPath: string): Condition | null {
+function visit(
+  input: unknown,
+  path: string,
+  depth: number,
+  budget: Budget,
+  report: ValidationReport,
+  rootPath: string,
+): Condition | null {
   if (depth > MAX_CONDITION_DEPTH) {
     report.add(path, `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`);
     return null;
@@ -54,7 +61,9 @@ function visit(input: unknown, path: string, depth: number, budget: Budget, repo
     report.add(path, kinds.length + (isLeaf ? 1 : 0) === 0 ? KIND_HINT : `mixes several kinds: ${KIND_HINT}`);
     return null;
   }
-  if (isLeaf) return visitLeaf(input, path, budget, report, rootPath);
+  if (isLeaf) {
+    return visitLeaf(input, path, budget, report, rootPath);
+  }
 
   const kind = kinds[0];
   report.refuseUnknownKeys(input, new Set([kind]), path);
@@ -76,14 +85,25 @@ function visit(input: unknown, path: string, depth: number, budget: Budget, repo
   let ok = true;
   for (let i = 0; i < list.length && !budget.exceeded; i++) {
     const child = visit(list[i], indexPath(childrenPath, i), depth + 1, budget, report, rootPath);
-    if (child === null) ok = false;
-    else children.push(child);
+    if (child === null) {
+      ok = false;
+    } else {
+      children.push(child);
+    }
   }
-  if (!ok || budget.exceeded) return null;
+  if (!ok || budget.exceeded) {
+    return null;
+  }
   return kind === 'all' ? { all: children } : { any: children };
 }
 
-function visitLeaf(input: Record<string, unknown>, path: string, budget: Budget, report: ValidationReport, rootPath: string): FactCondition | null {
+function visitLeaf(
+  input: Record<string, unknown>,
+  path: string,
+  budget: Budget,
+  report: ValidationReport,
+  rootPath: string,
+): FactCondition | null {
   if (++budget.leaves > MAX_CONDITION_LEAVES) {
     budget.exceeded = true;
     report.add(rootPath, `more than ${MAX_CONDITION_LEAVES} conditions`);
@@ -102,10 +122,19 @@ function visitLeaf(input: Record<string, unknown>, path: string, budget: Budget,
     report.add(childPath(path, 'op'), `must be one of ${OPS.join(', ')}`);
     return null;
   }
-  const value = checkValue(op as Op, Object.hasOwn(input, 'value') ? input.value : undefined, childPath(path, 'value'), report);
-  if (report.count !== before) return null;
+  const value = checkValue(
+    op as Op,
+    Object.hasOwn(input, 'value') ? input.value : undefined,
+    childPath(path, 'value'),
+    report,
+  );
+  if (report.count !== before) {
+    return null;
+  }
   const leaf: FactCondition = { fact: fact as string, op: op as Op };
-  if (value !== undefined) leaf.value = value;
+  if (value !== undefined) {
+    leaf.value = value;
+  }
   return leaf;
 }
 
@@ -124,14 +153,19 @@ function checkValue(op: Op, value: unknown, path: string, report: ValidationRepo
     case 'eq':
     case 'neq':
     case 'contains':
-      if (value === undefined) report.add(path, `required for ${op}: a string, number or boolean`);
-      else checkScalar(value, path, report);
+      if (value === undefined) {
+        report.add(path, `required for ${op}: a string, number or boolean`);
+      } else {
+        checkScalar(value, path, report);
+      }
       return value;
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte':
-      if (!isFiniteNumber(value)) report.add(path, `must be a number for ${op}`);
+      if (!isFiniteNumber(value)) {
+        report.add(path, `must be a number for ${op}`);
+      }
       return value;
     case 'in':
     case 'nin':
@@ -142,18 +176,26 @@ function checkValue(op: Op, value: unknown, path: string, report: ValidationRepo
       } else if (value.length > MAX_LIST_LENGTH) {
         report.add(path, `must list at most ${MAX_LIST_LENGTH} values`);
       } else {
-        for (let i = 0; i < value.length && !report.full; i++) checkScalar(value[i], indexPath(path, i), report);
+        for (let i = 0; i < value.length && !report.full; i++) {
+          checkScalar(value[i], indexPath(path, i), report);
+        }
       }
       return Array.isArray(value) ? [...value] : value;
     case 'exists':
-      if (value !== undefined && typeof value !== 'boolean') report.add(path, 'for exists: leave out, or true / false');
+      if (value !== undefined && typeof value !== 'boolean') {
+        report.add(path, 'for exists: leave out, or true / false');
+      }
       return value;
     case 'between':
       if (!Array.isArray(value) || value.length !== 2) {
         report.add(path, 'must be [low, high] for between');
       } else if (!isFiniteNumber(value[0]) || !isFiniteNumber(value[1])) {
-        if (!isFiniteNumber(value[0])) report.add(indexPath(path, 0), 'must be a number');
-        if (!isFiniteNumber(value[1])) report.add(indexPath(path, 1), 'must be a number');
+        if (!isFiniteNumber(value[0])) {
+          report.add(indexPath(path, 0), 'must be a number');
+        }
+        if (!isFiniteNumber(value[1])) {
+          report.add(indexPath(path, 1), 'must be a number');
+        }
       } else if (value[0] > value[1]) {
         report.add(path, 'low must not be greater than high');
       }
@@ -163,7 +205,9 @@ function checkValue(op: Op, value: unknown, path: string, report: ValidationRepo
 
 function checkScalar(value: unknown, path: string, report: ValidationReport): void {
   if (typeof value === 'string') {
-    if (value.length > MAX_VALUE_LENGTH) report.add(path, `must be at most ${MAX_VALUE_LENGTH} characters`);
+    if (value.length > MAX_VALUE_LENGTH) {
+      report.add(path, `must be at most ${MAX_VALUE_LENGTH} characters`);
+    }
   } else if (typeof value !== 'boolean' && !isFiniteNumber(value)) {
     report.add(path, 'must be a string, a finite number or a boolean');
   }

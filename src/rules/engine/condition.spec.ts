@@ -3,7 +3,15 @@ import type { Condition, Op } from './rule-definition.js';
 import { factsOf } from './test-support.js';
 
 const facts = factsOf(
-  { amount: '59.90', qty: 3, currency: 'EUR', tags: ['sale', 'new', 7], note: 'gift wrapped', flag: false, nothing: null },
+  {
+    amount: '59.90',
+    qty: 3,
+    currency: 'EUR',
+    tags: ['sale', 'new', 7],
+    note: 'gift wrapped',
+    flag: false,
+    nothing: null,
+  },
   { member: { tier: null, stage: 'retention', purchaseCount: 4 } },
 );
 
@@ -88,11 +96,24 @@ describe('compileCondition: ops', () => {
 
   it('a missing fact makes every op false except exists:false', () => {
     const ops: [Op, unknown][] = [
-      ['eq', 1], ['neq', 1], ['eq', 'x'], ['neq', 'x'], ['gt', 0], ['gte', 0], ['lt', 0], ['lte', 0],
-      ['in', ['x']], ['nin', ['x']], ['contains', 'x'], ['exists', undefined], ['exists', true], ['between', [-1e9, 1e9]],
+      ['eq', 1],
+      ['neq', 1],
+      ['eq', 'x'],
+      ['neq', 'x'],
+      ['gt', 0],
+      ['gte', 0],
+      ['lt', 0],
+      ['lte', 0],
+      ['in', ['x']],
+      ['nin', ['x']],
+      ['contains', 'x'],
+      ['exists', undefined],
+      ['exists', true],
+      ['between', [-1e9, 1e9]],
     ];
     for (const fact of ['event.missing', 'event.nothing', 'member.tier', 'member.daysSinceLastPurchase']) {
-      const missing = fact === 'member.daysSinceLastPurchase' ? factsOf({}, { member: { lastPurchaseAt: null } }) : facts;
+      const missing =
+        fact === 'member.daysSinceLastPurchase' ? factsOf({}, { member: { lastPurchaseAt: null } }) : facts;
       for (const [op, value] of ops) {
         const condition: Condition = value === undefined ? { fact, op } : { fact, op, value };
         expect([fact, op, compileCondition(condition).test(missing)]).toEqual([fact, op, false]);

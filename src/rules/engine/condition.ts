@@ -31,28 +31,42 @@ export interface CompiledCondition {
 const always: CompiledCondition = { test: () => true, explain: () => null };
 
 export function compileCondition(condition: Condition | null | undefined, path = 'conditions'): CompiledCondition {
-  if (condition === null || condition === undefined) return always;
+  if (condition === null || condition === undefined) {
+    return always;
+  }
   return { test: compileTest(condition), explain: compileExplain(condition, path) };
 }
 
 function compileTest(condition: Condition): ConditionTest {
   if ('all' in condition) {
     const parts = condition.all.map(compileTest);
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) {
+      return parts[0];
+    }
     if (parts.length === 2) {
       const [a, b] = parts;
       return (facts) => a(facts) && b(facts);
     }
     return (facts) => {
-      for (let i = 0; i < parts.length; i++) if (!parts[i](facts)) return false;
+      for (let i = 0; i < parts.length; i++) {
+        if (!parts[i](facts)) {
+          return false;
+        }
+      }
       return true;
     };
   }
   if ('any' in condition) {
     const parts = condition.any.map(compileTest);
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) {
+      return parts[0];
+    }
     return (facts) => {
-      for (let i = 0; i < parts.length; i++) if (parts[i](facts)) return true;
+      for (let i = 0; i < parts.length; i++) {
+        if (parts[i](facts)) {
+          return true;
+        }
+      }
       return false;
     };
   }
@@ -71,7 +85,9 @@ function compileExplain(condition: Condition, path: string): (facts: Facts) => s
     return (facts) => {
       for (const part of parts) {
         const failure = part(facts);
-        if (failure !== null) return failure;
+        if (failure !== null) {
+          return failure;
+        }
       }
       return null;
     };
@@ -82,7 +98,9 @@ function compileExplain(condition: Condition, path: string): (facts: Facts) => s
       const failures: string[] = [];
       for (const part of parts) {
         const failure = part(facts);
-        if (failure === null) return null;
+        if (failure === null) {
+          return null;
+        }
         failures.push(failure);
       }
       return `${path}: none of the ${parts.length} alternatives holds (${failures.join('; ')})`;
@@ -96,7 +114,9 @@ function compileExplain(condition: Condition, path: string): (facts: Facts) => s
   const matches = compileComparison(condition);
   return (facts) => {
     const actual = read(facts);
-    if (matches(actual)) return null;
+    if (matches(actual)) {
+      return null;
+    }
     const shown = actual === undefined || actual === null ? 'missing' : `= ${preview(actual)}`;
     const value = condition.value === undefined ? '' : ` ${preview(condition.value)}`;
     return `${path}: ${condition.fact} ${condition.op}${value} does not hold (${condition.fact} ${shown})`;
@@ -149,7 +169,9 @@ export function compileComparison(leaf: FactCondition): Comparison {
       return (actual) => factNumber(actual) <= bound;
     }
     case 'between': {
-      if (!Array.isArray(value) || value.length !== 2) throw invalid(leaf);
+      if (!Array.isArray(value) || value.length !== 2) {
+        throw invalid(leaf);
+      }
       const lo = requireNumber(value[0], leaf);
       const hi = requireNumber(value[1], leaf);
       return (actual) => {
@@ -169,16 +191,26 @@ export function compileComparison(leaf: FactCondition): Comparison {
       const equals = compileEquals(value, leaf);
       const needle = typeof value === 'string' ? value : null;
       return (actual) => {
-        if (typeof actual === 'string') return needle !== null && actual.includes(needle);
+        if (typeof actual === 'string') {
+          return needle !== null && actual.includes(needle);
+        }
         if (Array.isArray(actual)) {
-          for (let i = 0; i < actual.length; i++) if (equals(actual[i])) return true;
+          for (let i = 0; i < actual.length; i++) {
+            if (equals(actual[i])) {
+              return true;
+            }
+          }
         }
         return false;
       };
     }
     case 'exists': {
-      if (value === false) return isMissing;
-      if (value !== undefined && value !== true) throw invalid(leaf);
+      if (value === false) {
+        return isMissing;
+      }
+      if (value !== undefined && value !== true) {
+        throw invalid(leaf);
+      }
       return (actual) => !isMissing(actual);
     }
     default:
@@ -192,20 +224,29 @@ function compileEquals(value: unknown, leaf: FactCondition): Comparison {
     const n = requireNumber(value, leaf);
     return (actual) => factNumber(actual) === n;
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return (actual) => actual === value;
+  if (typeof value === 'string' || typeof value === 'boolean') {
+    return (actual) => actual === value;
+  }
   throw invalid(leaf);
 }
 
 function compileMembership(value: unknown, leaf: FactCondition): Comparison {
-  if (!Array.isArray(value)) throw invalid(leaf);
+  if (!Array.isArray(value)) {
+    throw invalid(leaf);
+  }
   const strings = new Set<string>();
   const numbers = new Set<number>();
   const booleans = new Set<boolean>();
   for (const item of value) {
-    if (typeof item === 'string') strings.add(item);
-    else if (typeof item === 'number') numbers.add(requireNumber(item, leaf));
-    else if (typeof item === 'boolean') booleans.add(item);
-    else throw invalid(leaf);
+    if (typeof item === 'string') {
+      strings.add(item);
+    } else if (typeof item === 'number') {
+      numbers.add(requireNumber(item, leaf));
+    } else if (typeof item === 'boolean') {
+      booleans.add(item);
+    } else {
+      throw invalid(leaf);
+    }
   }
   const hasNumbers = numbers.size > 0;
   return (actual) => {
@@ -223,7 +264,9 @@ function compileMembership(value: unknown, leaf: FactCondition): Comparison {
 }
 
 function requireNumber(value: unknown, leaf: FactCondition): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(leaf);
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalid(leaf);
+  }
   return value;
 }
 

@@ -12,12 +12,26 @@ describe('factNumber', () => {
     expect(factNumber(value)).toBe(expected);
   });
 
-  it.each([[''], [' 5'], ['5 '], ['0x10'], ['Infinity'], ['1,5'], ['abc'], ['-'], ['1e999'], [true], [null], [undefined], [NaN], [Infinity], [[5]], [{}]])(
-    'refuses %p',
-    (value) => {
-      expect(factNumber(value)).toBeNaN();
-    },
-  );
+  it.each([
+    [''],
+    [' 5'],
+    ['5 '],
+    ['0x10'],
+    ['Infinity'],
+    ['1,5'],
+    ['abc'],
+    ['-'],
+    ['1e999'],
+    [true],
+    [null],
+    [undefined],
+    [NaN],
+    [Infinity],
+    [[5]],
+    [{}],
+  ])('refuses %p', (value) => {
+    expect(factNumber(value)).toBeNaN();
+  });
 
   it('gives the same answer from its one-entry cache', () => {
     expect(factNumber('12.5')).toBe(12.5);

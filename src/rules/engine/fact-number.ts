@@ -7,10 +7,16 @@
  * @returns the number, or NaN when the value is not numeric.
  */
 export function factNumber(value: unknown): number {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
-  if (typeof value !== 'string') return NaN;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : NaN;
+  }
+  if (typeof value !== 'string') {
+    return NaN;
+  }
   // Many rules read the same attribute of the same event ("59.90"): remember the last one.
-  if (value === lastText) return lastNumber;
+  if (value === lastText) {
+    return lastNumber;
+  }
   const parsed = parseDecimal(value);
   lastText = value;
   lastNumber = parsed;
@@ -21,12 +27,16 @@ let lastText = '';
 let lastNumber = NaN;
 
 function parseDecimal(value: string): number {
-  if (value.length === 0 || value.length > 64) return NaN;
+  if (value.length === 0 || value.length > 64) {
+    return NaN;
+  }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     // 0-9 . + - e E
     const allowed = (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69;
-    if (!allowed) return NaN;
+    if (!allowed) {
+      return NaN;
+    }
   }
   const parsed = +value;
   return Number.isFinite(parsed) ? parsed : NaN;
@@ -40,10 +50,16 @@ function parseDecimal(value: string): number {
 export function snapDecimalNoise(value: number): number {
   // The common case, on the hot path: 15 significant digits of a value below 1e6 keep at
   // least 9 decimals, so a fixed grid does the job without a logarithm.
-  if (value < 1e6 && value > -1e6) return Math.round(value * 1e9) / 1e9;
-  if (!Number.isFinite(value)) return value;
+  if (value < 1e6 && value > -1e6) {
+    return Math.round(value * 1e9) / 1e9;
+  }
+  if (!Number.isFinite(value)) {
+    return value;
+  }
   const integerDigits = Math.ceil(Math.log10(Math.abs(value)));
-  if (integerDigits >= 15) return value;
+  if (integerDigits >= 15) {
+    return value;
+  }
   const scale = 10 ** (15 - integerDigits);
   return Math.round(value * scale) / scale;
 }

@@ -59,7 +59,10 @@ describe('buildFacts: member.*', () => {
   });
 
   it('day counts never go negative (event dated before enrolment)', () => {
-    const early = factsOf({}, { occurredAt: '2025-12-31T00:00:00Z', member: { enrolledAt: new Date('2026-01-01T00:00:00Z') } });
+    const early = factsOf(
+      {},
+      { occurredAt: '2025-12-31T00:00:00Z', member: { enrolledAt: new Date('2026-01-01T00:00:00Z') } },
+    );
     expect(readFact(early, 'member.enrolledDaysAgo')).toBe(0);
   });
 });
@@ -88,29 +91,72 @@ describe('buildFacts: time.* in the brand time zone', () => {
     expect(at('2026-10-25T02:00:00Z', 'Europe/Amsterdam')).toEqual([0, 3]);
   });
   it('agrees with Intl for any instant and zone', () => {
-    const zones = ['Europe/Amsterdam', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/Santiago', 'Pacific/Chatham', 'UTC'];
+    const zones = [
+      'Europe/Amsterdam',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'America/Santiago',
+      'Pacific/Chatham',
+      'UTC',
+    ];
     const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
     fc.assert(
-      fc.property(fc.date({ min: new Date('1980-01-01'), max: new Date('2045-01-01'), noInvalidDate: true }), fc.constantFrom(...zones), (date, timeZone) => {
-        const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(date);
-        const expected = [weekdays.indexOf(parts.find((p) => p.type === 'weekday')!.value), Number(parts.find((p) => p.type === 'hour')!.value)];
-        const facts = buildFacts({ event: { type: 'x', occurredAt: date, attributes: {} }, member: aMember(), timeZone });
-        expect([facts.time.dayOfWeek, facts.time.hour]).toEqual(expected);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1980-01-01'), max: new Date('2045-01-01'), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (date, timeZone) => {
+          const parts = new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            weekday: 'short',
+            hour: 'numeric',
+            hourCycle: 'h23',
+          }).formatToParts(date);
+          const expected = [
+            weekdays.indexOf(parts.find((p) => p.type === 'weekday')!.value),
+            Number(parts.find((p) => p.type === 'hour')!.value),
+          ];
+          const facts = buildFacts({
+            event: { type: 'x', occurredAt: date, attributes: {} },
+            member: aMember(),
+            timeZone,
+          });
+          expect([facts.time.dayOfWeek, facts.time.hour]).toEqual(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 });
 
 describe('fact names', () => {
-  it.each(['event.amount', 'event.type', 'event.a_1', 'member.stage', 'member.referred', 'time.hour', 'time.dayOfWeek'])('knows %s', (name) => {
+  it.each([
+    'event.amount',
+    'event.type',
+    'event.a_1',
+    'member.stage',
+    'member.referred',
+    'time.hour',
+    'time.dayOfWeek',
+  ])('knows %s', (name) => {
     expect(isKnownFact(name)).toBe(true);
   });
-  it.each(['amount', 'event.', 'event.1a', 'event.a-b', 'event.a.b', 'event._x', `event.${'a'.repeat(65)}`, 'member.email', 'member.constructor', 'time.minute', 'time.', 'foo.bar', ''])(
-    'refuses %p',
-    (name) => {
-      expect(isKnownFact(name)).toBe(false);
-      expect(() => factReader(name)).toThrow('unknown fact');
-    },
-  );
+  it.each([
+    'amount',
+    'event.',
+    'event.1a',
+    'event.a-b',
+    'event.a.b',
+    'event._x',
+    `event.${'a'.repeat(65)}`,
+    'member.email',
+    'member.constructor',
+    'time.minute',
+    'time.',
+    'foo.bar',
+    '',
+  ])('refuses %p', (name) => {
+    expect(isKnownFact(name)).toBe(false);
+    expect(() => factReader(name)).toThrow('unknown fact');
+  });
 });

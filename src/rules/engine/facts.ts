@@ -1,5 +1,5 @@
 import type { EventInput, MemberSnapshot } from './evaluation.js';
-import { DAY_MS, dayOfWeekOf, localDayOf, timeZone, TimeZone } from './time-zone.js';
+import { DAY_MS, dayOfWeekOf, localDayOf, timeZone, type TimeZone } from './time-zone.js';
 
 /**
  * The facts a rule condition can read (DESIGN §3): `event.<attribute>` (and `event.type`),
@@ -55,9 +55,15 @@ const memberFactNames: ReadonlySet<string> = new Set(MEMBER_FACTS);
 const timeFactNames: ReadonlySet<string> = new Set(TIME_FACTS);
 
 export function isKnownFact(name: string): boolean {
-  if (name.startsWith('event.')) return EVENT_ATTRIBUTE_PATTERN.test(name.slice(6));
-  if (name.startsWith('member.')) return memberFactNames.has(name.slice(7));
-  if (name.startsWith('time.')) return timeFactNames.has(name.slice(5));
+  if (name.startsWith('event.')) {
+    return EVENT_ATTRIBUTE_PATTERN.test(name.slice(6));
+  }
+  if (name.startsWith('member.')) {
+    return memberFactNames.has(name.slice(7));
+  }
+  if (name.startsWith('time.')) {
+    return timeFactNames.has(name.slice(5));
+  }
   return false;
 }
 
@@ -75,12 +81,16 @@ const readEventType: FactReader = (facts) => facts.event.type;
  * @throws Error for a fact name `isKnownFact` refuses (definitions are validated before this).
  */
 export function factReader(name: string): FactReader {
-  if (!isKnownFact(name)) throw new Error(`unknown fact ${JSON.stringify(name)}`);
+  if (!isKnownFact(name)) {
+    throw new Error(`unknown fact ${JSON.stringify(name)}`);
+  }
   const dot = name.indexOf('.');
   const scope = name.slice(0, dot);
   const key = name.slice(dot + 1);
   if (scope === 'event') {
-    if (key === 'type') return readEventType;
+    if (key === 'type') {
+      return readEventType;
+    }
     if (inheritedNames.has(key)) {
       return (facts) => {
         const attributes = facts.event.attributes;
@@ -90,7 +100,9 @@ export function factReader(name: string): FactReader {
     // Attributes are JSON objects: a name Object.prototype does not have can only be their own.
     return (facts) => facts.event.attributes[key];
   }
-  if (scope === 'member') return memberReaders[key as keyof MemberFacts];
+  if (scope === 'member') {
+    return memberReaders[key as keyof MemberFacts];
+  }
   return timeReaders[key as keyof TimeFacts];
 }
 

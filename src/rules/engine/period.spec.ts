@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { periodStart } from './period.js';
 import type { Period } from './rule-definition.js';
 
-const start = (at: string, period: Period, timeZone: string) => periodStart(new Date(at), period, timeZone).toISOString();
+const start = (at: string, period: Period, timeZone: string) =>
+  periodStart(new Date(at), period, timeZone).toISOString();
 
 describe('periodStart', () => {
   it('lifetime starts at the epoch', () => {
@@ -75,7 +76,18 @@ describe('periodStart', () => {
   });
 
   it('agrees with a brute-force search over Intl for any instant and zone', () => {
-    const zones = ['Europe/Amsterdam', 'America/New_York', 'America/Santiago', 'Asia/Beirut', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Casablanca', 'Asia/Tehran', 'UTC'];
+    const zones = [
+      'Europe/Amsterdam',
+      'America/New_York',
+      'America/Santiago',
+      'Asia/Beirut',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'Africa/Casablanca',
+      'Asia/Tehran',
+      'UTC',
+    ];
     fc.assert(
       fc.property(
         fc.date({ min: new Date('1975-01-01'), max: new Date('2045-01-01'), noInvalidDate: true }),
@@ -108,15 +120,23 @@ function bruteForcePeriodStart(at: Date, period: Period, timeZone: string): numb
       ? day
       : period === 'week'
         ? day - ((weekday + 6) % 7)
-        : Math.floor(Date.UTC(new Date(day * 86_400_000).getUTCFullYear(), new Date(day * 86_400_000).getUTCMonth(), 1) / 86_400_000);
+        : Math.floor(
+            Date.UTC(new Date(day * 86_400_000).getUTCFullYear(), new Date(day * 86_400_000).getUTCMonth(), 1) /
+              86_400_000,
+          );
   let t = target * 86_400_000 - 15 * 3_600_000;
-  while (localDay(t) < target) t += 15 * 60_000;
+  while (localDay(t) < target) {
+    t += 15 * 60_000;
+  }
   let lo = (t - 15 * 60_000) / 1000;
   let hi = t / 1000;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    if (localDay(mid * 1000) >= target) hi = mid;
-    else lo = mid + 1;
+    if (localDay(mid * 1000) >= target) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
   }
   return lo * 1000;
 }

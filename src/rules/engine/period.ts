@@ -9,7 +9,9 @@ import { dayOfWeekOf, firstDayOfMonth, localDayOf, timeZone, type TimeZone } fro
  * caches in `TimeZone`.
  */
 export function periodStartMs(atMs: number, period: Period, zone: TimeZone): number {
-  if (period === 'lifetime') return 0;
+  if (period === 'lifetime') {
+    return 0;
+  }
   const localDay = localDayOf(zone.localMs(atMs));
   switch (period) {
     case 'day':

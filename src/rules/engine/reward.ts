@@ -15,7 +15,9 @@ const roundings: Record<Rounding, (value: number) => number> = {
 };
 
 export function compilePointsFormula(points: PointsReward | undefined): PointsFormula | null {
-  if (points === undefined) return null;
+  if (points === undefined) {
+    return null;
+  }
   if ('fixed' in points) {
     const fixed = points.fixed;
     return () => fixed;
@@ -25,7 +27,9 @@ export function compilePointsFormula(points: PointsReward | undefined): PointsFo
   const round = roundings[rounding];
   return (facts) => {
     const units = factNumber(read(facts));
-    if (units !== units) return NaN;
+    if (units !== units) {
+      return NaN;
+    }
     // A negative amount (a refund sent as a purchase) earns nothing rather than taking points.
     return Math.max(0, Math.min(MAX_AWARD_POINTS, round(snapDecimalNoise(units * rate))));
   };
@@ -33,6 +37,8 @@ export function compilePointsFormula(points: PointsReward | undefined): PointsFo
 
 /** Tier multiplier on top of a rule's points, floored (DESIGN §3): 15 points × 1.5 = 22. */
 export function applyTierMultiplier(points: number, multiplier: number): number {
-  if (multiplier === 1 || points === 0) return points;
+  if (multiplier === 1 || points === 0) {
+    return points;
+  }
   return Math.min(MAX_AWARD_POINTS, Math.floor(snapDecimalNoise(points * multiplier)));
 }

@@ -18,36 +18,63 @@ import { JOURNEY } from './test-support.js';
 // ---------------------------------------------------------------------------------------
 // The naive interpreter
 
-type NaiveResult = Pick<Evaluation, 'points' | 'tokens' | 'stage'> & { usage: Map<string, RuleUsage>; budgetSpent: Map<string, number>; fired: string[] };
+type NaiveResult = Pick<Evaluation, 'points' | 'tokens' | 'stage'> & {
+  usage: Map<string, RuleUsage>;
+  budgetSpent: Map<string, number>;
+  fired: string[];
+};
 
 function naiveEvaluate(rules: StoredRule[], input: EvaluationInput, timeZone: string): NaiveResult {
   const t = input.event.occurredAt.getTime();
-  const result: NaiveResult = { points: [], tokens: [], stage: null, usage: new Map(), budgetSpent: new Map(), fired: [] };
+  const result: NaiveResult = {
+    points: [],
+    tokens: [],
+    stage: null,
+    usage: new Map(),
+    budgetSpent: new Map(),
+    fired: [],
+  };
   const candidates = rules
     .filter((r) => r.definition.status === 'active' && r.definition.event === input.event.type)
     .sort((a, b) => b.definition.priority - a.definition.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   for (const { id, version, definition: d } of candidates) {
-    if (d.validFrom && t < Date.parse(d.validFrom)) continue;
-    if (d.validUntil && t >= Date.parse(d.validUntil)) continue;
-    if (d.stages.length > 0 && !d.stages.includes(input.member.stage)) continue;
-    if (d.conditions && !naiveCondition(d.conditions, input, timeZone)) continue;
+    if (d.validFrom && t < Date.parse(d.validFrom)) {
+      continue;
+    }
+    if (d.validUntil && t >= Date.parse(d.validUntil)) {
+      continue;
+    }
+    if (d.stages.length > 0 && !d.stages.includes(input.member.stage)) {
+      continue;
+    }
+    if (d.conditions && !naiveCondition(d.conditions, input, timeZone)) {
+      continue;
+    }
 
     const used = input.usage.get(id);
     const cooldown = d.limits?.cooldownSeconds ?? 0;
-    if (cooldown > 0 && used?.lastFiredAt && t - used.lastFiredAt.getTime() < cooldown * 1000) continue;
+    if (cooldown > 0 && used?.lastFiredAt && t - used.lastFiredAt.getTime() < cooldown * 1000) {
+      continue;
+    }
     const perMember = d.limits?.perMember;
     const period: Period = perMember?.period ?? 'lifetime';
     const current = periodStart(input.event.occurredAt, period, timeZone).getTime();
     const counts = used !== undefined && used.periodStart.getTime() >= current;
     const usedCount = counts ? used.count : 0;
     const usedPoints = counts ? used.points : 0;
-    if (perMember?.count !== undefined && usedCount >= perMember.count) continue;
-    if (perMember?.points !== undefined && usedPoints >= perMember.points) continue;
+    if (perMember?.count !== undefined && usedCount >= perMember.count) {
+      continue;
+    }
+    if (perMember?.points !== undefined && usedPoints >= perMember.points) {
+      continue;
+    }
     let budgetLeft = Infinity;
     if (d.limits?.budgetPoints != null) {
       budgetLeft = Math.floor(input.budgetRemaining.get(id) ?? d.limits.budgetPoints);
-      if (budgetLeft <= 0) continue;
+      if (budgetLeft <= 0) {
+        continue;
+      }
     }
 
     let points = 0;
@@ -58,21 +85,36 @@ function naiveEvaluate(rules: StoredRule[], input: EvaluationInput, timeZone: st
         base = BigInt(reward.fixed);
       } else {
         const units = naiveNumber(naiveFact(reward.perUnit.fact, input, timeZone));
-        if (units === null) continue;
+        if (units === null) {
+          continue;
+        }
         const product = multiply(units, decimal(String(reward.perUnit.rate)));
         base = roundDecimal(product, reward.perUnit.rounding);
-        if (base < 0n) base = 0n;
-        if (base > BigInt(MAX_AWARD_POINTS)) base = BigInt(MAX_AWARD_POINTS);
+        if (base < 0n) {
+          base = 0n;
+        }
+        if (base > BigInt(MAX_AWARD_POINTS)) {
+          base = BigInt(MAX_AWARD_POINTS);
+        }
       }
-      let multiplied = roundDecimal(multiply({ digits: base, scale: 0 }, decimal(String(input.tierMultiplier))), 'floor');
-      if (multiplied > BigInt(MAX_AWARD_POINTS)) multiplied = BigInt(MAX_AWARD_POINTS);
+      let multiplied = roundDecimal(
+        multiply({ digits: base, scale: 0 }, decimal(String(input.tierMultiplier))),
+        'floor',
+      );
+      if (multiplied > BigInt(MAX_AWARD_POINTS)) {
+        multiplied = BigInt(MAX_AWARD_POINTS);
+      }
       points = Math.min(Number(multiplied), (perMember?.points ?? Infinity) - usedPoints, budgetLeft);
     }
 
     let move: NaiveResult['stage'] = null;
     if (result.stage === null) {
       const order = input.stageOrder;
-      if (d.advanceStage && order.includes(d.advanceStage) && order.indexOf(d.advanceStage) > order.indexOf(input.member.stage)) {
+      if (
+        d.advanceStage &&
+        order.includes(d.advanceStage) &&
+        order.indexOf(d.advanceStage) > order.indexOf(input.member.stage)
+      ) {
         move = { to: d.advanceStage, ruleId: id, mode: 'advance' };
       }
       if (d.setStage && order.includes(d.setStage) && d.setStage !== input.member.stage) {
@@ -80,15 +122,23 @@ function naiveEvaluate(rules: StoredRule[], input: EvaluationInput, timeZone: st
       }
     }
     const token = d.reward.token?.amount;
-    if (points === 0 && token === undefined && move === null) continue;
+    if (points === 0 && token === undefined && move === null) {
+      continue;
+    }
 
     result.fired.push(id);
     if (points > 0) {
       result.points.push({ ruleId: id, ruleVersion: version, points, pendingDays: d.pendingDays ?? null });
-      if (d.limits?.budgetPoints != null) result.budgetSpent.set(id, points);
+      if (d.limits?.budgetPoints != null) {
+        result.budgetSpent.set(id, points);
+      }
     }
-    if (token !== undefined) result.tokens.push({ ruleId: id, ruleVersion: version, amount: token });
-    if (move !== null) result.stage = move;
+    if (token !== undefined) {
+      result.tokens.push({ ruleId: id, ruleVersion: version, amount: token });
+    }
+    if (move !== null) {
+      result.stage = move;
+    }
     const previousFire = used?.lastFiredAt?.getTime() ?? -Infinity;
     result.usage.set(id, {
       periodStart: new Date(counts ? used.periodStart.getTime() : current),
@@ -96,22 +146,34 @@ function naiveEvaluate(rules: StoredRule[], input: EvaluationInput, timeZone: st
       points: usedPoints + points,
       lastFiredAt: new Date(Math.max(previousFire, t)),
     });
-    if (d.exclusive) break;
+    if (d.exclusive) {
+      break;
+    }
   }
   return result;
 }
 
 function naiveCondition(condition: Condition, input: EvaluationInput, timeZone: string): boolean {
-  if ('all' in condition) return condition.all.every((c) => naiveCondition(c, input, timeZone));
-  if ('any' in condition) return condition.any.some((c) => naiveCondition(c, input, timeZone));
-  if ('not' in condition) return !naiveCondition(condition.not, input, timeZone);
+  if ('all' in condition) {
+    return condition.all.every((c) => naiveCondition(c, input, timeZone));
+  }
+  if ('any' in condition) {
+    return condition.any.some((c) => naiveCondition(c, input, timeZone));
+  }
+  if ('not' in condition) {
+    return !naiveCondition(condition.not, input, timeZone);
+  }
   return naiveLeaf(condition, naiveFact(condition.fact, input, timeZone));
 }
 
 function naiveLeaf({ op, value }: FactCondition, actual: unknown): boolean {
   const missing = actual === undefined || actual === null;
-  if (op === 'exists') return value === false ? missing : !missing;
-  if (missing) return false;
+  if (op === 'exists') {
+    return value === false ? missing : !missing;
+  }
+  if (missing) {
+    return false;
+  }
   const asNumber = (x: unknown): number => {
     const n = naiveNumber(x);
     return n === null ? NaN : Number(n.digits) / 10 ** n.scale;
@@ -135,7 +197,9 @@ function naiveLeaf({ op, value }: FactCondition, actual: unknown): boolean {
     case 'nin':
       return !(value as unknown[]).some((v) => equal(actual, v));
     case 'contains':
-      if (typeof actual === 'string') return typeof value === 'string' && actual.includes(value);
+      if (typeof actual === 'string') {
+        return typeof value === 'string' && actual.includes(value);
+      }
       return Array.isArray(actual) && actual.some((element) => equal(element, value));
     case 'between': {
       const [lo, hi] = value as [number, number];
@@ -147,10 +211,23 @@ function naiveLeaf({ op, value }: FactCondition, actual: unknown): boolean {
 function naiveFact(name: string, input: EvaluationInput, timeZone: string): unknown {
   const [scope, key] = name.split('.');
   const t = input.event.occurredAt.getTime();
-  if (scope === 'event') return key === 'type' ? input.event.type : Object.hasOwn(input.event.attributes, key) ? input.event.attributes[key] : undefined;
+  if (scope === 'event') {
+    return key === 'type'
+      ? input.event.type
+      : Object.hasOwn(input.event.attributes, key)
+        ? input.event.attributes[key]
+        : undefined;
+  }
   if (scope === 'time') {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(t);
-    if (key === 'hour') return Number(parts.find((p) => p.type === 'hour')!.value);
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(t);
+    if (key === 'hour') {
+      return Number(parts.find((p) => p.type === 'hour')!.value);
+    }
     return ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')!.value);
   }
   const m = input.member;
@@ -172,15 +249,21 @@ interface Decimal {
 }
 
 function naiveNumber(value: unknown): Decimal | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? decimal(String(value)) : null;
-  if (typeof value !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) return null;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? decimal(String(value)) : null;
+  }
+  if (typeof value !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
+    return null;
+  }
   return decimal(value);
 }
 
 function decimal(text: string): Decimal {
   const match = /^([+-]?)(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$/.exec(text)!;
   const [, sign, whole, fraction, exponent] = match;
-  let digits = BigInt(`${sign}${whole}${fraction}` === sign ? '0' : `${sign === '-' ? '-' : ''}${whole || '0'}${fraction}`);
+  let digits = BigInt(
+    `${sign}${whole}${fraction}` === sign ? '0' : `${sign === '-' ? '-' : ''}${whole || '0'}${fraction}`,
+  );
   let scale = fraction.length - Number(exponent ?? 0);
   if (scale < 0) {
     digits *= 10n ** BigInt(-scale);
@@ -196,8 +279,12 @@ function multiply(a: Decimal, b: Decimal): Decimal {
 function roundDecimal({ digits, scale }: Decimal, rounding: 'floor' | 'round' | 'ceil'): bigint {
   const unit = 10n ** BigInt(scale);
   const floorDiv = (n: bigint, d: bigint) => (n >= 0n ? n / d : -((-n + d - 1n) / d));
-  if (rounding === 'floor') return floorDiv(digits, unit);
-  if (rounding === 'ceil') return -floorDiv(-digits, unit);
+  if (rounding === 'floor') {
+    return floorDiv(digits, unit);
+  }
+  if (rounding === 'ceil') {
+    return -floorDiv(-digits, unit);
+  }
   return floorDiv(2n * digits + unit, 2n * unit); // half up, like Math.round
 }
 
@@ -205,20 +292,62 @@ function roundDecimal({ digits, scale }: Decimal, rounding: 'floor' | 'round' | 
 // Generators
 
 const ZONES = ['Europe/Amsterdam', 'America/New_York', 'UTC', 'Asia/Kathmandu'];
-const scalar = fc.oneof(fc.constantFrom('web', 'app', 'gold', 'silver', 'sale', 'conversion', '12.50', '7'), fc.integer({ min: -2, max: 60 }), fc.constantFrom(12.5, 7), fc.boolean());
-const anyFact = fc.constantFrom(
-  'event.amount', 'event.channel', 'event.tags', 'event.type', 'event.flag', 'member.stage', 'member.tier', 'member.purchaseCount',
-  'member.enrolledDaysAgo', 'member.daysSinceLastPurchase', 'member.referred', 'member.source', 'time.hour', 'time.dayOfWeek',
+const scalar = fc.oneof(
+  fc.constantFrom('web', 'app', 'gold', 'silver', 'sale', 'conversion', '12.50', '7'),
+  fc.integer({ min: -2, max: 60 }),
+  fc.constantFrom(12.5, 7),
+  fc.boolean(),
 );
-const numericFact = fc.constantFrom('event.amount', 'member.purchaseCount', 'member.daysSinceLastPurchase', 'time.hour', 'time.dayOfWeek', 'event.channel');
+const anyFact = fc.constantFrom(
+  'event.amount',
+  'event.channel',
+  'event.tags',
+  'event.type',
+  'event.flag',
+  'member.stage',
+  'member.tier',
+  'member.purchaseCount',
+  'member.enrolledDaysAgo',
+  'member.daysSinceLastPurchase',
+  'member.referred',
+  'member.source',
+  'time.hour',
+  'time.dayOfWeek',
+);
+const numericFact = fc.constantFrom(
+  'event.amount',
+  'member.purchaseCount',
+  'member.daysSinceLastPurchase',
+  'time.hour',
+  'time.dayOfWeek',
+  'event.channel',
+);
 
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
-  fc.record({ fact: numericFact, op: fc.constantFrom('gt', 'gte', 'lt', 'lte' as const), value: fc.integer({ min: -5, max: 60 }) }),
-  fc.record({ fact: numericFact, op: fc.constant('between' as const), value: fc.tuple(fc.integer({ min: -5, max: 40 }), fc.integer({ min: 0, max: 30 })).map(([lo, w]) => [lo, lo + w]) }),
+  fc.record({
+    fact: numericFact,
+    op: fc.constantFrom('gt', 'gte', 'lt', 'lte' as const),
+    value: fc.integer({ min: -5, max: 60 }),
+  }),
+  fc.record({
+    fact: numericFact,
+    op: fc.constant('between' as const),
+    value: fc.tuple(fc.integer({ min: -5, max: 40 }), fc.integer({ min: 0, max: 30 })).map(([lo, w]) => [lo, lo + w]),
+  }),
   fc.record({ fact: anyFact, op: fc.constantFrom('eq', 'neq' as const), value: scalar }),
-  fc.record({ fact: anyFact, op: fc.constantFrom('in', 'nin' as const), value: fc.array(scalar, { minLength: 1, maxLength: 4 }) }),
-  fc.record({ fact: fc.constantFrom('event.channel', 'event.tags', 'event.amount'), op: fc.constant('contains' as const), value: scalar }),
-  fc.tuple(anyFact, fc.constantFrom(undefined, true, false)).map(([fact, value]): Condition => (value === undefined ? { fact, op: 'exists' } : { fact, op: 'exists', value })),
+  fc.record({
+    fact: anyFact,
+    op: fc.constantFrom('in', 'nin' as const),
+    value: fc.array(scalar, { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({
+    fact: fc.constantFrom('event.channel', 'event.tags', 'event.amount'),
+    op: fc.constant('contains' as const),
+    value: scalar,
+  }),
+  fc
+    .tuple(anyFact, fc.constantFrom(undefined, true, false))
+    .map(([fact, value]): Condition => (value === undefined ? { fact, op: 'exists' } : { fact, op: 'exists', value })),
 );
 
 const { condition } = fc.letrec<{ condition: Condition; all: Condition; any: Condition; not: Condition }>((tie) => ({
@@ -240,15 +369,27 @@ const ruleJson = fc.record(
     points: fc.option(
       fc.oneof(
         fc.record({ fixed: fc.integer({ min: 0, max: 50 }) }),
-        fc.record({ perUnit: fc.record({ fact: fc.constantFrom('event.amount', 'member.purchaseCount'), rate: fc.constantFrom(0, 0.5, 1, 1.5, 2.75, 0.1, 3), rounding: fc.constantFrom('floor', 'round', 'ceil' as const) }) }),
+        fc.record({
+          perUnit: fc.record({
+            fact: fc.constantFrom('event.amount', 'member.purchaseCount'),
+            rate: fc.constantFrom(0, 0.5, 1, 1.5, 2.75, 0.1, 3),
+            rounding: fc.constantFrom('floor', 'round', 'ceil' as const),
+          }),
+        }),
       ),
       { nil: undefined },
     ),
     token: fc.option(fc.constantFrom('1', '0.5', '2.000000000000000001'), { nil: undefined }),
-    move: fc.option(fc.tuple(fc.constantFrom('advanceStage', 'setStage'), fc.constantFrom(...JOURNEY)), { nil: undefined }),
+    move: fc.option(fc.tuple(fc.constantFrom('advanceStage', 'setStage'), fc.constantFrom(...JOURNEY)), {
+      nil: undefined,
+    }),
     perMember: sometimes(
       fc.record(
-        { count: fc.integer({ min: 0, max: 3 }), points: fc.integer({ min: 0, max: 120 }), period: fc.constantFrom('day', 'week', 'month', 'lifetime' as const) },
+        {
+          count: fc.integer({ min: 0, max: 3 }),
+          points: fc.integer({ min: 0, max: 120 }),
+          period: fc.constantFrom('day', 'week', 'month', 'lifetime' as const),
+        },
         { requiredKeys: ['period'] },
       ),
       1,
@@ -269,23 +410,39 @@ const ruleSetArb = fc.array(ruleJson, { minLength: 1, maxLength: 8 }).map((list)
   list.map((json, i): StoredRule => {
     const { points, token, move, perMember, cooldownSeconds, budgetPoints, ...rest } = json;
     const reward: Record<string, unknown> = {};
-    if (points !== undefined) reward.points = points;
-    if (token !== undefined) reward.token = { amount: token };
+    if (points !== undefined) {
+      reward.points = points;
+    }
+    if (token !== undefined) {
+      reward.token = { amount: token };
+    }
     const input: Record<string, unknown> = { name: `rule ${i}`, ...rest, reward };
-    if (move !== undefined) input[move[0]] = move[1];
+    if (move !== undefined) {
+      input[move[0]] = move[1];
+    }
     if (perMember !== undefined && (perMember.count !== undefined || perMember.points !== undefined)) {
       input.limits = { perMember, cooldownSeconds: cooldownSeconds ?? null, budgetPoints: budgetPoints ?? null };
     } else if (cooldownSeconds !== undefined || budgetPoints !== undefined) {
       input.limits = { cooldownSeconds, budgetPoints };
     }
-    if (points === undefined && token === undefined && move === undefined) reward.token = { amount: '1' };
-    if (typeof rest.validFrom === 'string' && typeof rest.validUntil === 'string' && Date.parse(rest.validFrom) > Date.parse(rest.validUntil)) delete input.validUntil;
+    if (points === undefined && token === undefined && move === undefined) {
+      reward.token = { amount: '1' };
+    }
+    if (
+      typeof rest.validFrom === 'string' &&
+      typeof rest.validUntil === 'string' &&
+      Date.parse(rest.validFrom) > Date.parse(rest.validUntil)
+    ) {
+      delete input.validUntil;
+    }
     const validated = validateRule(input, { stages: JOURNEY });
     if (!validated.ok) {
       // Rules that give nothing (fixed 0, rate 0, no token, no move) are refused: give them a token.
       if (validated.errors.every((e) => e.path === 'reward')) {
         const again = validateRule({ ...input, reward: { ...reward, token: { amount: '1' } } }, { stages: JOURNEY });
-        if (again.ok) return { id: `r${i}`, version: i + 1, definition: again.rule };
+        if (again.ok) {
+          return { id: `r${i}`, version: i + 1, definition: again.rule };
+        }
       }
       throw new Error(`generator made an invalid rule: ${JSON.stringify(validated.errors)}`);
     }
@@ -331,7 +488,10 @@ const scenario = fc.record({
       when: fc.constantFrom('current', 'previous', 'next', 'epoch'),
       count: fc.integer({ min: 0, max: 4 }),
       points: fc.integer({ min: 0, max: 130 }),
-      lastFiredSecondsBefore: fc.option(fc.oneof(fc.integer({ min: -100, max: 7200 }), fc.constantFrom(59, 60, 3599, 3600)), { nil: null }),
+      lastFiredSecondsBefore: fc.option(
+        fc.oneof(fc.integer({ min: -100, max: 7200 }), fc.constantFrom(59, 60, 3599, 3600)),
+        { nil: null },
+      ),
     }),
     { maxLength: 6 },
   ),
@@ -347,8 +507,14 @@ function toInput(s: Scenario): EvaluationInput {
   const usage = new Map<string, RuleUsage>();
   for (const u of s.usage) {
     const stored = s.rules.find((r) => r.id === `r${u.rule}`);
-    if (stored === undefined) continue;
-    const current = periodStart(occurredAt, stored.definition.limits?.perMember?.period ?? 'lifetime', s.timeZone).getTime();
+    if (stored === undefined) {
+      continue;
+    }
+    const current = periodStart(
+      occurredAt,
+      stored.definition.limits?.perMember?.period ?? 'lifetime',
+      s.timeZone,
+    ).getTime();
     const at = { current, previous: current - DAY, next: current + 40 * DAY, epoch: 0 }[u.when];
     usage.set(stored.id, {
       periodStart: new Date(at),
@@ -366,7 +532,10 @@ function toInput(s: Scenario): EvaluationInput {
       purchaseCount: s.member.purchaseCount,
       referralCount: 0,
       lifetimePoints: 0,
-      lastPurchaseAt: s.member.lastPurchaseDaysBefore === null ? null : new Date(s.occurredMs - s.member.lastPurchaseDaysBefore * DAY - 60_000),
+      lastPurchaseAt:
+        s.member.lastPurchaseDaysBefore === null
+          ? null
+          : new Date(s.occurredMs - s.member.lastPurchaseDaysBefore * DAY - 60_000),
       source: s.member.source,
       referred: s.member.referred,
     },
@@ -379,7 +548,9 @@ function toInput(s: Scenario): EvaluationInput {
 }
 
 const plainUsage = (usage: Map<string, RuleUsage>) =>
-  [...usage].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, u]) => [id, u.periodStart.getTime(), u.count, u.points, u.lastFiredAt?.getTime() ?? null]);
+  [...usage]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, u]) => [id, u.periodStart.getTime(), u.count, u.points, u.lastFiredAt?.getTime() ?? null]);
 
 // ---------------------------------------------------------------------------------------
 
@@ -398,7 +569,9 @@ describe('compileRuleSet agrees with a naive interpreter', () => {
         expect(plainUsage(actual.usage)).toEqual(plainUsage(expected.usage));
         expect(actual.budgetSpent).toEqual(expected.budgetSpent);
         expect(actual.trace.filter((t) => t.fired).map((t) => t.ruleId)).toEqual(expected.fired);
-        if (s.explain) expect(actual.trace).toHaveLength(rules.length);
+        if (s.explain) {
+          expect(actual.trace).toHaveLength(rules.length);
+        }
       }),
       { numRuns: 3_000 },
     );
@@ -410,7 +583,10 @@ describe('compileRuleSet agrees with a naive interpreter', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const rules = [...new Map(s.rules.map((r) => [r.id, r])).values()];
-        const evaluation = compileRuleSet(rules, { timeZone: s.timeZone }).evaluate({ ...toInput({ ...s, rules }), explain: true });
+        const evaluation = compileRuleSet(rules, { timeZone: s.timeZone }).evaluate({
+          ...toInput({ ...s, rules }),
+          explain: true,
+        });
         fired += evaluation.trace.filter((t) => t.fired).length;
         capped += evaluation.trace.filter((t) => t.reason.includes('capped')).length;
       }),

@@ -55,7 +55,9 @@ class EventRules {
     let rules = this.byStage.get(stage);
     if (rules === undefined) {
       rules = this.all.filter((rule) => rule.stages === null || rule.stages.has(stage));
-      if (this.byStage.size < STAGE_MEMO_LIMIT) this.byStage.set(stage, rules);
+      if (this.byStage.size < STAGE_MEMO_LIMIT) {
+        this.byStage.set(stage, rules);
+      }
     }
     return rules;
   }
@@ -74,7 +76,9 @@ class RuleSet implements CompiledRuleSet {
     const compiled = rules.map(compileRule).sort(byEvaluationOrder);
     const ids = new Set<string>();
     for (const rule of compiled) {
-      if (ids.has(rule.id)) throw new Error(`rule ${rule.id} appears twice in the rule set`);
+      if (ids.has(rule.id)) {
+        throw new Error(`rule ${rule.id} appears twice in the rule set`);
+      }
       ids.add(rule.id);
     }
     this.everyRule = compiled;
@@ -83,15 +87,22 @@ class RuleSet implements CompiledRuleSet {
     const grouped = new Map<string, CompiledRule[]>();
     for (const rule of active) {
       const list = grouped.get(rule.eventType);
-      if (list === undefined) grouped.set(rule.eventType, [rule]);
-      else list.push(rule);
+      if (list === undefined) {
+        grouped.set(rule.eventType, [rule]);
+      } else {
+        list.push(rule);
+      }
     }
-    for (const [eventType, list] of grouped) this.byEvent.set(eventType, new EventRules(list));
+    for (const [eventType, list] of grouped) {
+      this.byEvent.set(eventType, new EventRules(list));
+    }
   }
 
   evaluate(input: EvaluationInput): Evaluation {
     const occurredMs = input.event.occurredAt.getTime();
-    if (Number.isNaN(occurredMs)) throw new RangeError('event.occurredAt is not a valid date');
+    if (Number.isNaN(occurredMs)) {
+      throw new RangeError('event.occurredAt is not a valid date');
+    }
     const multiplier = input.tierMultiplier;
     if (!Number.isFinite(multiplier) || multiplier < 0) {
       throw new RangeError(`tierMultiplier must be a finite number ≥ 0, got ${multiplier}`);
@@ -108,9 +119,13 @@ class RuleSet implements CompiledRuleSet {
     const eventRules = this.byEvent.get(input.event.type);
     if (eventRules !== undefined) {
       const candidates = explain ? eventRules.all : eventRules.forStage(input.member.stage);
-      if (candidates.length > 0) this.run(candidates, input, occurredMs, explain, evaluation);
+      if (candidates.length > 0) {
+        this.run(candidates, input, occurredMs, explain, evaluation);
+      }
     }
-    if (explain) this.traceBystanders(input.event.type, evaluation.trace);
+    if (explain) {
+      this.traceBystanders(input.event.type, evaluation.trace);
+    }
     return evaluation;
   }
 
@@ -147,7 +162,11 @@ class RuleSet implements CompiledRuleSet {
     const dateMs: number[] = [];
     const dates: Date[] = [];
     const dateAt = (ms: number): Date => {
-      for (let d = 0; d < dateMs.length; d++) if (dateMs[d] === ms) return dates[d];
+      for (let d = 0; d < dateMs.length; d++) {
+        if (dateMs[d] === ms) {
+          return dates[d];
+        }
+      }
       const date = new Date(ms);
       dateMs.push(ms);
       dates.push(date);
@@ -163,19 +182,27 @@ class RuleSet implements CompiledRuleSet {
         continue;
       }
       if (occurredMs < rule.validFromMs) {
-        if (explain) skip(evaluation, rule, `not valid yet (validFrom ${rule.definition.validFrom})`);
+        if (explain) {
+          skip(evaluation, rule, `not valid yet (validFrom ${rule.definition.validFrom})`);
+        }
         continue;
       }
       if (occurredMs >= rule.validUntilMs) {
-        if (explain) skip(evaluation, rule, `no longer valid (validUntil ${rule.definition.validUntil})`);
+        if (explain) {
+          skip(evaluation, rule, `no longer valid (validUntil ${rule.definition.validUntil})`);
+        }
         continue;
       }
       if (rule.stages !== null && !rule.stages.has(memberStage)) {
-        if (explain) skip(evaluation, rule, `member stage "${memberStage}" is not one of ${[...rule.stages].join(', ')}`);
+        if (explain) {
+          skip(evaluation, rule, `member stage "${memberStage}" is not one of ${[...rule.stages].join(', ')}`);
+        }
         continue;
       }
       if (rule.condition !== null && !rule.condition.test(facts)) {
-        if (explain) skip(evaluation, rule, `condition failed: ${rule.condition.explain(facts)}`);
+        if (explain) {
+          skip(evaluation, rule, `condition failed: ${rule.condition.explain(facts)}`);
+        }
         continue;
       }
 
@@ -202,18 +229,28 @@ class RuleSet implements CompiledRuleSet {
         }
       }
       if (usedCount >= rule.countLimit) {
-        if (explain) skip(evaluation, rule, `per-member limit reached: ${usedCount} of ${rule.countLimit} per ${rule.period}`);
+        if (explain) {
+          skip(evaluation, rule, `per-member limit reached: ${usedCount} of ${rule.countLimit} per ${rule.period}`);
+        }
         continue;
       }
       if (usedPoints >= rule.pointsLimit) {
-        if (explain) skip(evaluation, rule, `per-member points limit reached: ${usedPoints} of ${rule.pointsLimit} per ${rule.period}`);
+        if (explain) {
+          skip(
+            evaluation,
+            rule,
+            `per-member points limit reached: ${usedPoints} of ${rule.pointsLimit} per ${rule.period}`,
+          );
+        }
         continue;
       }
       let budgetLeft = Infinity;
       if (rule.budgetPoints !== null) {
         budgetLeft = Math.floor(budgetRemaining.get(rule.id) ?? rule.budgetPoints);
         if (!(budgetLeft > 0)) {
-          if (explain) skip(evaluation, rule, 'budget used up');
+          if (explain) {
+            skip(evaluation, rule, 'budget used up');
+          }
           continue;
         }
       }
@@ -223,7 +260,9 @@ class RuleSet implements CompiledRuleSet {
       if (rule.points !== null) {
         const base = rule.points(facts);
         if (base !== base) {
-          if (explain) skip(evaluation, rule, `perUnit fact is missing or not a number`);
+          if (explain) {
+            skip(evaluation, rule, `perUnit fact is missing or not a number`);
+          }
           continue;
         }
         const earned = applyTierMultiplier(base, tierMultiplier);
@@ -235,20 +274,28 @@ class RuleSet implements CompiledRuleSet {
       }
 
       let move: StageMove | null = null;
-      if (evaluation.stage === null) move = stageMoveOf(rule, memberStage, stageOrder);
+      if (evaluation.stage === null) {
+        move = stageMoveOf(rule, memberStage, stageOrder);
+      }
       if (points === 0 && rule.tokenAmount === null && move === null) {
-        if (explain) skip(evaluation, rule, noEffectReason(rule, evaluation.stage));
+        if (explain) {
+          skip(evaluation, rule, noEffectReason(rule, evaluation.stage));
+        }
         continue;
       }
 
       if (points > 0) {
         evaluation.points.push({ ruleId: rule.id, ruleVersion: rule.version, points, pendingDays: rule.pendingDays });
-        if (rule.budgetPoints !== null) evaluation.budgetSpent.set(rule.id, points);
+        if (rule.budgetPoints !== null) {
+          evaluation.budgetSpent.set(rule.id, points);
+        }
       }
       if (rule.tokenAmount !== null) {
         evaluation.tokens.push({ ruleId: rule.id, ruleVersion: rule.version, amount: rule.tokenAmount });
       }
-      if (move !== null) evaluation.stage = move;
+      if (move !== null) {
+        evaluation.stage = move;
+      }
       const newUsage: RuleUsage = {
         periodStart: dateAt(usagePeriodMs),
         count: usedCount + 1,
@@ -266,7 +313,9 @@ class RuleSet implements CompiledRuleSet {
         points,
       });
       if (rule.exclusive) {
-        if (!explain) break;
+        if (!explain) {
+          break;
+        }
         stopper = rule;
       }
     }
@@ -289,7 +338,9 @@ function stageMoveOf(rule: CompiledRule, memberStage: string, stageOrder: readon
   if (rule.advanceStage !== null) {
     const to = stageOrder.indexOf(rule.advanceStage);
     // A member in a stage the brand has since removed (index -1) may advance to any stage.
-    return to >= 0 && to > stageOrder.indexOf(memberStage) ? { to: rule.advanceStage, ruleId: rule.id, mode: 'advance' } : null;
+    return to >= 0 && to > stageOrder.indexOf(memberStage)
+      ? { to: rule.advanceStage, ruleId: rule.id, mode: 'advance' }
+      : null;
   }
   if (rule.setStage !== null) {
     return rule.setStage !== memberStage && stageOrder.includes(rule.setStage)
@@ -302,9 +353,13 @@ function stageMoveOf(rule: CompiledRule, memberStage: string, stageOrder: readon
 function noEffectReason(rule: CompiledRule, decided: StageMove | null): string {
   const parts = [rule.points !== null ? '0 points' : 'no points', 'no token'];
   const target = rule.advanceStage ?? rule.setStage;
-  if (target === null) parts.push('no stage move');
-  else if (decided !== null) parts.push(`stage move already decided by rule ${decided.ruleId}`);
-  else parts.push(`no stage change (${rule.advanceStage !== null ? 'advance' : 'set'} to "${target}")`);
+  if (target === null) {
+    parts.push('no stage move');
+  } else if (decided !== null) {
+    parts.push(`stage move already decided by rule ${decided.ruleId}`);
+  } else {
+    parts.push(`no stage change (${rule.advanceStage !== null ? 'advance' : 'set'} to "${target}")`);
+  }
   return `no effect: ${parts.join(', ')}`;
 }
 

@@ -32,7 +32,9 @@ function example(): Record<string, any> {
 }
 
 function errorsOf(result: RuleValidation): { path: string; message: string }[] {
-  if (result.ok) throw new Error('expected the rule to be refused');
+  if (result.ok) {
+    throw new Error('expected the rule to be refused');
+  }
   return result.errors;
 }
 
@@ -105,7 +107,9 @@ describe('validateRule: accepts', () => {
       context,
     );
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.rule.reward.points).toEqual({ perUnit: { fact: 'event.qty', rate: 0.5, rounding: 'floor' } });
+    if (result.ok) {
+      expect(result.rule.reward.points).toEqual({ perUnit: { fact: 'event.qty', rate: 0.5, rounding: 'floor' } });
+    }
   });
 
   it('does not keep a reference to the input', () => {
@@ -139,18 +143,50 @@ describe('validateRule: refuses, with the JSON path', () => {
     ['missing op', (r) => delete r.conditions.all[0].op, ['conditions.all[0].op']],
     // value shapes
     ['in without an array', (r) => (r.conditions.all[1].value = 'gold'), ['conditions.all[1].value']],
-    ['nin without an array', (r) => (r.conditions.all[1] = { fact: 'member.tier', op: 'nin', value: 5 }), ['conditions.all[1].value']],
+    [
+      'nin without an array',
+      (r) => (r.conditions.all[1] = { fact: 'member.tier', op: 'nin', value: 5 }),
+      ['conditions.all[1].value'],
+    ],
     ['in with an empty array', (r) => (r.conditions.all[1].value = []), ['conditions.all[1].value']],
     ['in with an object element', (r) => (r.conditions.all[1].value = ['gold', {}]), ['conditions.all[1].value[1]']],
-    ['between with one number', (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [1] }), ['conditions.all[0].value']],
-    ['between with a string', (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [1, '9'] }), ['conditions.all[0].value[1]']],
-    ['between with lo > hi', (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [9, 1] }), ['conditions.all[0].value']],
-    ['exists with a string', (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'exists', value: 'yes' }), ['conditions.all[0].value']],
+    [
+      'between with one number',
+      (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [1] }),
+      ['conditions.all[0].value'],
+    ],
+    [
+      'between with a string',
+      (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [1, '9'] }),
+      ['conditions.all[0].value[1]'],
+    ],
+    [
+      'between with lo > hi',
+      (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'between', value: [9, 1] }),
+      ['conditions.all[0].value'],
+    ],
+    [
+      'exists with a string',
+      (r) => (r.conditions.all[0] = { fact: 'event.amount', op: 'exists', value: 'yes' }),
+      ['conditions.all[0].value'],
+    ],
     ['gte with a numeric string', (r) => (r.conditions.all[0].value = '20'), ['conditions.all[0].value']],
-    ['eq with an object', (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'eq', value: { a: 1 } }), ['conditions.all[0].value']],
-    ['eq with null', (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'eq', value: null }), ['conditions.all[0].value']],
+    [
+      'eq with an object',
+      (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'eq', value: { a: 1 } }),
+      ['conditions.all[0].value'],
+    ],
+    [
+      'eq with null',
+      (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'eq', value: null }),
+      ['conditions.all[0].value'],
+    ],
     ['eq without a value', (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'eq' }), ['conditions.all[0].value']],
-    ['contains with an array', (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'contains', value: ['a'] }), ['conditions.all[0].value']],
+    [
+      'contains with an array',
+      (r) => (r.conditions.all[0] = { fact: 'event.x', op: 'contains', value: ['a'] }),
+      ['conditions.all[0].value'],
+    ],
     // condition structure
     ['a condition that is not an object', (r) => (r.conditions.all[0] = 'amount > 20'), ['conditions.all[0]']],
     ['all that is not an array', (r) => (r.conditions = { all: {} }), ['conditions.all']],
@@ -182,7 +218,11 @@ describe('validateRule: refuses, with the JSON path', () => {
     ['token amount 0', (r) => (r.reward.token.amount = '0.000'), ['reward.token.amount']],
     ['negative token amount', (r) => (r.reward.token.amount = '-1'), ['reward.token.amount']],
     ['token amount as a number', (r) => (r.reward.token.amount = 1.5), ['reward.token.amount']],
-    ['token amount with 19 decimals', (r) => (r.reward.token.amount = '1.0000000000000000001'), ['reward.token.amount']],
+    [
+      'token amount with 19 decimals',
+      (r) => (r.reward.token.amount = '1.0000000000000000001'),
+      ['reward.token.amount'],
+    ],
     ['token amount in exponent form', (r) => (r.reward.token.amount = '1e5'), ['reward.token.amount']],
     ['token amount with a leading zero', (r) => (r.reward.token.amount = '01.5'), ['reward.token.amount']],
     ['no reward and no stage move', (r) => ((r.reward = {}), (r.advanceStage = null)), ['reward']],
@@ -223,7 +263,10 @@ describe('validateRule: refuses, with the JSON path', () => {
 
   it('token amounts: up to 18 decimals', () => {
     for (const amount of ['1', '0.5', '1.50', '0.000000000000000001', '1000000']) {
-      expect([amount, validateRule({ ...example(), reward: { token: { amount } } }, context).ok]).toEqual([amount, true]);
+      expect([amount, validateRule({ ...example(), reward: { token: { amount } } }, context).ok]).toEqual([
+        amount,
+        true,
+      ]);
     }
   });
 
@@ -246,14 +289,18 @@ describe('validateRule: refuses, with the JSON path', () => {
 describe('validateRule: pathological conditions', () => {
   function nestedNots(depth: number): unknown {
     let condition: unknown = { fact: 'event.amount', op: 'exists' };
-    for (let i = 0; i < depth; i++) condition = { not: condition };
+    for (let i = 0; i < depth; i++) {
+      condition = { not: condition };
+    }
     return condition;
   }
 
   it(`accepts ${MAX_CONDITION_DEPTH} levels and refuses one more, at the deepest path`, () => {
     expect(validateRule({ ...example(), conditions: nestedNots(MAX_CONDITION_DEPTH - 1) }, context).ok).toBe(true);
     const errors = errorsOf(validateRule({ ...example(), conditions: nestedNots(MAX_CONDITION_DEPTH) }, context));
-    expect(errors).toEqual([{ path: `conditions${'.not'.repeat(MAX_CONDITION_DEPTH)}`, message: 'conditions nest deeper than 10 levels' }]);
+    expect(errors).toEqual([
+      { path: `conditions${'.not'.repeat(MAX_CONDITION_DEPTH)}`, message: 'conditions nest deeper than 10 levels' },
+    ]);
   });
 
   it('refuses 100,000 levels fast, without recursing into them', () => {
@@ -269,15 +316,27 @@ describe('validateRule: pathological conditions', () => {
     expect(errorsOf(validateRule({ ...example(), conditions: { all: leaves(201) } }, context))).toEqual([
       { path: 'conditions', message: 'more than 200 conditions' },
     ]);
-    expect(errorsOf(validateRule({ ...example(), conditions: { any: [{ all: leaves(150) }, { not: { all: leaves(51) } }] } }, context))).toEqual([
-      { path: 'conditions', message: 'more than 200 conditions' },
-    ]);
+    expect(
+      errorsOf(
+        validateRule(
+          { ...example(), conditions: { any: [{ all: leaves(150) }, { not: { all: leaves(51) } }] } },
+          context,
+        ),
+      ),
+    ).toEqual([{ path: 'conditions', message: 'more than 200 conditions' }]);
   });
 
   it('refuses a million empty groups and a million bad stages fast, with a bounded answer', () => {
     const started = performance.now();
-    const groups = errorsOf(validateRule({ ...example(), conditions: { all: Array.from({ length: 1_000_000 }, () => ({ all: [] })) } }, context));
-    const stages = errorsOf(validateRule({ ...example(), stages: Array.from({ length: 1_000_000 }, () => 'vip') }, context));
+    const groups = errorsOf(
+      validateRule(
+        { ...example(), conditions: { all: Array.from({ length: 1_000_000 }, () => ({ all: [] })) } },
+        context,
+      ),
+    );
+    const stages = errorsOf(
+      validateRule({ ...example(), stages: Array.from({ length: 1_000_000 }, () => 'vip') }, context),
+    );
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(groups[0].path).toBe('conditions');
     expect(stages.length).toBeLessThanOrEqual(50);
@@ -285,8 +344,19 @@ describe('validateRule: pathological conditions', () => {
 
   it('copes with huge strings', () => {
     const huge = 'x'.repeat(5_000_000);
-    const errors = errorsOf(validateRule({ ...example(), name: huge, event: huge, [huge]: 1, conditions: { fact: `event.${huge}`, op: huge } }, context));
-    expect(errors.map((e) => e.path)).toEqual([`["${'x'.repeat(100)}…"]`, 'name', 'event', 'conditions.fact', 'conditions.op']);
+    const errors = errorsOf(
+      validateRule(
+        { ...example(), name: huge, event: huge, [huge]: 1, conditions: { fact: `event.${huge}`, op: huge } },
+        context,
+      ),
+    );
+    expect(errors.map((e) => e.path)).toEqual([
+      `["${'x'.repeat(100)}…"]`,
+      'name',
+      'event',
+      'conditions.fact',
+      'conditions.op',
+    ]);
     expect(JSON.stringify(errors).length).toBeLessThan(3_000);
   });
 });
@@ -310,7 +380,9 @@ describe('validateRule: never throws', () => {
         const result = validateRule(input, context);
         expect(typeof result.ok).toBe('boolean');
         // …and not thanks to the catch-all: that would mean a code path throws.
-        if (!result.ok) expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
+        if (!result.ok) {
+          expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
+        }
       }),
       { numRuns: 2_000 },
     );
@@ -318,16 +390,35 @@ describe('validateRule: never throws', () => {
 
   it('on the example with any field replaced by anything', () => {
     const paths: string[][] = [
-      ['name'], ['stages'], ['event'], ['conditions'], ['conditions', 'all'], ['conditions', 'all', '0'], ['conditions', 'all', '0', 'value'],
-      ['conditions', 'all', '1', 'fact'], ['reward'], ['reward', 'points'], ['reward', 'points', 'perUnit'], ['reward', 'token'],
-      ['limits'], ['limits', 'perMember'], ['limits', 'perMember', 'period'], ['priority'], ['validFrom'], ['validUntil'], ['status'],
-      ['advanceStage'], ['pendingDays'],
+      ['name'],
+      ['stages'],
+      ['event'],
+      ['conditions'],
+      ['conditions', 'all'],
+      ['conditions', 'all', '0'],
+      ['conditions', 'all', '0', 'value'],
+      ['conditions', 'all', '1', 'fact'],
+      ['reward'],
+      ['reward', 'points'],
+      ['reward', 'points', 'perUnit'],
+      ['reward', 'token'],
+      ['limits'],
+      ['limits', 'perMember'],
+      ['limits', 'perMember', 'period'],
+      ['priority'],
+      ['validFrom'],
+      ['validUntil'],
+      ['status'],
+      ['advanceStage'],
+      ['pendingDays'],
     ];
     fc.assert(
       fc.property(fc.constantFrom(...paths), anything, (path, value) => {
         const rule = example();
         let target: any = rule;
-        for (const key of path.slice(0, -1)) target = target[key];
+        for (const key of path.slice(0, -1)) {
+          target = target[key];
+        }
         target[path[path.length - 1]] = value;
         const result = validateRule(rule, context);
         if (!result.ok) {

@@ -17,7 +17,6 @@ import {
   type RuleStatus,
 } from './rule-definition.js';
 import {
-  childPath,
   given,
   indexPath,
   isNonNegativeInteger,
@@ -50,7 +49,23 @@ export const MAX_LIMIT = 1_000_000_000_000_000;
 const TOKEN_AMOUNT = /^(0|[1-9][0-9]{0,58})(\.[0-9]{1,18})?$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-const ruleKeys = keySet('name', 'description', 'stages', 'event', 'conditions', 'reward', 'advanceStage', 'setStage', 'limits', 'priority', 'exclusive', 'validFrom', 'validUntil', 'status', 'pendingDays');
+const ruleKeys = keySet(
+  'name',
+  'description',
+  'stages',
+  'event',
+  'conditions',
+  'reward',
+  'advanceStage',
+  'setStage',
+  'limits',
+  'priority',
+  'exclusive',
+  'validFrom',
+  'validUntil',
+  'status',
+  'pendingDays',
+);
 const rewardKeys = keySet('points', 'token');
 const pointsKeys = keySet('fixed', 'perUnit');
 const perUnitKeys = keySet('fact', 'rate', 'rounding');
@@ -112,7 +127,9 @@ function checkRule(input: unknown, stages: ReadonlySet<string>, report: Validati
     report.add('priority', `must be an integer between -${MAX_PRIORITY} and ${MAX_PRIORITY}`);
   }
   const exclusive = given(input, 'exclusive') ?? false;
-  if (typeof exclusive !== 'boolean') report.add('exclusive', 'must be true or false');
+  if (typeof exclusive !== 'boolean') {
+    report.add('exclusive', 'must be true or false');
+  }
 
   const validFrom = checkDateTime(given(input, 'validFrom'), 'validFrom', report);
   const validUntil = checkDateTime(given(input, 'validUntil'), 'validUntil', report);
@@ -129,7 +146,9 @@ function checkRule(input: unknown, stages: ReadonlySet<string>, report: Validati
     report.add('pendingDays', `must be an integer from 0 to ${MAX_PENDING_DAYS}`);
   }
 
-  if (report.count > 0) return null;
+  if (report.count > 0) {
+    return null;
+  }
   return {
     name: name!,
     description: (description as string | undefined) ?? null,
@@ -168,7 +187,9 @@ function checkName(name: unknown, report: ValidationReport): string | null {
 }
 
 function checkStages(input: unknown, stages: ReadonlySet<string>, report: ValidationReport): string[] {
-  if (input === undefined) return [];
+  if (input === undefined) {
+    return [];
+  }
   if (!Array.isArray(input)) {
     report.add('stages', 'must be an array of stage keys (empty = every stage)');
     return [];
@@ -187,8 +208,15 @@ function checkStages(input: unknown, stages: ReadonlySet<string>, report: Valida
   return [...seen];
 }
 
-function checkStageKey(input: unknown, path: string, stages: ReadonlySet<string>, report: ValidationReport): string | null {
-  if (input === undefined) return null;
+function checkStageKey(
+  input: unknown,
+  path: string,
+  stages: ReadonlySet<string>,
+  report: ValidationReport,
+): string | null {
+  if (input === undefined) {
+    return null;
+  }
   if (typeof input !== 'string' || !stages.has(input)) {
     report.add(path, unknownStageMessage(stages));
     return null;
@@ -201,7 +229,9 @@ function unknownStageMessage(stages: ReadonlySet<string>): string {
 }
 
 function checkReward(input: unknown, report: ValidationReport): RuleReward {
-  if (input === undefined) return {};
+  if (input === undefined) {
+    return {};
+  }
   if (!isRecord(input)) {
     report.add('reward', 'must be an object with points and/or token');
     return {};
@@ -209,7 +239,9 @@ function checkReward(input: unknown, report: ValidationReport): RuleReward {
   report.refuseUnknownKeys(input, rewardKeys, 'reward');
   const reward: RuleReward = {};
   const points = checkPoints(given(input, 'points'), report);
-  if (points !== null) reward.points = points;
+  if (points !== null) {
+    reward.points = points;
+  }
 
   const token = given(input, 'token');
   if (token !== undefined) {
@@ -229,7 +261,9 @@ function checkReward(input: unknown, report: ValidationReport): RuleReward {
 }
 
 function checkPoints(input: unknown, report: ValidationReport): PointsReward | null {
-  if (input === undefined) return null;
+  if (input === undefined) {
+    return null;
+  }
   if (!isRecord(input)) {
     report.add('reward.points', 'must be {"fixed": n} or {"perUnit": {...}}');
     return null;
@@ -255,8 +289,11 @@ function checkPoints(input: unknown, report: ValidationReport): PointsReward | n
   const before = report.count;
   report.refuseUnknownKeys(perUnit, perUnitKeys, 'reward.points.perUnit');
   const fact = given(perUnit, 'fact');
-  if (typeof fact !== 'string') report.add('reward.points.perUnit.fact', 'required: a numeric fact such as "event.amount"');
-  else if (!isKnownFact(fact)) report.add('reward.points.perUnit.fact', unknownFactMessage(fact));
+  if (typeof fact !== 'string') {
+    report.add('reward.points.perUnit.fact', 'required: a numeric fact such as "event.amount"');
+  } else if (!isKnownFact(fact)) {
+    report.add('reward.points.perUnit.fact', unknownFactMessage(fact));
+  }
   const rate = given(perUnit, 'rate');
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
     report.add('reward.points.perUnit.rate', 'must be a finite number ≥ 0');
@@ -265,14 +302,20 @@ function checkPoints(input: unknown, report: ValidationReport): PointsReward | n
   if (!(ROUNDINGS as readonly unknown[]).includes(rounding)) {
     report.add('reward.points.perUnit.rounding', `must be one of ${ROUNDINGS.join(', ')}`);
   }
-  if (report.count !== before) return null;
+  if (report.count !== before) {
+    return null;
+  }
   return { perUnit: { fact: fact as string, rate: rate as number, rounding: rounding as Rounding } };
 }
 
 function givesSomething(reward: RuleReward): boolean {
-  if (reward.token !== undefined) return true;
+  if (reward.token !== undefined) {
+    return true;
+  }
   const points = reward.points;
-  if (points === undefined) return false;
+  if (points === undefined) {
+    return false;
+  }
   return 'fixed' in points ? points.fixed > 0 : points.perUnit.rate > 0;
 }
 
@@ -281,7 +324,9 @@ function isTokenAmount(amount: unknown): amount is string {
 }
 
 function checkLimits(input: unknown, report: ValidationReport): RuleLimits | null {
-  if (input === undefined) return null;
+  if (input === undefined) {
+    return null;
+  }
   if (!isRecord(input)) {
     report.add('limits', 'must be an object with perMember, cooldownSeconds and/or budgetPoints');
     return null;
@@ -311,26 +356,38 @@ function checkLimits(input: unknown, report: ValidationReport): RuleLimits | nul
         report.add('limits.perMember.period', `required: one of ${PERIODS.join(', ')}`);
       }
       const limit: PerMemberLimit = { period: period as Period };
-      if (count !== undefined) limit.count = count as number;
-      if (points !== undefined) limit.points = points as number;
+      if (count !== undefined) {
+        limit.count = count as number;
+      }
+      if (points !== undefined) {
+        limit.points = points as number;
+      }
       limits.perMember = limit;
     }
   }
   const cooldownSeconds = given(input, 'cooldownSeconds');
   if (cooldownSeconds !== undefined) {
-    if (!isNonNegativeInteger(cooldownSeconds, MAX_LIMIT)) report.add('limits.cooldownSeconds', 'must be a whole number of seconds ≥ 0');
-    else limits.cooldownSeconds = cooldownSeconds;
+    if (!isNonNegativeInteger(cooldownSeconds, MAX_LIMIT)) {
+      report.add('limits.cooldownSeconds', 'must be a whole number of seconds ≥ 0');
+    } else {
+      limits.cooldownSeconds = cooldownSeconds;
+    }
   }
   const budgetPoints = given(input, 'budgetPoints');
   if (budgetPoints !== undefined) {
-    if (!isNonNegativeInteger(budgetPoints, MAX_LIMIT)) report.add('limits.budgetPoints', 'must be a whole number of points ≥ 0');
-    else limits.budgetPoints = budgetPoints;
+    if (!isNonNegativeInteger(budgetPoints, MAX_LIMIT)) {
+      report.add('limits.budgetPoints', 'must be a whole number of points ≥ 0');
+    } else {
+      limits.budgetPoints = budgetPoints;
+    }
   }
   return limits;
 }
 
 function checkDateTime(input: unknown, path: string, report: ValidationReport): string | null {
-  if (input === undefined) return null;
+  if (input === undefined) {
+    return null;
+  }
   if (typeof input !== 'string' || !isIsoDateTime(input)) {
     report.add(path, 'must be an ISO 8601 date-time with a zone, e.g. "2026-01-01T00:00:00Z"');
     return null;
@@ -340,9 +397,13 @@ function checkDateTime(input: unknown, path: string, report: ValidationReport): 
 
 /** Date.parse alone accepts 2026-02-30 (as March 2) and 24:00; a brand meant neither. */
 function isIsoDateTime(text: string): boolean {
-  if (text.length > 40) return false;
+  if (text.length > 40) {
+    return false;
+  }
   const match = ISO_DATE_TIME.exec(text);
-  if (match === null) return false;
+  if (match === null) {
+    return false;
+  }
   const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.map(Number);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return (

@@ -28,16 +28,26 @@ export function factsOf(
   options: { type?: string; occurredAt?: string; member?: Partial<MemberSnapshot>; timeZone?: string } = {},
 ): Facts {
   return buildFacts({
-    event: { type: options.type ?? 'purchase', occurredAt: new Date(options.occurredAt ?? '2026-03-10T12:00:00Z'), attributes },
+    event: {
+      type: options.type ?? 'purchase',
+      occurredAt: new Date(options.occurredAt ?? '2026-03-10T12:00:00Z'),
+      attributes,
+    },
     member: aMember(options.member),
     timeZone: options.timeZone ?? 'Europe/Amsterdam',
   });
 }
 
-export function anInput(overrides: Partial<EvaluationInput> & { attributes?: Record<string, unknown>; at?: string; type?: string } = {}): EvaluationInput {
+export function anInput(
+  overrides: Partial<EvaluationInput> & { attributes?: Record<string, unknown>; at?: string; type?: string } = {},
+): EvaluationInput {
   const { attributes, at, type, ...rest } = overrides;
   return {
-    event: { type: type ?? 'purchase', occurredAt: new Date(at ?? '2026-03-10T12:00:00Z'), attributes: attributes ?? { amount: '59.90' } },
+    event: {
+      type: type ?? 'purchase',
+      occurredAt: new Date(at ?? '2026-03-10T12:00:00Z'),
+      attributes: attributes ?? { amount: '59.90' },
+    },
     member: aMember(),
     stageOrder: JOURNEY,
     tierMultiplier: 1,

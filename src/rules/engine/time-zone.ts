@@ -38,14 +38,18 @@ export class TimeZone {
 
   /** Milliseconds to add to a UTC instant to get the local wall-clock time (as if it were UTC). */
   offsetAt(utcMs: number): number {
-    if (this.format === null) return 0;
+    if (this.format === null) {
+      return 0;
+    }
     const hour = Math.floor(utcMs / HOUR);
     let offset = this.offsetByHour.get(hour);
     if (offset === undefined) {
       const atStart = this.exactOffset(hour * HOUR);
       const atEnd = this.exactOffset((hour + 1) * HOUR);
       offset = atStart === atEnd ? atStart : NaN;
-      if (this.offsetByHour.size >= CACHE_LIMIT) this.offsetByHour.clear();
+      if (this.offsetByHour.size >= CACHE_LIMIT) {
+        this.offsetByHour.clear();
+      }
       this.offsetByHour.set(hour, offset);
     }
     // NaN marks the rare hour that holds a transition: no shortcut there.
@@ -66,7 +70,9 @@ export class TimeZone {
     let start = this.dayStartByLocalDay.get(localDay);
     if (start === undefined) {
       start = this.computeDayStart(localDay * DAY_MS);
-      if (this.dayStartByLocalDay.size >= CACHE_LIMIT) this.dayStartByLocalDay.clear();
+      if (this.dayStartByLocalDay.size >= CACHE_LIMIT) {
+        this.dayStartByLocalDay.clear();
+      }
       this.dayStartByLocalDay.set(localDay, start);
     }
     return start;
@@ -78,16 +84,23 @@ export class TimeZone {
     const early = localMidnight - Math.max(before, after);
     const late = localMidnight - Math.min(before, after);
     // Midnight exists once or (fall-back at midnight) twice: the earliest reading starts the day.
-    if (this.offsetAt(early) === localMidnight - early) return early;
-    if (this.offsetAt(late) === localMidnight - late) return late;
+    if (this.offsetAt(early) === localMidnight - early) {
+      return early;
+    }
+    if (this.offsetAt(late) === localMidnight - late) {
+      return late;
+    }
     // Midnight falls in a gap: the day starts at the transition. Offsets and transitions are
     // whole seconds, so a binary search over seconds finds the first instant on or after it.
     let lo = Math.floor(early / SECOND);
     let hi = Math.ceil(late / SECOND);
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (this.localMs(mid * SECOND) >= localMidnight) hi = mid;
-      else lo = mid + 1;
+      if (this.localMs(mid * SECOND) >= localMidnight) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
     }
     return lo * SECOND;
   }
@@ -121,6 +134,8 @@ export class TimeZone {
         case 'second':
           second = Number(part.value);
           break;
+        default:
+          break; // literals, era, weekday…: not part of the instant
       }
     }
     const local = new Date(0);
@@ -158,7 +173,9 @@ export function firstDayOfMonth(localDay: number): number {
   const z = localDay + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthIndex = Math.floor((5 * dayOfYear + 2) / 153); // March = 0
   const dayOfMonth = dayOfYear - Math.floor((153 * monthIndex + 2) / 5); // 0-based

@@ -15,7 +15,9 @@ export class ValidationReport {
   readonly errors: ValidationError[] = [];
 
   add(path: string, message: string): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push({ path, message });
+    if (this.errors.length < MAX_ERRORS) {
+      this.errors.push({ path, message });
+    }
   }
 
   get count(): number {
@@ -30,8 +32,12 @@ export class ValidationReport {
   /** Reports every key of `object` not in `allowed`. */
   refuseUnknownKeys(object: Record<string, unknown>, allowed: ReadonlySet<string>, path: string): void {
     for (const key in object) {
-      if (this.full) return;
-      if (Object.hasOwn(object, key) && !allowed.has(key)) this.add(childPath(path, key), 'unknown key');
+      if (this.full) {
+        return;
+      }
+      if (Object.hasOwn(object, key) && !allowed.has(key)) {
+        this.add(childPath(path, key), 'unknown key');
+      }
     }
   }
 }
@@ -41,7 +47,9 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** `reward` + `points` → `reward.points`; a key that is not an identifier is bracketed and quoted. */
 export function childPath(path: string, key: string): string {
   const shown = key.length > 100 ? `${key.slice(0, 100)}…` : key;
-  if (IDENTIFIER.test(shown)) return path === '' ? shown : `${path}.${shown}`;
+  if (IDENTIFIER.test(shown)) {
+    return path === '' ? shown : `${path}.${shown}`;
+  }
   return `${path}[${JSON.stringify(shown)}]`;
 }
 
@@ -59,7 +67,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * same, and inherited names (`constructor`) are never picked up from Object.prototype.
  */
 export function given(object: Record<string, unknown>, key: string): unknown {
-  if (!Object.hasOwn(object, key)) return undefined;
+  if (!Object.hasOwn(object, key)) {
+    return undefined;
+  }
   const value = object[key];
   return value === null ? undefined : value;
 }

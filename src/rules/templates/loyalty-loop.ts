@@ -95,7 +95,7 @@ export const LOYALTY_LOOP_TEMPLATE: readonly RuleDefinition[] = [
   },
   {
     name: 'Welcome gift for referred friends',
-    description: 'Points for a referred member\'s first purchase.',
+    description: "Points for a referred member's first purchase.",
     stages: [],
     event: 'purchase',
     conditions: {

@@ -1,31 +1,63 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 export class TierDto {
   @ApiProperty({ example: 'gold' })
-  @IsString() @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'must match [a-z][a-z0-9_]{0,31}' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'must match [a-z][a-z0-9_]{0,31}' })
   key: string;
 
   @ApiProperty({ example: 'Gold' })
-  @IsString() @IsNotEmpty() @MaxLength(64)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
   name: string;
 
   @ApiProperty({ example: 2000, description: 'Qualifying points needed' })
-  @IsInt() @Min(0) @Max(1_000_000_000)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
   threshold: number;
 
   @ApiProperty({ example: 1.5, description: 'Earn multiplier applied to rule rewards (then floored)' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @Min(1) @Max(10)
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(10)
   multiplier: number;
 }
 
 export class TierLadderDto {
-  @ApiPropertyOptional({ example: 365, nullable: true, description: 'Rolling window of earnings that qualify, in days; null = lifetime' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(3650)
+  @ApiPropertyOptional({
+    example: 365,
+    nullable: true,
+    description: 'Rolling window of earnings that qualify, in days; null = lifetime',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   windowDays?: number | null;
 
   @ApiProperty({ type: [TierDto], description: 'Up to 10 tiers, thresholds strictly increasing' })
-  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => TierDto)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => TierDto)
   tiers: TierDto[];
 }

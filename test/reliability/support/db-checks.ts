@@ -64,7 +64,10 @@ export async function balanceFaults(query: Query, brandId: string | null = null)
 }
 
 /** (event, rule) pairs with more than one ledger entry: an event applied twice. */
-export async function doubleAwards(query: Query, brandId: string | null = null): Promise<Array<{ eventId: string; ruleId: string; n: number }>> {
+export async function doubleAwards(
+  query: Query,
+  brandId: string | null = null,
+): Promise<Array<{ eventId: string; ruleId: string; n: number }>> {
   const rows = await query(
     `SELECT event_id, rule_id, count(*)::int AS n FROM ledger_entries
       WHERE event_id IS NOT NULL AND ($1::uuid IS NULL OR brand_id = $1::uuid)
@@ -83,10 +86,17 @@ export async function doubleAwards(query: Query, brandId: string | null = null):
 export async function databaseFingerprint(query: Query): Promise<Record<string, string>> {
   let sql = fingerprintSql.get(query);
   if (!sql) {
-    const tables = (await query(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY tablename`,
-    )).map((r) => String(r.tablename));
-    sql = tables.map((t) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text AS h FROM "${t}"`).join(' UNION ALL ');
+    const tables = (
+      await query(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY tablename`,
+      )
+    ).map((r) => String(r.tablename));
+    sql = tables
+      .map(
+        (t) =>
+          `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text AS h FROM "${t}"`,
+      )
+      .join(' UNION ALL ');
     fingerprintSql.set(query, sql);
   }
   const rows = await query(sql);

@@ -5,7 +5,9 @@ import type { TestApp } from '../../support/test-app.js';
 export async function listen(t: TestApp): Promise<string> {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.server.address();
-  if (!address || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
+  if (!address || typeof address === 'string') {
+    throw new Error('the app is not listening on a TCP port');
+  }
   return `http://127.0.0.1:${address.port}`;
 }
 
@@ -31,7 +33,10 @@ export function rawRequest(
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.request(new URL(path, baseUrl), { method, headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer after ${timeoutMs} ms: ${method} ${path}`)), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer after ${timeoutMs} ms: ${method} ${path}`)),
+      timeoutMs,
+    );
     req.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -42,7 +47,12 @@ export function rawRequest(
       res.on('error', reject);
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+          ms: Date.now() - started,
+        });
       });
     });
     req.end(body);
@@ -54,7 +64,12 @@ export function rawRequest(
  * body has been handed to the network, before any answer can arrive. Resolves once dropped;
  * `answered` tells whether an answer came first (it must not).
  */
-export function postAndAbort(baseUrl: string, path: string, headers: Record<string, string>, body: unknown): Promise<{ answered: boolean }> {
+export function postAndAbort(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ answered: boolean }> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve) => {
     let answered = false;

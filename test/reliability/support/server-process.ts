@@ -46,7 +46,9 @@ export function freePort(): Promise<number> {
  * A port taken between freePort() and listen() is retried on another port.
  */
 export async function startServerProcess(options: ServerOptions): Promise<ServerProcess> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
+  if (!existsSync(MAIN_JS)) {
+    throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
+  }
   for (let attempt = 1; ; attempt++) {
     const server = spawnServer(await freePort(), options);
     try {
@@ -54,7 +56,9 @@ export async function startServerProcess(options: ServerOptions): Promise<Server
       return server;
     } catch (e) {
       await server.kill();
-      if (attempt < 3 && server.output().includes('EADDRINUSE')) continue;
+      if (attempt < 3 && server.output().includes('EADDRINUSE')) {
+        continue;
+      }
       throw e;
     }
   }
@@ -70,6 +74,7 @@ function spawnServer(port: number, options: ServerOptions): ServerProcess {
     PATH: process.env.PATH ?? '',
     DATABASE_URL: options.databaseUrl,
     ADMIN_TOKEN: options.adminToken,
+    SECRETS_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -93,7 +98,9 @@ function spawnServer(port: number, options: ServerOptions): ServerProcess {
     exited,
     output: () => output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+      }
       await exited;
     },
   };
@@ -107,10 +114,14 @@ async function waitReady(server: ServerProcess, timeoutMs: number): Promise<void
   let exitedEarly = false;
   void server.exited.then(() => (exitedEarly = true));
   while (Date.now() < deadline) {
-    if (exitedEarly) throw new Error(`server exited before /ready:\n${server.output()}`);
+    if (exitedEarly) {
+      throw new Error(`server exited before /ready:\n${server.output()}`);
+    }
     try {
       const res = await fetch(`${server.baseUrl}/ready`, { signal: AbortSignal.timeout(1_000) });
-      if (res.status === 200) return;
+      if (res.status === 200) {
+        return;
+      }
       await res.arrayBuffer();
     } catch {
       // not listening yet
