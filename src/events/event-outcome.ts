@@ -1,10 +1,15 @@
-import type { FieldError } from '../common/errors/domain-error.js';
+import type { CommonErrorCode, FieldError } from '../common/errors/domain-error.js';
+import type { MemberErrorCode } from '../members/member-errors.js';
+import type { EventErrorCode } from './event-errors.js';
 import type { EventResult } from './event-effects.js';
 
 /** How one event of a list ended: applied (201), a replay (200), or refused with an error. */
 export type EventOutcome =
   | { status: 201 | 200; result: EventResult }
-  | { status: 400 | 404 | 409; error: { code: string; message: string; details?: FieldError[] } };
+  | {
+      status: 400 | 404 | 409;
+      error: { code: EventErrorCode | MemberErrorCode | CommonErrorCode; message: string; details?: FieldError[] };
+    };
 
 export const EventOutcomes = {
   invalid: (details: FieldError[]): EventOutcome => ({

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { type Balance, type Posting, post } from './posting.js';
+import { replayable } from '../../test/support/fast-check.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 
@@ -41,6 +42,7 @@ describe('post', () => {
         expect(b.pointsAvailable).toBe(sum('available'));
         expect(b.pointsPending).toBe(sum('pending'));
       }),
+      replayable(),
     );
   });
 });

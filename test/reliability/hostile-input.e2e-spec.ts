@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createBrand, createMember, createRule, type TestBrand, type TestMember } from '../support/factories.js';
+import { replayable, replayLine } from '../support/fast-check.js';
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { balanceFaults, changedTables, databaseFingerprint, doubleAwards, type Query } from './support/db-checks.js';
 import {
@@ -370,12 +371,10 @@ describe('reliability: hostile input (e2e)', () => {
               throw new Error(violation);
             }
           }),
-          { numRuns: RUNS, endOnFailure: true },
+          replayable({ numRuns: RUNS, endOnFailure: true }),
         );
         if (out.failed) {
-          throw new Error(
-            `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
-          );
+          throw new Error(`${(out.errorInstance as Error)?.message ?? out.errorInstance}\n${replayLine(out)}`);
         }
       },
       120_000,

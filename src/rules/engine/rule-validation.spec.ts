@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { MAX_CONDITION_DEPTH } from './condition-validation.js';
 import { validateRule, type RuleValidation } from './rule-validation.js';
 import { JOURNEY } from './test-support.js';
+import { replayable } from '../../../test/support/fast-check.js';
 
 const context = { stages: JOURNEY };
 
@@ -384,7 +385,7 @@ describe('validateRule: never throws', () => {
           expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
         }
       }),
-      { numRuns: 2_000 },
+      replayable({ numRuns: 2_000 }),
     );
   });
 
@@ -426,7 +427,7 @@ describe('validateRule: never throws', () => {
           expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
         }
       }),
-      { numRuns: 2_000 },
+      replayable({ numRuns: 2_000 }),
     );
   });
 
