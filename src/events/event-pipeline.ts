@@ -301,8 +301,6 @@ export class EventPipeline {
     write.usage = [...usageRows.values()];
     write.results = [...results.values()];
     await this.effects.write(em, brand.id, write);
-    // Reversals spend lots; a separate statement, so it sees the lots this list just wrote.
-    await this.ledger.consumeLots(em, brand.id, write.entries);
     return results;
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../database/transaction.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
-import { PendingPointsRepository } from './pending-points.repository.js';
 
 /** Members per transaction: their rows stay locked until it commits. */
 const MEMBERS_PER_BATCH = 1_000;
@@ -25,7 +25,7 @@ export class MaturePointsJob implements Job {
   constructor(
     private readonly db: DataSource,
     private readonly brands: JobBrandsRepository,
-    private readonly pending: PendingPointsRepository,
+    private readonly ledger: LedgerRepository,
     private readonly members: MembersRepository,
   ) {}
 
@@ -43,13 +43,13 @@ export class MaturePointsJob implements Job {
     for (;;) {
       const from: string | null = after;
       const batch = await inTransaction(this.db, async (em) => {
-        const ids = await this.pending.membersDue(em, brand.id, now, from, MEMBERS_PER_BATCH);
+        const ids = await this.ledger.membersWithDuePending(em, brand.id, now, from, MEMBERS_PER_BATCH);
         if (ids.length === 0) {
           return null;
         }
         const locked = await this.members.lock(em, brand.id, ids, []);
         // Read after the locks: entries a concurrent event added meanwhile are included exactly once.
-        const matured = await this.pending.matureDue(em, brand.id, ids, now);
+        const matured = await this.ledger.matureDue(em, brand.id, ids, now);
         const changed = locked.filter((m) => matured.has(m.id));
         for (const member of changed) {
           member.pointsPending -= matured.get(member.id)!.points;

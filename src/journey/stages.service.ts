@@ -9,6 +9,7 @@ import { inTransaction } from '../database/transaction.js';
 import type { ReplaceStagesDto } from './dto/stages.dto.js';
 import { StageChangesRepository } from './stage-changes.repository.js';
 import { StageUsageRepository } from './stage-usage.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
 
 @Injectable()
 export class StagesService {
@@ -17,6 +18,7 @@ export class StagesService {
     private readonly brands: BrandsRepository,
     private readonly usage: StageUsageRepository,
     private readonly stageChanges: StageChangesRepository,
+    private readonly members: MembersRepository,
   ) {}
 
   /**
@@ -82,7 +84,7 @@ export class StagesService {
         );
       }
       for (const [from, to] of Object.entries(mapping)) {
-        const moved = await this.usage.moveMembers(em, brandId, from, to);
+        const moved = await this.members.moveStage(em, brandId, from, to);
         await this.stageChanges.insert(
           em,
           brandId,

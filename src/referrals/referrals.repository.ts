@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
 
 export interface Referral {
   id: string;
@@ -72,14 +73,6 @@ export class ReferralsRepository {
           walletAddress: (rows[0].wallet_address as string | null) ?? null,
         }
       : null;
-  }
-
-  async setReferredBy(em: EntityManager, brandId: string, refereeId: string, referrerId: string): Promise<void> {
-    await em.query(`UPDATE members SET referred_by = $3 WHERE brand_id = $1 AND id = $2`, [
-      brandId,
-      refereeId,
-      referrerId,
-    ]);
   }
 
   /** The member and brand behind a code, across brands: the public link /r/{code} names no brand. */
@@ -176,4 +169,30 @@ export class ReferralsRepository {
       points: Number(r.points),
     };
   }
+}
+
+/** The referrals' part of an event write: referrals this list qualified and rewarded. */
+export function rewardedReferrals(
+  referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>,
+): WriteFragment | null {
+  if (referrals.length === 0) {
+    return null;
+  }
+  return {
+    name: 'referral_outcomes',
+    params: [
+      JSON.stringify(
+        referrals.map((r) => ({
+          id: r.id,
+          qualifying_event_id: r.qualifyingEventId,
+          referral_event_id: r.referralEventId,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `UPDATE referrals r SET status = 'rewarded', qualified_at = now(), rewarded_at = now(),
+              qualifying_event_id = q.qualifying_event_id, referral_event_id = q.referral_event_id
+         FROM json_to_recordset($${at}::json) AS q(id uuid, qualifying_event_id uuid, referral_event_id uuid)
+        WHERE r.brand_id = $1 AND r.id = q.id AND r.status = 'pending'`,
+  };
 }
