@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
-import { type LedgerEntryDraft, post } from '../ledger/posting.js';
+import { expire, type LedgerEntryDraft } from '../ledger/posting.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
@@ -55,19 +55,15 @@ export class ExpirePointsJob implements Job {
           if (points === 0) {
             continue;
           }
-          const entry: LedgerEntryDraft = {
-            id: newId(),
-            memberId: member.id,
-            kind: 'expire',
-            status: 'available',
-            points: -points,
-            reason: `lot ${lot.id} expired`,
-            actor: 'job:expire-points',
-            availableAt: now,
-            balanceAfter: 0,
-          };
-          entry.balanceAfter = post(member, entry);
-          entries.push(entry);
+          entries.push(
+            expire(member, {
+              id: newId(),
+              points,
+              reason: `lot ${lot.id} expired`,
+              actor: 'job:expire-points',
+              availableAt: now,
+            }).entry,
+          );
         }
         // The lapsed lots are closed already: these debits must not spend other lots.
         await this.ledger.insertWithoutSpending(em, brand.id, entries);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../database/transaction.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { mature } from '../ledger/posting.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
@@ -52,8 +53,7 @@ export class MaturePointsJob implements Job {
         const matured = await this.ledger.matureDue(em, brand.id, ids, now);
         const changed = locked.filter((m) => matured.has(m.id));
         for (const member of changed) {
-          member.pointsPending -= matured.get(member.id)!.points;
-          member.pointsAvailable += matured.get(member.id)!.points;
+          mature(member, matured.get(member.id)!.points);
         }
         await this.members.saveStates(em, brand.id, changed);
         return { last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1], matured: [...matured.values()] };
