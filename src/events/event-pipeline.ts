@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
+import { MemberErrors } from '../members/member-errors.js';
 import type { Member } from '../members/member.entity.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { qualifies } from '../referrals/referral-policy.js';
@@ -13,7 +14,8 @@ import { type EffectsWrite, EffectsWriteRepository } from './effects-write.repos
 import type { EventEffect, EventResult } from './event-effects.js';
 import type { EventInput } from './event-input.js';
 import { EventMembers, type LockedMembers } from './event-members.js';
-import { type EventOutcome, EventOutcomes } from './event-outcome.js';
+import { EventErrors } from './event-errors.js';
+import type { EventOutcome } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
 import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
@@ -77,9 +79,9 @@ export class EventPipeline {
       for (const i of primary) {
         const found = memberOf(inputs[i].member);
         if (found === 'email_taken') {
-          outcomes[i] = EventOutcomes.emailTaken();
+          outcomes[i] = { error: MemberErrors.emailTaken() };
         } else if (!found) {
-          outcomes[i] = EventOutcomes.memberNotFound(inputs[i].member);
+          outcomes[i] = { error: MemberErrors.notFoundByEvent(inputs[i].member) };
         }
       }
 
@@ -164,7 +166,7 @@ export class EventPipeline {
       if (first && first.requestHash === inputs[i].requestHash && first.result) {
         outcomes[i] = { status: 200, result: { ...first.result, duplicate: true } };
       } else {
-        outcomes[i] = EventOutcomes.keyConflict(inputs[i].idempotencyKey);
+        outcomes[i] = { error: EventErrors.keyConflict(inputs[i].idempotencyKey) };
       }
     }
   }

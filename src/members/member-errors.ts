@@ -2,6 +2,13 @@ import { DomainError } from '../common/errors/domain-error.js';
 
 export const MemberErrors = {
   notFound: (id: string) => new DomainError('not_found', 'member.not_found', `No member ${id}`),
+  /** An event's member reference that names nobody (and enrolment could not make them). */
+  notFoundByEvent: (ref: { id?: string; externalId?: string }) =>
+    new DomainError(
+      'not_found',
+      'member.not_found',
+      `No member ${ref.id ?? ref.externalId}${ref.id ? '' : ' (set autoEnroll to enrol members from events)'}`,
+    ),
   emailTaken: () => new DomainError('conflict', 'member.email_taken', 'Another member of this brand has that email'),
   unknownStage: (stage: string) =>
     new DomainError('invalid', 'validation_failed', `stage: unknown stage ${stage}`, [
