@@ -20,6 +20,9 @@ import { EventsRepository, type NewEvent } from './events.repository.js';
 import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
 
+/** Reruns for referrals made while a list was locking (each adds the new referrers to the lock). */
+const MAX_RELOCKS = 3;
+
 /**
  * The hot path (DESIGN §4). Its unit of work is a list of events applied in ONE transaction
  * (a single event is a list of one): members locked in id order, one statement per step for
@@ -44,14 +47,17 @@ export class EventPipeline {
     origin = 'api',
     alsoLock: string[] = [],
   ): Promise<EventOutcome[]> {
-    try {
-      return await this.applyOnce(brand, inputs, origin, alsoLock);
-    } catch (e) {
-      // A referral made a referrer's lock fall out of id order: again, with it locked first.
-      if (e instanceof RelockNeeded && alsoLock.length < 1000) {
-        return this.apply(brand, inputs, origin, [...alsoLock, ...e.ids]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyOnce(brand, inputs, origin, alsoLock);
+      } catch (e) {
+        // A referral made while the lock statement ran: again, with its referrer locked in order.
+        if (e instanceof RelockNeeded && attempt < MAX_RELOCKS) {
+          alsoLock = [...alsoLock, ...e.ids];
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
   }
 

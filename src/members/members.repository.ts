@@ -17,6 +17,13 @@ export interface NewMember {
   enrolledAt: Date;
 }
 
+/** More members to lock with the named ones: a query answering member ids (`$1` is the brand id). */
+export interface MemberIdQuery {
+  /** Its parameters are numbered from `$at`. */
+  sql(at: number): string;
+  params: unknown[];
+}
+
 export interface MemberFilter {
   stage?: string;
   tier?: string;
@@ -85,25 +92,35 @@ export class MembersRepository {
   }
 
   /**
-   * Locks members named by id or externalId, in id order, so that transactions locking
-   * several members never deadlock. Answers the locked rows.
+   * Locks members named by id or externalId, and those `also` names, in id order in one
+   * statement, so that transactions locking several members never deadlock. Answers the
+   * locked rows.
    */
-  async lock(em: EntityManager, brandId: string, ids: string[], externalIds: string[]): Promise<Member[]> {
+  async lock(
+    em: EntityManager,
+    brandId: string,
+    ids: string[],
+    externalIds: string[],
+    also: MemberIdQuery | null = null,
+  ): Promise<Member[]> {
     if (ids.length === 0 && externalIds.length === 0) {
       return [];
     }
     const rows = await queryRows(
       em,
-      // The ids are resolved first, in an InitPlan (two index probes; an OR of two ANY arrays makes
-      // the planner scan the brand's members), and the lock then takes rows by id alone: a join
-      // or IN-subquery under FOR UPDATE can drop rows when a concurrent update is re-checked.
+      // The ids are resolved first, in an InitPlan (index probes, read without locks; an OR of two
+      // ANY arrays makes the planner scan the brand's members), and the lock then takes rows by
+      // id alone: a join or IN-subquery under FOR UPDATE can drop rows when a concurrent update
+      // is re-checked.
       `SELECT ${MEMBER_COLUMNS} FROM members
         WHERE brand_id = $1 AND id = ANY(ARRAY(
           SELECT id FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[])
           UNION ALL
-          SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($3::text[])))
+          SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($3::text[])${
+            also ? `\n          UNION ALL\n          ${also.sql(4)}` : ''
+          }))
         ORDER BY id FOR UPDATE`,
-      [brandId, ids, externalIds],
+      [brandId, ids, externalIds, ...(also?.params ?? [])],
     );
     return rows.map(toMember);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 import type { WriteFragment } from '../database/write-fragment.js';
+import type { MemberIdQuery } from '../members/members.repository.js';
 
 export interface Referral {
   id: string;
@@ -169,6 +170,32 @@ export class ReferralsRepository {
       points: Number(r.points),
     };
   }
+}
+
+/**
+ * The members an event list may reward as referrers, to lock with the list's members (in the
+ * same sorted statement): the referrers of the pending referrals of `referees` (the members
+ * sending a qualifying event, by id or externalId) and the owners of the referral `codes` that
+ * members enrolling with the list bring.
+ */
+export function referrersToLock(
+  referees: { ids: string[]; externalIds: string[] },
+  codes: string[],
+): MemberIdQuery | null {
+  if (referees.ids.length === 0 && referees.externalIds.length === 0 && codes.length === 0) {
+    return null;
+  }
+  return {
+    params: [referees.ids, referees.externalIds, codes.map((c) => c.toUpperCase())],
+    sql: (at) =>
+      `SELECT referrer_id FROM referrals
+            WHERE brand_id = $1 AND status = 'pending' AND referrer_id IS NOT NULL AND referee_id = ANY(ARRAY(
+              SELECT id FROM members WHERE brand_id = $1 AND id = ANY($${at}::uuid[])
+              UNION ALL
+              SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($${at + 1}::text[])))
+          UNION ALL
+          SELECT id FROM members WHERE brand_id = $1 AND referral_code = ANY($${at + 2}::text[])`,
+  };
 }
 
 /** The referrals' part of an event write: referrals this list qualified and rewarded. */
