@@ -18,7 +18,7 @@ import { EventErrors } from './event-errors.js';
 import type { EventOutcome } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
 import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
-import { RuleUsageRepository } from './rule-usage.repository.js';
+import { budgetsLeft, RuleUsageRepository } from './rule-usage.repository.js';
 
 /** Reruns for referrals made while a list was locking (each adds the new referrers to the lock). */
 const MAX_RELOCKS = 3;
@@ -209,9 +209,7 @@ export class EventPipeline {
       .filter((r) => types.has(r.definition.event) && cached.budgets.has(r.id))
       .map((r) => r.id);
     const spent = await this.ruleUsage.lockBudgets(em, brand.id, budgeted);
-    const budgetAtStart = new Map(
-      budgeted.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
-    );
+    const budgetAtStart = budgetsLeft(cached.budgets, spent, budgeted);
     const budgetRemaining = new Map(budgetAtStart);
 
     const refundOrders = events

@@ -92,3 +92,12 @@ export function ruleUsageRows(
          SET period_start = EXCLUDED.period_start, count = EXCLUDED.count, points = EXCLUDED.points, last_fired_at = EXCLUDED.last_fired_at`,
   };
 }
+
+/** Points each budgeted rule may still award: its budget less what it spent, never below zero. */
+export function budgetsLeft(
+  budgets: ReadonlyMap<string, number>,
+  spent: ReadonlyMap<string, number>,
+  ruleIds: string[],
+): Map<string, number> {
+  return new Map(ruleIds.map((id) => [id, Math.max(0, budgets.get(id)! - (spent.get(id) ?? 0))]));
+}
