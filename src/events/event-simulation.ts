@@ -10,7 +10,7 @@ import { RuleSetCache } from '../rules/rule-set.cache.js';
 import { applyEvent, contextFor } from './apply-event.js';
 import type { SimulateDto, SimulationView } from './dto/simulate.dto.js';
 import { checkAttributes } from './event-attributes.js';
-import { RuleUsageRepository } from './rule-usage.repository.js';
+import { budgetsLeft, RuleUsageRepository } from './rule-usage.repository.js';
 
 /** POST /v1/rules/simulate: the pipeline's evaluation on a copy of the member, with no write. */
 @Injectable()
@@ -51,9 +51,7 @@ export class EventSimulation {
       : new Map();
     const budgets = [...cached.budgets.keys()];
     const spent = await this.ruleUsage.spentOf(em, brand.id, budgets);
-    const budgetRemaining = new Map(
-      budgets.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
-    );
+    const budgetRemaining = budgetsLeft(cached.budgets, spent, budgets);
     const now = new Date();
     const applied = applyEvent(
       member,

@@ -11,6 +11,7 @@ import type { ReplaceStagesDto } from './dto/stages.dto.js';
 import { JourneyErrors } from './journey-errors.js';
 import { StageChangesRepository } from './stage-changes.repository.js';
 import { StageUsageRepository } from './stage-usage.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
 
 @Injectable()
 export class StagesService {
@@ -19,6 +20,7 @@ export class StagesService {
     private readonly brands: BrandsRepository,
     private readonly usage: StageUsageRepository,
     private readonly stageChanges: StageChangesRepository,
+    private readonly members: MembersRepository,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class StagesService {
         );
       }
       for (const [from, to] of Object.entries(mapping)) {
-        const moved = await this.usage.moveMembers(em, brandId, from, to);
+        const moved = await this.members.moveStage(em, brandId, from, to);
         await this.stageChanges.insert(
           em,
           brandId,

@@ -15,6 +15,12 @@ const memberError = errorsOf<MemberErrorCode>(MEMBER_ERRORS);
 export const MemberErrors = {
   notFound: (id: string) => memberError('member.not_found', `No member ${id}`),
   emailTaken: () => memberError('member.email_taken', 'Another member of this brand has that email'),
+  /** An event's member reference that names nobody (and enrolment could not make them). */
+  notFoundByEvent: (ref: { id?: string; externalId?: string }) =>
+    memberError(
+      'member.not_found',
+      `No member ${ref.id ?? ref.externalId}${ref.id ? '' : ' (set autoEnroll to enrol members from events)'}`,
+    ),
   unknownStage: (stage: string) =>
     validationFailed([{ path: 'stage', message: `is not one of the brand's stages` }], `stage: unknown stage ${stage}`),
   invalidToken: () =>
