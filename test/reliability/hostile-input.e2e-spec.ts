@@ -293,7 +293,7 @@ describe('reliability: hostile input (e2e)', () => {
   };
 
   /**
-   * Sends one request and checks it: no 5xx, answered within HANG_MS, a 4xx where `expect4xx`
+   * Sends one request and checks it: no 5xx, an answer within HANG_MS, a 4xx where `expect4xx`
    * says so, the error shape on 4xx, and nothing at all written by a 4xx (the database's
    * fingerprint is taken after every request). Answers the violation, or null.
    */
