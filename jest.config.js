@@ -25,6 +25,8 @@ const common = {
   testEnvironment: 'node',
 };
 export default {
+  // testTimeout is a global option (jest ignores it inside a project): the e2e suites' hooks start apps
+  testTimeout: 60000,
   // ESM mode (vm modules) keeps module graphs alive between suites: recycle a worker that grew.
   workerIdleMemoryLimit: '1GB',
   projects: [
