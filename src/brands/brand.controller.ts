@@ -5,7 +5,13 @@ import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandAuth } from './brand-auth.decorator.js';
 import { CurrentBrand } from './brand-key.guard.js';
 import { BrandsService } from './brands.service.js';
-import { ApiKeyView, BrandView, CreateApiKeyDto, CreatedApiKeyView, UpdateBrandDto } from './dto/brand.dto.js';
+import {
+  ApiKeyListView,
+  BrandView,
+  CreateApiKeyDto,
+  CreatedApiKeyView,
+  UpdateBrandDto,
+} from './dto/brand.dto.js';
 
 @ApiTags('brand')
 @BrandAuth()
@@ -29,9 +35,9 @@ export class BrandController {
 
   @Get('keys')
   @ApiOperation({ summary: "The brand's API keys (never the secrets)" })
-  @ApiOkResponse({ type: [ApiKeyView] })
-  async listKeys(@CurrentBrand() brand: AuthenticatedBrand): Promise<{ data: ApiKeyView[] }> {
-    return { data: await this.brands.listKeys(brand.id) };
+  @ApiOkResponse({ type: ApiKeyListView })
+  async listKeys(@CurrentBrand() brand: AuthenticatedBrand): Promise<ApiKeyListView> {
+    return { data: await this.brands.listKeys(brand.id), nextCursor: null };
   }
 
   @Post('keys')

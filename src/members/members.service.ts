@@ -11,7 +11,7 @@ import type {
   MemberListQuery,
   MemberTokenView,
   MemberView,
-  StageChangeView,
+  StageChangeListView,
   UpsertedMemberView,
   UpsertMemberDto,
 } from './dto/member.dto.js';
@@ -132,7 +132,7 @@ export class MembersService {
   }
 
   /** The member's journey: every stage change with its cause, oldest first. */
-  async stageHistory(brand: AuthenticatedBrand, idOrExternalId: string): Promise<{ data: StageChangeView[] }> {
+  async stageHistory(brand: AuthenticatedBrand, idOrExternalId: string): Promise<StageChangeListView> {
     const member = await this.find(brand.id, idOrExternalId);
     const changes = await this.stageChanges.listForMember(this.db.manager, brand.id, member.id);
     return {
@@ -144,6 +144,7 @@ export class MembersService {
         ruleId: c.ruleId,
         at: c.at!.toISOString(),
       })),
+      nextCursor: null,
     };
   }
 

@@ -62,7 +62,10 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
       { type: 'http', scheme: 'bearer', description: 'Member token from POST /v1/members/{id}/token: mt_… (opaque)' },
       'memberToken',
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token (ADMIN_TOKEN, opaque)' }, 'adminToken')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Operator token (ADMIN_TOKEN, opaque)' },
+      'adminToken',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
@@ -96,6 +99,12 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       if (typeof operation !== 'object' || !operation.responses) {
         continue;
       }
+      for (const parameter of operation.parameters ?? []) {
+        if (path.startsWith('/v1/members/{id}') && parameter.in === 'path' && parameter.name === 'id') {
+          parameter.description = MEMBER_REF;
+          parameter.schema = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' };
+        }
+      }
       const authenticated = (operation.security ?? []).length > 0;
       if (!authenticated) {
         operation.security = [];
@@ -125,6 +134,10 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
           operation.requestBody.content = { [DEFAULT_CONTENT_TYPES[0]]: { schema: { type: 'object' } } };
         }
       }
+      const body = operation.requestBody && 'content' in operation.requestBody ? operation.requestBody : null;
+      for (const media of Object.values(body?.content ?? {})) {
+        refuseUnknownFields((media as { schema?: unknown }).schema, document, new Set());
+      }
       operation.responses = Object.fromEntries(
         Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
       ) as never;
@@ -133,7 +146,41 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/**
+ * The validation pipe refuses fields a DTO does not declare (forbidNonWhitelisted): every
+ * object schema a request body reaches says so with `additionalProperties: false`.
+ */
+function refuseUnknownFields(schema: unknown, document: OpenAPIObject, seen: Set<unknown>): void {
+  if (schema === null || typeof schema !== 'object' || seen.has(schema)) {
+    return;
+  }
+  seen.add(schema);
+  const s = schema as Record<string, unknown>;
+  if (typeof s.$ref === 'string') {
+    const name = s.$ref.replace('#/components/schemas/', '');
+    refuseUnknownFields(document.components?.schemas?.[name], document, seen);
+    return;
+  }
+  if (s.properties && s.additionalProperties === undefined) {
+    s.additionalProperties = false;
+  }
+  for (const nested of [
+    ...Object.values((s.properties as Record<string, unknown>) ?? {}),
+    s.items,
+    ...((s.allOf as unknown[]) ?? []),
+    ...((s.oneOf as unknown[]) ?? []),
+    ...((s.anyOf as unknown[]) ?? []),
+  ]) {
+    refuseUnknownFields(nested, document, seen);
+  }
+}
+
+const MEMBER_REF =
+  "A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). " +
+  'PUT /v1/members/{id} takes the externalId and creates the member when it is new.';
+
 interface OperationLike {
+  parameters?: Array<{ in: string; name: string; description?: string; schema?: unknown }>;
   security?: Array<Record<string, string[]>>;
   responses: Record<string, { description: string; content?: Record<string, unknown> }>;
   requestBody?: { content: Record<string, unknown> } | { $ref: string };
