@@ -1,17 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandAuth } from './brand-auth.decorator.js';
 import { CurrentBrand } from './brand-key.guard.js';
 import { BrandsService } from './brands.service.js';
-import {
-  ApiKeyListView,
-  BrandView,
-  CreateApiKeyDto,
-  CreatedApiKeyView,
-  UpdateBrandDto,
-} from './dto/brand.dto.js';
+import { ApiKeyListView, BrandView, CreateApiKeyDto, CreatedApiKeyView, UpdateBrandDto } from './dto/brand.dto.js';
 
 @ApiTags('brand')
 @BrandAuth()
@@ -49,6 +50,7 @@ export class BrandController {
 
   @Delete('keys/:keyId')
   @HttpCode(204)
+  @ApiConflictResponse({ description: "The brand's only live key" })
   @ApiOperation({
     summary: 'Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked.',
   })

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
@@ -28,6 +35,7 @@ export class MembersController {
   })
   @ApiCreatedResponse({ type: UpsertedMemberView, description: 'Created' })
   @ApiOkResponse({ type: UpsertedMemberView, description: 'Existed; profile fields given were updated' })
+  @ApiConflictResponse({ description: 'Another member of this brand has that email' })
   async upsert(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Param('id', MemberRefPipe) externalId: string,

@@ -138,7 +138,8 @@ export function toJsonSchema(schema: unknown, base?: string): unknown {
     out[k] = k === 'properties' ? mapValues(v as Record<string, unknown>, base) : toJsonSchema(v, base);
   }
   if ((schema as { nullable?: boolean }).nullable === true) {
-    if (typeof out.type === 'string' && !out.enum) {
+    const composed = out.allOf !== undefined || out.oneOf !== undefined || out.anyOf !== undefined;
+    if (typeof out.type === 'string' && !out.enum && !composed && out.$ref === undefined) {
       out.type = [out.type, 'null'];
     } else {
       return { anyOf: [out, { type: 'null' }] };

@@ -6,7 +6,9 @@ import { DomainError } from '../errors/domain-error.js';
 class InvalidUtf8Body extends DomainError {
   readonly statusCode = 400;
   constructor() {
-    super('invalid', 'validation_failed', 'body: must be valid UTF-8', [{ path: 'body', message: 'must be valid UTF-8' }]);
+    super('invalid', 'validation_failed', 'body: must be valid UTF-8', [
+      { path: 'body', message: 'must be valid UTF-8' },
+    ]);
   }
 }
 
