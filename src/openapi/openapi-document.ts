@@ -100,6 +100,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         continue;
       }
       for (const parameter of operation.parameters ?? []) {
+        defaultInWords(parameter.schema as Record<string, unknown> | undefined);
         if (path.startsWith('/v1/members/{id}') && parameter.in === 'path' && parameter.name === 'id') {
           parameter.description = MEMBER_REF;
           parameter.schema = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' };
@@ -136,7 +137,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       }
       const body = operation.requestBody && 'content' in operation.requestBody ? operation.requestBody : null;
       for (const media of Object.values(body?.content ?? {})) {
-        refuseUnknownFields((media as { schema?: unknown }).schema, document, new Set());
+        describeRequestSchema((media as { schema?: unknown }).schema, document, new Set());
       }
       operation.responses = Object.fromEntries(
         Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
@@ -147,10 +148,23 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
 }
 
 /**
+ * A request field the server fills in when absent is optional; its default goes into the
+ * description, because generators (openapi-typescript) make a field with a `default` required.
+ */
+function defaultInWords(schema: Record<string, unknown> | undefined): void {
+  if (!schema || schema.default === undefined) {
+    return;
+  }
+  const words = `Default: ${JSON.stringify(schema.default)}.`;
+  schema.description = typeof schema.description === 'string' ? `${schema.description}. ${words}` : words;
+  delete schema.default;
+}
+
+/**
  * The validation pipe refuses fields a DTO does not declare (forbidNonWhitelisted): every
  * object schema a request body reaches says so with `additionalProperties: false`.
  */
-function refuseUnknownFields(schema: unknown, document: OpenAPIObject, seen: Set<unknown>): void {
+function describeRequestSchema(schema: unknown, document: OpenAPIObject, seen: Set<unknown>): void {
   if (schema === null || typeof schema !== 'object' || seen.has(schema)) {
     return;
   }
@@ -158,11 +172,14 @@ function refuseUnknownFields(schema: unknown, document: OpenAPIObject, seen: Set
   const s = schema as Record<string, unknown>;
   if (typeof s.$ref === 'string') {
     const name = s.$ref.replace('#/components/schemas/', '');
-    refuseUnknownFields(document.components?.schemas?.[name], document, seen);
+    describeRequestSchema(document.components?.schemas?.[name], document, seen);
     return;
   }
   if (s.properties && s.additionalProperties === undefined) {
     s.additionalProperties = false;
+  }
+  for (const property of Object.values((s.properties as Record<string, Record<string, unknown>>) ?? {})) {
+    defaultInWords(property);
   }
   for (const nested of [
     ...Object.values((s.properties as Record<string, unknown>) ?? {}),
@@ -171,7 +188,7 @@ function refuseUnknownFields(schema: unknown, document: OpenAPIObject, seen: Set
     ...((s.oneOf as unknown[]) ?? []),
     ...((s.anyOf as unknown[]) ?? []),
   ]) {
-    refuseUnknownFields(nested, document, seen);
+    describeRequestSchema(nested, document, seen);
   }
 }
 

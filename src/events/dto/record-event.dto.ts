@@ -77,10 +77,7 @@ export class RecordEventDto {
   @IsISO8601({ strict: true })
   occurredAt?: string;
 
-  @ApiPropertyOptional({
-    ...attributesProperty,
-    example: { amount: '59.90', currency: 'EUR', orderId: '1042', channel: 'web' },
-  })
+  @ApiPropertyOptional(attributesProperty({ amount: '59.90', currency: 'EUR', orderId: '1042', channel: 'web' }))
   @IsOptional()
   @IsObject()
   attributes?: Record<string, unknown>;
