@@ -3,8 +3,9 @@ import addFormatsModule from 'ajv-formats';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
 // ajv-formats is CommonJS: under ESM its function is the default export's default
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv;
 
 /** What a test got back, as far as the contract cares. */
 export interface Answer {
@@ -48,9 +49,7 @@ export class OpenApiContract {
         const list = this.operations.get(method.toUpperCase()) ?? [];
         list.push({
           template,
-          pattern: new RegExp(
-            `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`,
-          ),
+          pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
           params: (template.match(/\{/g) ?? []).length,
           responses: (op as { responses: Operation['responses'] }).responses,
         });
