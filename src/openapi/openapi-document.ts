@@ -12,8 +12,10 @@ export const ERROR_SCHEMA = {
     message: { type: 'string', example: 'points: must be an integer number' },
     code: { type: 'string', example: 'validation_failed', description: 'Stable, machine-readable' },
     details: {
-      description: 'For validation_failed: one entry per fault, by field path; other codes may add context',
-      oneOf: [
+      description:
+        'For validation_failed (400): one entry per fault, by field path. Other codes may add their context ' +
+        '(journey.stage_in_use: the stages still in use)',
+      anyOf: [
         {
           type: 'array',
           items: {
@@ -25,6 +27,7 @@ export const ERROR_SCHEMA = {
             },
           },
         },
+        { type: 'array', items: { type: 'object', additionalProperties: true } },
         { type: 'object', additionalProperties: true },
       ],
     },

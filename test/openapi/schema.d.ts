@@ -4,5487 +4,5474 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["Health_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness: the process answers */
-    get: operations['Health_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers and every migration is applied */
+        get: operations["Health_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Readiness: the database answers and every migration is applied */
-    get: operations['Health_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/brand': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand of this key: name, journey stages, settings */
+        get: operations["Brand_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename the brand or change settings (merged into the stored settings) */
+        patch: operations["Brand_update"];
+        trace?: never;
     };
-    /** The brand of this key: name, journey stages, settings */
-    get: operations['Brand_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Rename the brand or change settings (merged into the stored settings) */
-    patch: operations['Brand_update'];
-    trace?: never;
-  };
-  '/v1/brand/keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/brand/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand's API keys (never the secrets) */
+        get: operations["Brand_listKeys"];
+        put?: never;
+        /** Create another secret key (shown once), e.g. to rotate keys */
+        post: operations["Brand_createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The brand's API keys (never the secrets) */
-    get: operations['Brand_listKeys'];
-    put?: never;
-    /** Create another secret key (shown once), e.g. to rotate keys */
-    post: operations['Brand_createKey'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/brand/keys/{keyId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/brand/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked. */
+        delete: operations["Brand_revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked. */
-    delete: operations['Brand_revokeKey'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/admin/brands': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/admin/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a brand; the answer holds its secret key, shown only this once */
+        post: operations["AdminBrands_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create a brand; the answer holds its secret key, shown only this once */
-    post: operations['AdminBrands_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand's rules, oldest first, optionally by status and event type */
+        get: operations["Rules_list"];
+        put?: never;
+        /** Create a rule (version 1). A rule that does not validate is a 400 listing the JSON path of each fault. */
+        post: operations["Rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The brand's rules, oldest first, optionally by status and event type */
-    get: operations['Rules_list'];
-    put?: never;
-    /** Create a rule (version 1). A rule that does not validate is a 400 listing the JSON path of each fault. */
-    post: operations['Rules_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/templates/loyalty-loop': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/templates/loyalty-loop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the loyalty-loop starter rules (share, content, feedback, purchase, repeat, win-back, referral). Template rules whose name the brand already uses are skipped; stages the brand does not have are dropped. */
+        post: operations["Rules_applyLoyaltyLoop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create the loyalty-loop starter rules (share, content, feedback, purchase, repeat, win-back, referral). Template rules whose name the brand already uses are skipped; stages the brand does not have are dropped. */
-    post: operations['Rules_applyLoyaltyLoop'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule, at its current version */
+        get: operations["Rules_get"];
+        /** Replace the rule's definition: makes a new version (history keeps the old ones) */
+        put: operations["Rules_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One rule, at its current version */
-    get: operations['Rules_get'];
-    /** Replace the rule's definition: makes a new version (history keeps the old ones) */
-    put: operations['Rules_replace'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the rule, newest first, with who changed it */
+        get: operations["Rules_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Every version of the rule, newest first, with who changed it */
-    get: operations['Rules_versions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}/versions/{version}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of the rule */
+        get: operations["Rules_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One version of the rule */
-    get: operations['Rules_version'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}/pause': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the rule firing (a new version); activate resumes it */
+        post: operations["Rules_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Stop the rule firing (a new version); activate resumes it */
-    post: operations['Rules_pause'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}/activate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let the rule fire again (a new version) */
+        post: operations["Rules_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Let the rule fire again (a new version) */
-    post: operations['Rules_activate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/{id}/archive': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire the rule for good (a new version). Rules are never deleted: history points at their versions. */
+        post: operations["Rules_archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Retire the rule for good (a new version). Rules are never deleted: history points at their versions. */
-    post: operations['Rules_archive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One member, by our id or by the brand's externalId */
+        get: operations["Members_get"];
+        /** Create a member by the brand's own id, or update its profile (idempotent). Here {id} is the externalId */
+        put: operations["Members_upsert"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One member, by our id or by the brand's externalId */
-    get: operations['Members_get'];
-    /** Create a member by the brand's own id, or update its profile (idempotent). Here {id} is the externalId */
-    put: operations['Members_upsert'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members, oldest first, filtered by stage and tier; cursor-paginated */
+        get: operations["Members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Members, oldest first, filtered by stage and tier; cursor-paginated */
-    get: operations['Members_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}/stages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's stage history (what analytics read): every move with its cause */
+        get: operations["Members_stages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The member's stage history (what analytics read): every move with its cause */
-    get: operations['Members_stages'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}/token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived member token for the brand's app (member API: /v1/me) */
+        post: operations["Members_issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A short-lived member token for the brand's app (member API: /v1/me) */
-    post: operations['Members_issueToken'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}/ledger': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's ledger entries, newest first; cursor-paginated */
+        get: operations["Ledger_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A member's ledger entries, newest first; cursor-paginated */
-    get: operations['Ledger_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}/adjustments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A manual credit or debit with a reason; recorded with the key that made it */
+        post: operations["Ledger_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A manual credit or debit with a reason; recorded with the key that made it */
-    post: operations['Ledger_adjust'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me/ledger': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's own ledger, newest first */
+        get: operations["MeLedger_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The member's own ledger, newest first */
-    get: operations['MeLedger_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member behind the token: profile, stage, tier, balance, next expiry */
+        get: operations["Me_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The member behind the token: profile, stage, tier, balance, next expiry */
-    get: operations['Me_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a member action; the rules engine answers with its effects (points, stage, token) */
+        post: operations["Events_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Record a member action; the rules engine answers with its effects (points, stage, token) */
-    post: operations['Events_record'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events/batch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Up to 1,000 events in one transaction; each answered on its own (status 201, 200, 400, 404 or 409) */
+        post: operations["Events_recordBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Up to 1,000 events in one transaction; each answered on its own (status 201, 200, 400, 404 or 409) */
-    post: operations['Events_recordBatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rules/simulate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rules/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a hypothetical event against the rules, for a real or hypothetical member; writes nothing */
+        post: operations["Simulation_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Run a hypothetical event against the rules, for a real or hypothetical member; writes nothing */
-    post: operations['Simulation_simulate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/brand/stages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/brand/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the journey stages (2–12, in order). Members of a removed stage need a mapping. */
+        put: operations["Stages_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /** Replace the journey stages (2–12, in order). Members of a removed stage need a mapping. */
-    put: operations['Stages_replace'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/referrals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals, oldest first, by status and referrer; cursor-paginated */
+        get: operations["Referrals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Referrals, oldest first, by status and referrer; cursor-paginated */
-    get: operations['Referrals_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/referrals/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/referrals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referral */
+        get: operations["Referrals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One referral */
-    get: operations['Referrals_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me/referral': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me/referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's referral code, share link, clicks, referrals and points earned through them */
+        get: operations["MyReferral_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The member's referral code, share link, clicks, referrals and points earned through them */
-    get: operations['MyReferral_mine'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/r/{code}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/r/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Share link: counts a click and redirects (302) to the brand's landing URL with ?ref=CODE */
+        get: operations["ReferralLink_follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Share link: counts a click and redirects (302) to the brand's landing URL with ?ref=CODE */
-    get: operations['ReferralLink_follow'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/brand/tiers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/brand/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the tier ladder: key, name, threshold in qualifying points (rolling window or lifetime), earn multiplier */
+        put: operations["Tiers_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /** Replace the tier ladder: key, name, threshold in qualifying points (rolling window or lifetime), earn multiplier */
-    put: operations['Tiers_replace'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rewards': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalog, oldest first, optionally by active and kind; cursor-paginated */
+        get: operations["Rewards_list"];
+        put?: never;
+        /** Add a reward to the catalog: a coupon (codes uploaded next), content (a URL) or a perk (free text) */
+        post: operations["Rewards_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The catalog, oldest first, optionally by active and kind; cursor-paginated */
-    get: operations['Rewards_list'];
-    put?: never;
-    /** Add a reward to the catalog: a coupon (codes uploaded next), content (a URL) or a perk (free text) */
-    post: operations['Rewards_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rewards/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rewards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reward, with what is left of its stock */
+        get: operations["Rewards_get"];
+        put?: never;
+        post?: never;
+        /** Remove a reward from the catalog; its redemptions stay readable and cancellable */
+        delete: operations["Rewards_remove"];
+        options?: never;
+        head?: never;
+        /** Change a reward's terms (not its kind); fields left out keep their value, null clears a nullable one */
+        patch: operations["Rewards_update"];
+        trace?: never;
     };
-    /** One reward, with what is left of its stock */
-    get: operations['Rewards_get'];
-    put?: never;
-    post?: never;
-    /** Remove a reward from the catalog; its redemptions stay readable and cancellable */
-    delete: operations['Rewards_remove'];
-    options?: never;
-    head?: never;
-    /** Change a reward's terms (not its kind); fields left out keep their value, null clears a nullable one */
-    patch: operations['Rewards_update'];
-    trace?: never;
-  };
-  '/v1/rewards/{id}/codes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rewards/{id}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload up to 10,000 codes to a coupon's pool; each is handed out once, codes already in the pool are skipped */
+        post: operations["Rewards_addCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Upload up to 10,000 codes to a coupon's pool; each is handed out once, codes already in the pool are skipped */
-    post: operations['Rewards_addCodes'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/redemptions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Redemptions, newest first, by member, reward and status; cursor-paginated */
+        get: operations["Redemptions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Redemptions, newest first, by member, reward and status; cursor-paginated */
-    get: operations['Redemptions_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/redemptions/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/redemptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One redemption */
+        get: operations["Redemptions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One redemption */
-    get: operations['Redemptions_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/redemptions/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/redemptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: the points come back as a reverse ledger entry and the unit returns to stock; a coupon code is voided, not reissued */
+        post: operations["Redemptions_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Cancel: the points come back as a reverse ledger entry and the unit returns to stock; a coupon code is voided, not reissued */
-    post: operations['Redemptions_cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/members/{id}/redemptions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/members/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem a reward for a member (our id or externalId): debits available points, hands out the reward */
+        post: operations["MemberRedemptions_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Redeem a reward for a member (our id or externalId): debits available points, hands out the reward */
-    post: operations['MemberRedemptions_redeem'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me/rewards': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalog, each reward with redeemable and, when not, the reason (stage, tier, stock, limit, points…) */
+        get: operations["MeRewards_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The catalog, each reward with redeemable and, when not, the reason (stage, tier, stock, limit, points…) */
-    get: operations['MeRewards_catalog'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me/redemptions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's own redemptions, newest first */
+        get: operations["MeRewards_list"];
+        put?: never;
+        /** Redeem a reward with the member's available points */
+        post: operations["MeRewards_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The member's own redemptions, newest first */
-    get: operations['MeRewards_list'];
-    put?: never;
-    /** Redeem a reward with the member's available points */
-    post: operations['MeRewards_redeem'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/admin/jobs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of the scheduled jobs, newest first; cursor-paginated */
+        get: operations["AdminJobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Runs of the scheduled jobs, newest first; cursor-paginated */
-    get: operations['AdminJobs_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/admin/jobs/{name}/run': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/admin/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job now (mature-points, retention-scan), optionally as if at another time; answers the run record */
+        post: operations["AdminJobs_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Run a job now (mature-points, retention-scan), optionally as if at another time; answers the run record */
-    post: operations['AdminJobs_run'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    StageView: {
-      /** @example awareness */
-      key: string;
-      /** @example Awareness */
-      name: string;
-    };
-    ReferralPolicyView: {
-      /**
-       * @description Event type of the referee that qualifies the referral
-       * @example purchase
-       */
-      qualifyingEvent: string;
-      /**
-       * @description Minimum event amount (decimal string); "0" = any amount
-       * @example 20.00
-       */
-      minAmount: string;
-      /** @example 30 */
-      withinDays: number;
-      /** @example 50 */
-      maxReferralsPerMonth: number;
-    };
-    TransitionsView: {
-      /** @description First purchase moves the member to conversion */
-      firstPurchase: boolean;
-      /** @description Second purchase moves the member to retention */
-      secondPurchase: boolean;
-      /** @description A qualified referral moves the referrer to loyalty */
-      referralMade: boolean;
-    };
-    TierDto: {
-      /** @example gold */
-      key: string;
-      /** @example Gold */
-      name: string;
-      /**
-       * @description Qualifying points needed
-       * @example 2000
-       */
-      threshold: number;
-      /**
-       * @description Earn multiplier applied to rule rewards (then floored)
-       * @example 1.5
-       */
-      multiplier: number;
-    };
-    TierLadderDto: {
-      /**
-       * @description Rolling window of earnings that qualify, in days; null = lifetime
-       * @example 365
-       */
-      windowDays?: number | null;
-      /** @description Up to 10 tiers, thresholds strictly increasing */
-      tiers: components['schemas']['TierDto'][];
-    };
-    BrandSettingsView: {
-      /**
-       * @description IANA time zone
-       * @example Europe/Amsterdam
-       */
-      timezone: string;
-      /**
-       * @description ISO 4217 code
-       * @example EUR
-       */
-      currency: string;
-      /** @description Events for an unknown externalId enrol the member instead of a 404 */
-      autoEnroll: boolean;
-      /**
-       * Format: uri
-       * @description Where share links (/r/{code}) redirect; null = share links answer 404
-       * @example https://shop.example.com/welcome
-       */
-      referralLandingUrl: string | null;
-      referral: components['schemas']['ReferralPolicyView'];
-      /** @example 14 */
-      pendingDays: number;
-      /**
-       * @description null = never
-       * @example 12
-       */
-      expiryMonths: number | null;
-      /** @example 90 */
-      inactiveDays: number;
-      transitions: components['schemas']['TransitionsView'];
-      /** @description Set by PUT /v1/brand/tiers */
-      tiers: components['schemas']['TierLadderDto'];
-    };
-    BrandView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      stages: components['schemas']['StageView'][];
-      settings: components['schemas']['BrandSettingsView'];
-      /** Format: date-time */
-      createdAt: string;
-    };
-    ReferralPolicyDto: {
-      /**
-       * @description Event type of the referee that qualifies the referral
-       * @example purchase
-       */
-      qualifyingEvent?: string;
-      /**
-       * @description Minimum event amount (decimal string); "0" = any amount
-       * @example 20.00
-       */
-      minAmount?: string;
-      /** @example 30 */
-      withinDays?: number;
-      /** @example 50 */
-      maxReferralsPerMonth?: number;
-    };
-    TransitionsDto: {
-      /** @description First purchase moves the member to conversion */
-      firstPurchase?: boolean;
-      /** @description Second purchase moves the member to retention */
-      secondPurchase?: boolean;
-      /** @description A qualified referral moves the referrer to loyalty */
-      referralMade?: boolean;
-    };
-    BrandSettingsDto: {
-      /**
-       * @description IANA time zone
-       * @example Europe/Amsterdam
-       */
-      timezone?: string;
-      /**
-       * @description ISO 4217 code
-       * @example EUR
-       */
-      currency?: string;
-      /** @description Events for an unknown externalId enrol the member instead of a 404 */
-      autoEnroll?: boolean;
-      /**
-       * Format: uri
-       * @description Where share links (/r/{code}) redirect; null = share links answer 404
-       * @example https://shop.example.com/welcome
-       */
-      referralLandingUrl?: string | null;
-      referral?: components['schemas']['ReferralPolicyDto'];
-      /** @example 14 */
-      pendingDays?: number;
-      /**
-       * @description null = never
-       * @example 12
-       */
-      expiryMonths?: number | null;
-      /** @example 90 */
-      inactiveDays?: number;
-      transitions?: components['schemas']['TransitionsDto'];
-    };
-    UpdateBrandDto: {
-      /** @example Acme Coffee Roasters */
-      name?: string;
-      /** @description Merged into the stored settings; nested groups merge key by key */
-      settings?: components['schemas']['BrandSettingsDto'];
-    };
-    ApiKeyView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /**
-       * @description The first characters of the key, to tell keys apart
-       * @example sk_AbCd
-       */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-    };
-    ApiKeyListView: {
-      data: components['schemas']['ApiKeyView'][];
-      /** @description Always null: every key in one page */
-      nextCursor: string | null;
-    };
-    CreateApiKeyDto: {
-      /** @example checkout-service */
-      name?: string;
-    };
-    CreatedApiKeyView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /**
-       * @description The first characters of the key, to tell keys apart
-       * @example sk_AbCd
-       */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-      /**
-       * @description The secret key. Shown only in this answer; store it now.
-       * @example sk_…
-       */
-      key: string;
-    };
-    CreateBrandDto: {
-      /** @example Acme Coffee */
-      name: string;
-    };
-    CreatedBrandView: {
-      brand: components['schemas']['BrandView'];
-      apiKey: components['schemas']['CreatedApiKeyView'];
-    };
-    PerUnitPointsDto: {
-      /**
-       * @description A numeric fact
-       * @example event.amount
-       */
-      fact: string;
-      /**
-       * @description Points per unit of the fact
-       * @example 2
-       */
-      rate: number;
-      /**
-       * @description Default: "floor".
-       * @enum {string}
-       */
-      rounding?: 'floor' | 'round' | 'ceil';
-    };
-    PointsRewardDto: {
-      /**
-       * @description Exactly one of fixed or perUnit
-       * @example 50
-       */
-      fixed?: number;
-      perUnit?: components['schemas']['PerUnitPointsDto'];
-    };
-    TokenRewardDto: {
-      /**
-       * @description Decimal string, at most 18 decimals
-       * @example 1.5
-       */
-      amount: string;
-    };
-    RuleRewardDto: {
-      /** @description A tier multiplier applies on top */
-      points?: components['schemas']['PointsRewardDto'];
-      token?: components['schemas']['TokenRewardDto'];
-    };
-    PerMemberLimitDto: {
-      /**
-       * @description Times the rule may fire per member and period
-       * @example 3
-       */
-      count?: number;
-      /**
-       * @description Points the rule may give per member and period
-       * @example 1000
-       */
-      points?: number;
-      /**
-       * @description In the brand's time zone
-       * @enum {string}
-       */
-      period: 'day' | 'week' | 'month' | 'lifetime';
-    };
-    RuleLimitsDto: {
-      perMember?: components['schemas']['PerMemberLimitDto'] | null;
-      /** @example 60 */
-      cooldownSeconds?: number | null;
-      /**
-       * @description Points the rule may give in total
-       * @example 1000000
-       */
-      budgetPoints?: number | null;
-    };
-    RuleDefinitionDto: {
-      /** @example Purchase points */
-      name: string;
-      description?: string | null;
-      /**
-       * @description Keys of the brand's stages; empty = every stage
-       * @example [
-       *       "conversion",
-       *       "retention",
-       *       "loyalty"
-       *     ]
-       */
-      stages: string[];
-      /**
-       * @description One event type, built-in or the brand's own
-       * @example purchase
-       */
-      event: string;
-      /**
-       * @description A tree of {"all": [...]}, {"any": [...]}, {"not": {...}} and leaves {"fact", "op", "value"}. Ops: eq, neq, gt, gte, lt, lte, in, nin, contains, exists, between. Facts: event.<attribute>, member.stage|tier|enrolledDaysAgo|purchaseCount|referralCount|lifetimePoints|daysSinceLastPurchase|source|referred, time.dayOfWeek|hour.
-       * @example {
-       *       "all": [
-       *         {
-       *           "fact": "event.amount",
-       *           "op": "gte",
-       *           "value": 20
-       *         },
-       *         {
-       *           "fact": "member.tier",
-       *           "op": "in",
-       *           "value": [
-       *             "silver",
-       *             "gold"
-       *           ]
-       *         }
-       *       ]
-       *     }
-       */
-      conditions?: {
-        [key: string]: unknown;
-      } | null;
-      reward: components['schemas']['RuleRewardDto'];
-      /**
-       * @description Forward-only stage move
-       * @example retention
-       */
-      advanceStage?: string | null;
-      /** @description Unconditional stage move (may go backwards) */
-      setStage?: string | null;
-      limits?: components['schemas']['RuleLimitsDto'] | null;
-      /**
-       * @description Higher runs first. Default: 0.
-       * @example 10
-       */
-      priority?: number;
-      /** @description When it fires, lower-priority rules are not evaluated. Default: false. */
-      exclusive?: boolean;
-      /** Format: date-time */
-      validFrom?: string | null;
-      /** Format: date-time */
-      validUntil?: string | null;
-      /**
-       * @description Default: "active".
-       * @enum {string}
-       */
-      status?: 'active' | 'paused' | 'archived';
-      /** @description Overrides the brand's pendingDays for this rule's points */
-      pendingDays?: number | null;
-    };
-    RuleView: {
-      /** @example Purchase points */
-      name: string;
-      description?: string | null;
-      /**
-       * @description Keys of the brand's stages; empty = every stage
-       * @example [
-       *       "conversion",
-       *       "retention",
-       *       "loyalty"
-       *     ]
-       */
-      stages: string[];
-      /**
-       * @description One event type, built-in or the brand's own
-       * @example purchase
-       */
-      event: string;
-      /**
-       * @description A tree of {"all": [...]}, {"any": [...]}, {"not": {...}} and leaves {"fact", "op", "value"}. Ops: eq, neq, gt, gte, lt, lte, in, nin, contains, exists, between. Facts: event.<attribute>, member.stage|tier|enrolledDaysAgo|purchaseCount|referralCount|lifetimePoints|daysSinceLastPurchase|source|referred, time.dayOfWeek|hour.
-       * @example {
-       *       "all": [
-       *         {
-       *           "fact": "event.amount",
-       *           "op": "gte",
-       *           "value": 20
-       *         },
-       *         {
-       *           "fact": "member.tier",
-       *           "op": "in",
-       *           "value": [
-       *             "silver",
-       *             "gold"
-       *           ]
-       *         }
-       *       ]
-       *     }
-       */
-      conditions?: {
-        [key: string]: unknown;
-      } | null;
-      reward: components['schemas']['RuleRewardDto'];
-      /**
-       * @description Forward-only stage move
-       * @example retention
-       */
-      advanceStage?: string | null;
-      /** @description Unconditional stage move (may go backwards) */
-      setStage?: string | null;
-      limits?: components['schemas']['RuleLimitsDto'] | null;
-      /**
-       * @description Higher runs first
-       * @default 0
-       * @example 10
-       */
-      priority: number;
-      /**
-       * @description When it fires, lower-priority rules are not evaluated
-       * @default false
-       */
-      exclusive: boolean;
-      /** Format: date-time */
-      validFrom?: string | null;
-      /** Format: date-time */
-      validUntil?: string | null;
-      /**
-       * @default active
-       * @enum {string}
-       */
-      status: 'active' | 'paused' | 'archived';
-      /** @description Overrides the brand's pendingDays for this rule's points */
-      pendingDays?: number | null;
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description The current version; every change makes a new one
-       * @example 1
-       */
-      version: number;
-      /**
-       * @description Points given so far under limits.budgetPoints
-       * @example 0
-       */
-      budgetSpent: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    RulePage: {
-      data: components['schemas']['RuleView'][];
-      nextCursor: string | null;
-    };
-    TemplateResult: {
-      created: components['schemas']['RuleView'][];
-      /** @description Names of template rules the brand already has */
-      skipped: string[];
-    };
-    RuleVersionView: {
-      /** Format: uuid */
-      ruleId: string;
-      /** @example 2 */
-      version: number;
-      definition: components['schemas']['RuleDefinitionDto'];
-      /**
-       * @description key:<apiKeyId> for API changes
-       * @example key:0196…
-       */
-      changedBy: string;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    RuleVersionPage: {
-      data: components['schemas']['RuleVersionView'][];
-      /** @description A version number: pass it as cursor for older versions */
-      nextCursor: string | null;
-    };
-    UpsertMemberDto: {
-      /**
-       * @description Stored lower-cased; unique per brand
-       * @example ann@example.com
-       */
-      email?: string;
-      /**
-       * @description Entry stage of a new member (default: the brand's first stage); ignored for an existing member
-       * @example awareness
-       */
-      stage?: string;
-      /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
-      walletAddress?: string;
-      /**
-       * @description The referrer's code: opens a referral (pending, or rejected with a reason; the member is enrolled either way)
-       * @example K7M2QX9P
-       */
-      referralCode?: string;
-      /**
-       * @description Enrolment source: api, app, campaign:<id>
-       * @example app
-       */
-      source?: string;
-    };
-    MemberBalanceView: {
-      available: number;
-      pending: number;
-      lifetimeEarned: number;
-    };
-    MemberReferralView: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      status: 'pending' | 'rejected';
-      /** @enum {string|null} */
-      reason: 'referrer_not_enrolled' | 'self_referral' | 'already_member' | 'referrer_limit' | null;
-    };
-    UpsertedMemberView: {
-      /** Format: uuid */
-      id: string;
-      externalId: string;
-      email: string | null;
-      stage: string;
-      tier: string | null;
-      /** @example K7M2QX9P */
-      referralCode: string;
-      walletAddress: string | null;
-      /** @example api */
-      source: string;
-      /** Format: date-time */
-      enrolledAt: string;
-      balance: components['schemas']['MemberBalanceView'];
-      /** @description Only when the request named a referralCode */
-      referral?: components['schemas']['MemberReferralView'];
-    };
-    MemberView: {
-      /** Format: uuid */
-      id: string;
-      externalId: string;
-      email: string | null;
-      stage: string;
-      tier: string | null;
-      /** @example K7M2QX9P */
-      referralCode: string;
-      walletAddress: string | null;
-      /** @example api */
-      source: string;
-      /** Format: date-time */
-      enrolledAt: string;
-      balance: components['schemas']['MemberBalanceView'];
-    };
-    MemberPageView: {
-      data: components['schemas']['MemberView'][];
-      nextCursor: string | null;
-    };
-    StageChangeView: {
-      /** @description null on enrolment */
-      from: string | null;
-      to: string;
-      /** @enum {string} */
-      cause: 'enrollment' | 'transition' | 'rule' | 'stages_replaced';
-      eventId: string | null;
-      ruleId: string | null;
-      /** Format: date-time */
-      at: string;
-    };
-    StageChangeListView: {
-      data: components['schemas']['StageChangeView'][];
-      /** @description Always null: the whole history in one page */
-      nextCursor: string | null;
-    };
-    MemberTokenView: {
-      /**
-       * @description Bearer token for the member API (/v1/me); shown once
-       * @example mt_…
-       */
-      token: string;
-      /** Format: date-time */
-      expiresAt: string;
-      /** Format: uuid */
-      memberId: string;
-    };
-    LedgerEntryView: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      kind: 'earn' | 'redeem' | 'expire' | 'reverse' | 'adjust';
-      /** @enum {string} */
-      status: 'pending' | 'available';
-      /** @description Signed points */
-      points: number;
-      /** @description The member's total (available + pending) after this entry */
-      balanceAfter: number;
-      eventId?: string | null;
-      ruleId?: string | null;
-      ruleVersion?: number | null;
-      redemptionId?: string | null;
-      reason?: string | null;
-      /** @description Who made a manual entry: key:<apiKeyId> */
-      actor?: string | null;
-      /** Format: date-time */
-      availableAt: string;
-      /** Format: date-time */
-      expiresAt?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    LedgerPageView: {
-      data: components['schemas']['LedgerEntryView'][];
-      nextCursor: string | null;
-    };
-    AdjustmentDto: {
-      /**
-       * @description Signed, non-zero: positive credits, negative debits (never below zero)
-       * @example 250
-       */
-      points: number;
-      /** @example Goodwill for a late delivery */
-      reason: string;
-    };
-    AdjustmentView: {
-      entry: components['schemas']['LedgerEntryView'];
-      /** @description The balance after the adjustment */
-      balance: components['schemas']['MemberBalanceView'];
-    };
-    NextExpiryView: {
-      at: string;
-      /** @description Points left in the lots that lapse then */
-      points: number;
-    };
-    MeView: {
-      /** Format: uuid */
-      id: string;
-      externalId: string;
-      email: string | null;
-      stage: string;
-      tier: string | null;
-      /** @example K7M2QX9P */
-      referralCode: string;
-      walletAddress: string | null;
-      /** @example api */
-      source: string;
-      /** Format: date-time */
-      enrolledAt: string;
-      balance: components['schemas']['MemberBalanceView'];
-      /** @description The next lapsing points, or null */
-      nextExpiry: components['schemas']['NextExpiryView'] | null;
-    };
-    EventMemberDto: {
-      /**
-       * Format: uuid
-       * @description Our member id
-       */
-      id?: string;
-      /**
-       * @description The brand's own id for the member
-       * @example cust-77
-       */
-      externalId?: string;
-      /**
-       * @description Used when the event enrols the member (autoEnroll)
-       * @example ann@example.com
-       */
-      email?: string;
-      /**
-       * @description When the event enrols the member: the referrer's code
-       * @example K7M2QX9P
-       */
-      referralCode?: string;
-    };
-    RecordEventDto: {
-      /**
-       * @description Unique per brand. A repeat with the same body answers the first result (200, duplicate: true); with another body, 409.
-       * @example order-1042
-       */
-      idempotencyKey: string;
-      /**
-       * @description purchase, refund, share, content, feedback, enrollment, or a brand type [a-z][a-z0-9_.]{0,63}
-       * @example purchase
-       */
-      type: string;
-      /** @description `id` or `externalId` */
-      member: components['schemas']['EventMemberDto'];
-      /**
-       * Format: date-time
-       * @description Defaults to now
-       * @example 2026-11-24T10:00:00Z
-       */
-      occurredAt?: string;
-      /**
-       * @description Flat: keys [A-Za-z][A-Za-z0-9_]{0,63}, values a string (at most 2,000 characters), a finite number, a boolean or null. purchase and refund need `amount`, a decimal string such as "59.90"
-       * @example {
-       *       "amount": "59.90",
-       *       "currency": "EUR",
-       *       "orderId": "1042",
-       *       "channel": "web"
-       *     }
-       */
-      attributes?: {
-        [key: string]: (string | null) | number | boolean;
-      };
-    };
-    PointsEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'points';
-      /** Format: uuid */
-      ruleId: string;
-      ruleVersion: number;
-      points: number;
-      /** @enum {string} */
-      status: 'pending' | 'available';
-      /**
-       * Format: uuid
-       * @description The ledger entry
-       */
-      entryId: string;
-    };
-    SimulatedPointsEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'points';
-      /** Format: uuid */
-      ruleId: string;
-      ruleVersion: number;
-      points: number;
-      /** @enum {string} */
-      status: 'pending' | 'available';
-    };
-    StageEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'stage';
-      from: string;
-      to: string;
-      /** @enum {string} */
-      cause: 'transition' | 'rule';
-      /**
-       * Format: uuid
-       * @description When a rule moved the member
-       */
-      ruleId?: string;
-    };
-    TierEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'tier';
-      from: string | null;
-      to: string;
-    };
-    TokenEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'token';
-      /** Format: uuid */
-      ruleId: string;
-      ruleVersion: number;
-      /**
-       * @description Decimal string
-       * @example 1.5
-       */
-      amount: string;
-      /** Format: uuid */
-      mintId: string;
-      /** @enum {string} */
-      status: 'queued';
-    };
-    ReferralEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'referral';
-      /** Format: uuid */
-      referralId: string;
-      /** Format: uuid */
-      referrerId: string;
-      /** @enum {string} */
-      status: 'rewarded';
-    };
-    ReversalEffectView: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'reversal';
-      /** @description Negative: the points taken back by a refund */
-      points: number;
-      /** @enum {string} */
-      status: 'pending' | 'available';
-      /** Format: uuid */
-      entryId: string;
-      orderId: string;
-    };
-    BalanceView: {
-      available: number;
-      pending: number;
-      lifetimeEarned: number;
-    };
-    EventMemberView: {
-      /** Format: uuid */
-      id: string;
-      externalId: string;
-      /** @example retention */
-      stage: string;
-      tier: string | null;
-      balance: components['schemas']['BalanceView'];
-    };
-    EventResultView: {
-      /** Format: uuid */
-      eventId: string;
-      duplicate: boolean;
-      /** @description What the event did, in order */
-      effects: (
-        | components['schemas']['PointsEffectView']
-        | components['schemas']['StageEffectView']
-        | components['schemas']['TierEffectView']
-        | components['schemas']['TokenEffectView']
-        | components['schemas']['ReferralEffectView']
-        | components['schemas']['ReversalEffectView']
-      )[];
-      member: components['schemas']['EventMemberView'];
-    };
-    RecordEventBatchDto: {
-      /** @description Up to 1,000 events; each is validated and answered on its own */
-      events: components['schemas']['RecordEventDto'][];
-    };
-    FieldErrorView: {
-      /** @example events[2].attributes.amount */
-      path: string;
-      /** @example is required: a non-negative decimal such as "59.90" */
-      message: string;
-    };
-    BatchEventErrorView: {
-      /** @example validation_failed */
-      code: string;
-      message: string;
-      details?: components['schemas']['FieldErrorView'][];
-    };
-    BatchEventResultView: {
-      /** @description Position in the request */
-      index: number;
-      /**
-       * @description What POST /v1/events would have answered
-       * @enum {integer}
-       */
-      status: 200 | 201 | 400 | 404 | 409;
-      /** @description On 200 and 201 */
-      result?: components['schemas']['EventResultView'];
-      /** @description On 400, 404 and 409 */
-      error?: components['schemas']['BatchEventErrorView'];
-    };
-    BatchResultView: {
-      /** @description One per event, in request order */
-      results: components['schemas']['BatchEventResultView'][];
-    };
-    SimulatedEventDto: {
-      /** @example purchase */
-      type: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-24T10:00:00Z
-       */
-      occurredAt?: string;
-      /**
-       * @description Flat: keys [A-Za-z][A-Za-z0-9_]{0,63}, values a string (at most 2,000 characters), a finite number, a boolean or null. purchase and refund need `amount`, a decimal string such as "59.90"
-       * @example {
-       *       "amount": "59.90"
-       *     }
-       */
-      attributes?: {
-        [key: string]: (string | null) | number | boolean;
-      };
-    };
-    SimulatedMemberRefDto: {
-      /** Format: uuid */
-      id?: string;
-      externalId?: string;
-    };
-    HypotheticalMemberDto: {
-      /** @example conversion */
-      stage?: string;
-      /** @example gold */
-      tier?: string;
-      /** @example 0 */
-      purchaseCount?: number;
-      /** @example 0 */
-      referralCount?: number;
-      /** @example 0 */
-      lifetimePoints?: number;
-      /** Format: date-time */
-      enrolledAt?: string;
-      /** Format: date-time */
-      lastPurchaseAt?: string;
-      /** @example api */
-      source?: string;
-      referred?: boolean;
-    };
-    SimulateDto: {
-      event: components['schemas']['SimulatedEventDto'];
-      /** @description A real member (its facts, limits and usage are read, nothing is written) */
-      member?: components['schemas']['SimulatedMemberRefDto'];
-      /** @description Or a hypothetical member: facts only */
-      hypotheticalMember?: components['schemas']['HypotheticalMemberDto'];
-    };
-    FiredRuleView: {
-      /** Format: uuid */
-      ruleId: string;
-      ruleVersion: number;
-      name: string;
-      /** @enum {boolean} */
-      fired: true;
-      /** @example fired */
-      reason: string;
-      /** @description Points the rule gives */
-      points: number;
-    };
-    SkippedRuleView: {
-      /** Format: uuid */
-      ruleId: string;
-      ruleVersion: number;
-      name: string;
-      /** @enum {boolean} */
-      fired: false;
-      /** @example conditions not met: event.amount gte 20 */
-      reason: string;
-    };
-    SimulatedMemberView: {
-      /**
-       * Format: uuid
-       * @description null for a hypothetical member
-       */
-      id: string | null;
-      stage: string;
-      tier: string | null;
-      balance: components['schemas']['BalanceView'];
-    };
-    SimulationView: {
-      /** @description What the event would do, as in the POST /v1/events answer */
-      effects: (
-        | components['schemas']['SimulatedPointsEffectView']
-        | components['schemas']['StageEffectView']
-        | components['schemas']['TierEffectView']
-        | components['schemas']['TokenEffectView']
-        | components['schemas']['ReferralEffectView']
-        | components['schemas']['ReversalEffectView']
-      )[];
-      /** @description The member after the event */
-      member: components['schemas']['SimulatedMemberView'];
-      /** @description Every rule listening to the event type, with why it fired or not (told apart by `fired`) */
-      rules: (components['schemas']['FiredRuleView'] | components['schemas']['SkippedRuleView'])[];
-    };
-    StageDto: {
-      /** @example purchase */
-      key: string;
-      /** @example Purchase */
-      name: string;
-    };
-    ReplaceStagesDto: {
-      /** @description 2 to 12 stages in journey order; keys unique */
-      stages: components['schemas']['StageDto'][];
-      /**
-       * @description Where members of a removed stage go: { removedKey: newKey }
-       * @example {
-       *       "conversion": "purchase"
-       *     }
-       */
-      mapping?: {
-        [key: string]: string;
-      };
-    };
-    ReferralView: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * Format: uuid
-       * @description null when the code named nobody of this brand
-       */
-      referrerId: string | null;
-      /** Format: uuid */
-      refereeId: string;
-      /** @example K7M2QX9P */
-      code: string;
-      /** @enum {string} */
-      status: 'pending' | 'qualified' | 'rewarded' | 'rejected';
-      /** @enum {string|null} */
-      reason: 'referrer_not_enrolled' | 'self_referral' | 'already_member' | 'referrer_limit' | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      qualifiedAt: string | null;
-      /** Format: date-time */
-      rewardedAt: string | null;
-    };
-    ReferralPageView: {
-      data: components['schemas']['ReferralView'][];
-      nextCursor: string | null;
-    };
-    MyReferralView: {
-      /** @example K7M2QX9P */
-      code: string;
-      /**
-       * @description null until the brand sets referralLandingUrl
-       * @example https://shop.example/welcome?ref=K7M2QX9P
-       */
-      link: string | null;
-      clicks: number;
-      pending: number;
-      /** @description Qualified or rewarded */
-      qualified: number;
-      rejected: number;
-      /** @description Points earned through referral events */
-      pointsEarned: number;
-    };
-    CreateRewardDto: {
-      /** @example Valid in every store */
-      description?: string | null;
-      /**
-       * @description Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.
-       * @example 100
-       */
-      stock?: number | null;
-      /**
-       * @description Live (not cancelled) redemptions per member; null = no limit
-       * @example 1
-       */
-      perMemberLimit?: number | null;
-      /**
-       * @description Journey stages that may redeem (the brand's stage keys); empty = all
-       * @example [
-       *       "retention",
-       *       "loyalty"
-       *     ]
-       */
-      stages?: string[];
-      /**
-       * @description Tiers that may redeem; empty = all (a member without a tier qualifies only then)
-       * @example [
-       *       "gold"
-       *     ]
-       */
-      tiers?: string[];
-      /**
-       * @description content rewards (required there): the URL a redemption unlocks
-       * @example https://brand.example.com/members/lookbook
-       */
-      contentUrl?: string | null;
-      /**
-       * @description perk rewards (required there): what the member gets
-       * @example Show this screen at the counter for a free coffee
-       */
-      perkText?: string | null;
-      /**
-       * Format: date-time
-       * @description Redeemable from (inclusive); null = already
-       * @example 2026-01-01T00:00:00Z
-       */
-      validFrom?: string | null;
-      /**
-       * Format: date-time
-       * @description Redeemable until (exclusive); null = no end
-       * @example 2026-12-31T23:59:59Z
-       */
-      validUntil?: string | null;
-      /**
-       * @description Default: true.
-       * @example true
-       */
-      active?: boolean;
-      /** @example €5 off your next order */
-      name: string;
-      /**
-       * @description coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.
-       * @enum {string}
-       */
-      kind: 'coupon' | 'content' | 'perk';
-      /** @example 500 */
-      costPoints: number;
-    };
-    RewardView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      description: string | null;
-      /** @enum {string} */
-      kind: 'coupon' | 'content' | 'perk';
-      costPoints: number;
-      /** @description Units offered in total; null = unlimited */
-      stock: number | null;
-      /** @description Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited */
-      remaining: number | null;
-      perMemberLimit: number | null;
-      stages: string[];
-      tiers: string[];
-      /** Format: date-time */
-      validFrom: string | null;
-      /** Format: date-time */
-      validUntil: string | null;
-      active: boolean;
-      /** @description content rewards */
-      contentUrl?: string;
-      /** @description perk rewards */
-      perkText?: string;
-      /** @description coupon rewards: codes not handed out yet */
-      unusedCodes?: number;
-      /** @description Live (not cancelled) redemptions */
-      redeemed: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    RewardPage: {
-      data: components['schemas']['RewardView'][];
-      nextCursor: string | null;
-    };
-    UpdateRewardDto: {
-      /** @example Valid in every store */
-      description?: string | null;
-      /**
-       * @description Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.
-       * @example 100
-       */
-      stock?: number | null;
-      /**
-       * @description Live (not cancelled) redemptions per member; null = no limit
-       * @example 1
-       */
-      perMemberLimit?: number | null;
-      /**
-       * @description Journey stages that may redeem (the brand's stage keys); empty = all
-       * @example [
-       *       "retention",
-       *       "loyalty"
-       *     ]
-       */
-      stages?: string[];
-      /**
-       * @description Tiers that may redeem; empty = all (a member without a tier qualifies only then)
-       * @example [
-       *       "gold"
-       *     ]
-       */
-      tiers?: string[];
-      /**
-       * @description content rewards (required there): the URL a redemption unlocks
-       * @example https://brand.example.com/members/lookbook
-       */
-      contentUrl?: string | null;
-      /**
-       * @description perk rewards (required there): what the member gets
-       * @example Show this screen at the counter for a free coffee
-       */
-      perkText?: string | null;
-      /**
-       * Format: date-time
-       * @description Redeemable from (inclusive); null = already
-       * @example 2026-01-01T00:00:00Z
-       */
-      validFrom?: string | null;
-      /**
-       * Format: date-time
-       * @description Redeemable until (exclusive); null = no end
-       * @example 2026-12-31T23:59:59Z
-       */
-      validUntil?: string | null;
-      /**
-       * @description Default: true.
-       * @example true
-       */
-      active?: boolean;
-      /** @example €5 off your next order */
-      name?: string;
-      /** @example 500 */
-      costPoints?: number;
-    };
-    AddCodesDto: {
-      /**
-       * @description 1-10000 codes; codes already in the pool are skipped
-       * @example [
-       *       "SAVE5-7KQ2",
-       *       "SAVE5-9XM4"
-       *     ]
-       */
-      codes: string[];
-    };
-    CodesUploadView: {
-      /**
-       * @description Codes new to the pool
-       * @example 2
-       */
-      added: number;
-      /**
-       * @description Codes skipped: already in the pool, or repeated in this upload
-       * @example 0
-       */
-      duplicates: number;
-      /**
-       * @description Codes in the pool not handed out yet
-       * @example 120
-       */
-      unusedCodes: number;
-      /** @description Units redeemable now */
-      remaining: number | null;
-    };
-    RedemptionView: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      rewardId: string;
-      /** Format: uuid */
-      memberId: string;
-      /** @enum {string} */
-      kind: 'coupon' | 'content' | 'perk';
-      /** @enum {string} */
-      status: 'completed' | 'cancelled';
-      /** @description Points debited */
-      costPoints: number;
-      /** @description coupon: the code handed out (void once cancelled) */
-      code?: string;
-      /** @description content: the unlocked URL */
-      contentUrl?: string;
-      /** @description perk: what the member gets */
-      perkText?: string;
-      /**
-       * Format: uuid
-       * @description The redeem ledger entry
-       */
-      ledgerEntryId: string;
-      /**
-       * Format: uuid
-       * @description The reverse entry that gave the points back
-       */
-      cancelLedgerEntryId?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      cancelledAt: string | null;
-    };
-    RedemptionPage: {
-      data: components['schemas']['RedemptionView'][];
-      nextCursor: string | null;
-    };
-    RedemptionResultView: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      rewardId: string;
-      /** Format: uuid */
-      memberId: string;
-      /** @enum {string} */
-      kind: 'coupon' | 'content' | 'perk';
-      /** @enum {string} */
-      status: 'completed' | 'cancelled';
-      /** @description Points debited */
-      costPoints: number;
-      /** @description coupon: the code handed out (void once cancelled) */
-      code?: string;
-      /** @description content: the unlocked URL */
-      contentUrl?: string;
-      /** @description perk: what the member gets */
-      perkText?: string;
-      /**
-       * Format: uuid
-       * @description The redeem ledger entry
-       */
-      ledgerEntryId: string;
-      /**
-       * Format: uuid
-       * @description The reverse entry that gave the points back
-       */
-      cancelLedgerEntryId?: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      balance: components['schemas']['MemberBalanceView'];
-    };
-    RedeemDto: {
-      /** Format: uuid */
-      rewardId: string;
-      /**
-       * @description Unique per brand. A repeat with the same request answers the first result (200); with another request, 409. A refused attempt does not use the key up.
-       * @example redeem-7f3a
-       */
-      idempotencyKey: string;
-    };
-    MemberRewardView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      description: string | null;
-      /** @enum {string} */
-      kind: 'coupon' | 'content' | 'perk';
-      costPoints: number;
-      /** @description Units offered in total; null = unlimited */
-      stock: number | null;
-      /** @description Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited */
-      remaining: number | null;
-      perMemberLimit: number | null;
-      stages: string[];
-      tiers: string[];
-      /** Format: date-time */
-      validFrom: string | null;
-      /** Format: date-time */
-      validUntil: string | null;
-      active: boolean;
-      redeemable: boolean;
-      /**
-       * @description Why not, when not redeemable
-       * @enum {string}
-       */
-      reason?:
-        | 'inactive'
-        | 'not_yet_valid'
-        | 'expired'
-        | 'stage_not_eligible'
-        | 'tier_not_eligible'
-        | 'out_of_stock'
-        | 'per_member_limit'
-        | 'insufficient_points';
-    };
-    MemberRewardPage: {
-      data: components['schemas']['MemberRewardView'][];
-      nextCursor: string | null;
-    };
-    JobRunView: {
-      /** Format: uuid */
-      id: string;
-      /** @example retention-scan */
-      name: string;
-      /**
-       * @description skipped: another instance held the job's lock, so this one did nothing
-       * @enum {string}
-       */
-      status: 'ok' | 'failed' | 'skipped';
-      /**
-       * Format: date-time
-       * @description The time the job ran as: now, or the `now` an operator asked for
-       */
-      asOf: string;
-      /** Format: date-time */
-      startedAt: string;
-      /** Format: date-time */
-      finishedAt: string;
-      /**
-       * @description What the run did, by counter
-       * @example {
-       *       "brands": 1,
-       *       "members": 1000,
-       *       "inactive": 12,
-       *       "made": 12
-       *     }
-       */
-      processed: {
-        [key: string]: number;
-      };
-      error: string | null;
-    };
-    JobRunPageView: {
-      data: components['schemas']['JobRunView'][];
-      nextCursor: string | null;
-    };
-    RunJobDto: {
-      /**
-       * @description Run as if at this time (the job's clock): which points are due, who is inactive, whose anniversary it is. Default: now
-       * @example 2026-12-01T03:00:00Z
-       */
-      now?: string;
-    };
-    Error: {
-      /** @example 400 */
-      statusCode: number;
-      /**
-       * @description The HTTP reason phrase
-       * @example Bad Request
-       */
-      error: string;
-      /** @example points: must be an integer number */
-      message: string;
-      /**
-       * @description Stable, machine-readable
-       * @example validation_failed
-       */
-      code?: string;
-      /** @description For validation_failed: one entry per fault, by field path; other codes may add context */
-      details?:
-        | {
-            /** @example settings.timezone */
+    schemas: {
+        StageView: {
+            /** @example awareness */
+            key: string;
+            /** @example Awareness */
+            name: string;
+        };
+        ReferralPolicyView: {
+            /**
+             * @description Event type of the referee that qualifies the referral
+             * @example purchase
+             */
+            qualifyingEvent: string;
+            /**
+             * @description Minimum event amount (decimal string); "0" = any amount
+             * @example 20.00
+             */
+            minAmount: string;
+            /** @example 30 */
+            withinDays: number;
+            /** @example 50 */
+            maxReferralsPerMonth: number;
+        };
+        TransitionsView: {
+            /** @description First purchase moves the member to conversion */
+            firstPurchase: boolean;
+            /** @description Second purchase moves the member to retention */
+            secondPurchase: boolean;
+            /** @description A qualified referral moves the referrer to loyalty */
+            referralMade: boolean;
+        };
+        TierDto: {
+            /** @example gold */
+            key: string;
+            /** @example Gold */
+            name: string;
+            /**
+             * @description Qualifying points needed
+             * @example 2000
+             */
+            threshold: number;
+            /**
+             * @description Earn multiplier applied to rule rewards (then floored)
+             * @example 1.5
+             */
+            multiplier: number;
+        };
+        TierLadderDto: {
+            /**
+             * @description Rolling window of earnings that qualify, in days; null = lifetime
+             * @example 365
+             */
+            windowDays?: number | null;
+            /** @description Up to 10 tiers, thresholds strictly increasing */
+            tiers: components["schemas"]["TierDto"][];
+        };
+        BrandSettingsView: {
+            /**
+             * @description IANA time zone
+             * @example Europe/Amsterdam
+             */
+            timezone: string;
+            /**
+             * @description ISO 4217 code
+             * @example EUR
+             */
+            currency: string;
+            /** @description Events for an unknown externalId enrol the member instead of a 404 */
+            autoEnroll: boolean;
+            /**
+             * Format: uri
+             * @description Where share links (/r/{code}) redirect; null = share links answer 404
+             * @example https://shop.example.com/welcome
+             */
+            referralLandingUrl: string | null;
+            referral: components["schemas"]["ReferralPolicyView"];
+            /** @example 14 */
+            pendingDays: number;
+            /**
+             * @description null = never
+             * @example 12
+             */
+            expiryMonths: number | null;
+            /** @example 90 */
+            inactiveDays: number;
+            transitions: components["schemas"]["TransitionsView"];
+            /** @description Set by PUT /v1/brand/tiers */
+            tiers: components["schemas"]["TierLadderDto"];
+        };
+        BrandView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            stages: components["schemas"]["StageView"][];
+            settings: components["schemas"]["BrandSettingsView"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ReferralPolicyDto: {
+            /**
+             * @description Event type of the referee that qualifies the referral
+             * @example purchase
+             */
+            qualifyingEvent?: string;
+            /**
+             * @description Minimum event amount (decimal string); "0" = any amount
+             * @example 20.00
+             */
+            minAmount?: string;
+            /** @example 30 */
+            withinDays?: number;
+            /** @example 50 */
+            maxReferralsPerMonth?: number;
+        };
+        TransitionsDto: {
+            /** @description First purchase moves the member to conversion */
+            firstPurchase?: boolean;
+            /** @description Second purchase moves the member to retention */
+            secondPurchase?: boolean;
+            /** @description A qualified referral moves the referrer to loyalty */
+            referralMade?: boolean;
+        };
+        BrandSettingsDto: {
+            /**
+             * @description IANA time zone
+             * @example Europe/Amsterdam
+             */
+            timezone?: string;
+            /**
+             * @description ISO 4217 code
+             * @example EUR
+             */
+            currency?: string;
+            /** @description Events for an unknown externalId enrol the member instead of a 404 */
+            autoEnroll?: boolean;
+            /**
+             * Format: uri
+             * @description Where share links (/r/{code}) redirect; null = share links answer 404
+             * @example https://shop.example.com/welcome
+             */
+            referralLandingUrl?: string | null;
+            referral?: components["schemas"]["ReferralPolicyDto"];
+            /** @example 14 */
+            pendingDays?: number;
+            /**
+             * @description null = never
+             * @example 12
+             */
+            expiryMonths?: number | null;
+            /** @example 90 */
+            inactiveDays?: number;
+            transitions?: components["schemas"]["TransitionsDto"];
+        };
+        UpdateBrandDto: {
+            /** @example Acme Coffee Roasters */
+            name?: string;
+            /** @description Merged into the stored settings; nested groups merge key by key */
+            settings?: components["schemas"]["BrandSettingsDto"];
+        };
+        ApiKeyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description The first characters of the key, to tell keys apart
+             * @example sk_AbCd
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        ApiKeyListView: {
+            data: components["schemas"]["ApiKeyView"][];
+            /** @description Always null: every key in one page */
+            nextCursor: string | null;
+        };
+        CreateApiKeyDto: {
+            /** @example checkout-service */
+            name?: string;
+        };
+        CreatedApiKeyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description The first characters of the key, to tell keys apart
+             * @example sk_AbCd
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * @description The secret key. Shown only in this answer; store it now.
+             * @example sk_…
+             */
+            key: string;
+        };
+        CreateBrandDto: {
+            /** @example Acme Coffee */
+            name: string;
+        };
+        CreatedBrandView: {
+            brand: components["schemas"]["BrandView"];
+            apiKey: components["schemas"]["CreatedApiKeyView"];
+        };
+        PerUnitPointsDto: {
+            /**
+             * @description A numeric fact
+             * @example event.amount
+             */
+            fact: string;
+            /**
+             * @description Points per unit of the fact
+             * @example 2
+             */
+            rate: number;
+            /**
+             * @description Default: "floor".
+             * @enum {string}
+             */
+            rounding?: "floor" | "round" | "ceil";
+        };
+        PointsRewardDto: {
+            /**
+             * @description Exactly one of fixed or perUnit
+             * @example 50
+             */
+            fixed?: number;
+            perUnit?: components["schemas"]["PerUnitPointsDto"];
+        };
+        TokenRewardDto: {
+            /**
+             * @description Decimal string, at most 18 decimals
+             * @example 1.5
+             */
+            amount: string;
+        };
+        RuleRewardDto: {
+            /** @description A tier multiplier applies on top */
+            points?: components["schemas"]["PointsRewardDto"];
+            token?: components["schemas"]["TokenRewardDto"];
+        };
+        PerMemberLimitDto: {
+            /**
+             * @description Times the rule may fire per member and period
+             * @example 3
+             */
+            count?: number;
+            /**
+             * @description Points the rule may give per member and period
+             * @example 1000
+             */
+            points?: number;
+            /**
+             * @description In the brand's time zone
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "lifetime";
+        };
+        RuleLimitsDto: {
+            perMember?: components["schemas"]["PerMemberLimitDto"] | null;
+            /** @example 60 */
+            cooldownSeconds?: number | null;
+            /**
+             * @description Points the rule may give in total
+             * @example 1000000
+             */
+            budgetPoints?: number | null;
+        };
+        RuleDefinitionDto: {
+            /** @example Purchase points */
+            name: string;
+            description?: string | null;
+            /**
+             * @description Keys of the brand's stages; empty = every stage
+             * @example [
+             *       "conversion",
+             *       "retention",
+             *       "loyalty"
+             *     ]
+             */
+            stages: string[];
+            /**
+             * @description One event type, built-in or the brand's own
+             * @example purchase
+             */
+            event: string;
+            /**
+             * @description A tree of {"all": [...]}, {"any": [...]}, {"not": {...}} and leaves {"fact", "op", "value"}. Ops: eq, neq, gt, gte, lt, lte, in, nin, contains, exists, between. Facts: event.<attribute>, member.stage|tier|enrolledDaysAgo|purchaseCount|referralCount|lifetimePoints|daysSinceLastPurchase|source|referred, time.dayOfWeek|hour.
+             * @example {
+             *       "all": [
+             *         {
+             *           "fact": "event.amount",
+             *           "op": "gte",
+             *           "value": 20
+             *         },
+             *         {
+             *           "fact": "member.tier",
+             *           "op": "in",
+             *           "value": [
+             *             "silver",
+             *             "gold"
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            reward: components["schemas"]["RuleRewardDto"];
+            /**
+             * @description Forward-only stage move
+             * @example retention
+             */
+            advanceStage?: string | null;
+            /** @description Unconditional stage move (may go backwards) */
+            setStage?: string | null;
+            limits?: components["schemas"]["RuleLimitsDto"] | null;
+            /**
+             * @description Higher runs first. Default: 0.
+             * @example 10
+             */
+            priority?: number;
+            /** @description When it fires, lower-priority rules are not evaluated. Default: false. */
+            exclusive?: boolean;
+            /** Format: date-time */
+            validFrom?: string | null;
+            /** Format: date-time */
+            validUntil?: string | null;
+            /**
+             * @description Default: "active".
+             * @enum {string}
+             */
+            status?: "active" | "paused" | "archived";
+            /** @description Overrides the brand's pendingDays for this rule's points */
+            pendingDays?: number | null;
+        };
+        RuleView: {
+            /** @example Purchase points */
+            name: string;
+            description?: string | null;
+            /**
+             * @description Keys of the brand's stages; empty = every stage
+             * @example [
+             *       "conversion",
+             *       "retention",
+             *       "loyalty"
+             *     ]
+             */
+            stages: string[];
+            /**
+             * @description One event type, built-in or the brand's own
+             * @example purchase
+             */
+            event: string;
+            /**
+             * @description A tree of {"all": [...]}, {"any": [...]}, {"not": {...}} and leaves {"fact", "op", "value"}. Ops: eq, neq, gt, gte, lt, lte, in, nin, contains, exists, between. Facts: event.<attribute>, member.stage|tier|enrolledDaysAgo|purchaseCount|referralCount|lifetimePoints|daysSinceLastPurchase|source|referred, time.dayOfWeek|hour.
+             * @example {
+             *       "all": [
+             *         {
+             *           "fact": "event.amount",
+             *           "op": "gte",
+             *           "value": 20
+             *         },
+             *         {
+             *           "fact": "member.tier",
+             *           "op": "in",
+             *           "value": [
+             *             "silver",
+             *             "gold"
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            reward: components["schemas"]["RuleRewardDto"];
+            /**
+             * @description Forward-only stage move
+             * @example retention
+             */
+            advanceStage?: string | null;
+            /** @description Unconditional stage move (may go backwards) */
+            setStage?: string | null;
+            limits?: components["schemas"]["RuleLimitsDto"] | null;
+            /**
+             * @description Higher runs first
+             * @default 0
+             * @example 10
+             */
+            priority: number;
+            /**
+             * @description When it fires, lower-priority rules are not evaluated
+             * @default false
+             */
+            exclusive: boolean;
+            /** Format: date-time */
+            validFrom?: string | null;
+            /** Format: date-time */
+            validUntil?: string | null;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "paused" | "archived";
+            /** @description Overrides the brand's pendingDays for this rule's points */
+            pendingDays?: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The current version; every change makes a new one
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description Points given so far under limits.budgetPoints
+             * @example 0
+             */
+            budgetSpent: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RulePage: {
+            data: components["schemas"]["RuleView"][];
+            nextCursor: string | null;
+        };
+        TemplateResult: {
+            created: components["schemas"]["RuleView"][];
+            /** @description Names of template rules the brand already has */
+            skipped: string[];
+        };
+        RuleVersionView: {
+            /** Format: uuid */
+            ruleId: string;
+            /** @example 2 */
+            version: number;
+            definition: components["schemas"]["RuleDefinitionDto"];
+            /**
+             * @description key:<apiKeyId> for API changes
+             * @example key:0196…
+             */
+            changedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RuleVersionPage: {
+            data: components["schemas"]["RuleVersionView"][];
+            /** @description A version number: pass it as cursor for older versions */
+            nextCursor: string | null;
+        };
+        UpsertMemberDto: {
+            /**
+             * @description Stored lower-cased; unique per brand
+             * @example ann@example.com
+             */
+            email?: string;
+            /**
+             * @description Entry stage of a new member (default: the brand's first stage); ignored for an existing member
+             * @example awareness
+             */
+            stage?: string;
+            /** @example 0x52908400098527886E0F7030069857D2E4169EE7 */
+            walletAddress?: string;
+            /**
+             * @description The referrer's code: opens a referral (pending, or rejected with a reason; the member is enrolled either way)
+             * @example K7M2QX9P
+             */
+            referralCode?: string;
+            /**
+             * @description Enrolment source: api, app, campaign:<id>
+             * @example app
+             */
+            source?: string;
+        };
+        MemberBalanceView: {
+            available: number;
+            pending: number;
+            lifetimeEarned: number;
+        };
+        MemberReferralView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "rejected";
+            /** @enum {string|null} */
+            reason: "referrer_not_enrolled" | "self_referral" | "already_member" | "referrer_limit" | null;
+        };
+        UpsertedMemberView: {
+            /** Format: uuid */
+            id: string;
+            externalId: string;
+            email: string | null;
+            stage: string;
+            tier: string | null;
+            /** @example K7M2QX9P */
+            referralCode: string;
+            walletAddress: string | null;
+            /** @example api */
+            source: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            balance: components["schemas"]["MemberBalanceView"];
+            /** @description Only when the request named a referralCode */
+            referral?: components["schemas"]["MemberReferralView"];
+        };
+        MemberView: {
+            /** Format: uuid */
+            id: string;
+            externalId: string;
+            email: string | null;
+            stage: string;
+            tier: string | null;
+            /** @example K7M2QX9P */
+            referralCode: string;
+            walletAddress: string | null;
+            /** @example api */
+            source: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            balance: components["schemas"]["MemberBalanceView"];
+        };
+        MemberPageView: {
+            data: components["schemas"]["MemberView"][];
+            nextCursor: string | null;
+        };
+        StageChangeView: {
+            /** @description null on enrolment */
+            from: string | null;
+            to: string;
+            /** @enum {string} */
+            cause: "enrollment" | "transition" | "rule" | "stages_replaced";
+            eventId: string | null;
+            ruleId: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        StageChangeListView: {
+            data: components["schemas"]["StageChangeView"][];
+            /** @description Always null: the whole history in one page */
+            nextCursor: string | null;
+        };
+        MemberTokenView: {
+            /**
+             * @description Bearer token for the member API (/v1/me); shown once
+             * @example mt_…
+             */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            memberId: string;
+        };
+        LedgerEntryView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+            /** @enum {string} */
+            status: "pending" | "available";
+            /** @description Signed points */
+            points: number;
+            /** @description The member's total (available + pending) after this entry */
+            balanceAfter: number;
+            eventId?: string | null;
+            ruleId?: string | null;
+            ruleVersion?: number | null;
+            redemptionId?: string | null;
+            reason?: string | null;
+            /** @description Who made a manual entry: key:<apiKeyId> */
+            actor?: string | null;
+            /** Format: date-time */
+            availableAt: string;
+            /** Format: date-time */
+            expiresAt?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerPageView: {
+            data: components["schemas"]["LedgerEntryView"][];
+            nextCursor: string | null;
+        };
+        AdjustmentDto: {
+            /**
+             * @description Signed, non-zero: positive credits, negative debits (never below zero)
+             * @example 250
+             */
+            points: number;
+            /** @example Goodwill for a late delivery */
+            reason: string;
+        };
+        AdjustmentView: {
+            entry: components["schemas"]["LedgerEntryView"];
+            /** @description The balance after the adjustment */
+            balance: components["schemas"]["MemberBalanceView"];
+        };
+        NextExpiryView: {
+            at: string;
+            /** @description Points left in the lots that lapse then */
+            points: number;
+        };
+        MeView: {
+            /** Format: uuid */
+            id: string;
+            externalId: string;
+            email: string | null;
+            stage: string;
+            tier: string | null;
+            /** @example K7M2QX9P */
+            referralCode: string;
+            walletAddress: string | null;
+            /** @example api */
+            source: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            balance: components["schemas"]["MemberBalanceView"];
+            /** @description The next lapsing points, or null */
+            nextExpiry: components["schemas"]["NextExpiryView"] | null;
+        };
+        EventMemberDto: {
+            /**
+             * Format: uuid
+             * @description Our member id
+             */
+            id?: string;
+            /**
+             * @description The brand's own id for the member
+             * @example cust-77
+             */
+            externalId?: string;
+            /**
+             * @description Used when the event enrols the member (autoEnroll)
+             * @example ann@example.com
+             */
+            email?: string;
+            /**
+             * @description When the event enrols the member: the referrer's code
+             * @example K7M2QX9P
+             */
+            referralCode?: string;
+        };
+        RecordEventDto: {
+            /**
+             * @description Unique per brand. A repeat with the same body answers the first result (200, duplicate: true); with another body, 409.
+             * @example order-1042
+             */
+            idempotencyKey: string;
+            /**
+             * @description purchase, refund, share, content, feedback, enrollment, or a brand type [a-z][a-z0-9_.]{0,63}
+             * @example purchase
+             */
+            type: string;
+            /** @description `id` or `externalId` */
+            member: components["schemas"]["EventMemberDto"];
+            /**
+             * Format: date-time
+             * @description Defaults to now
+             * @example 2026-11-24T10:00:00Z
+             */
+            occurredAt?: string;
+            /**
+             * @description Flat: keys [A-Za-z][A-Za-z0-9_]{0,63}, values a string (at most 2,000 characters), a finite number, a boolean or null. purchase and refund need `amount`, a decimal string such as "59.90"
+             * @example {
+             *       "amount": "59.90",
+             *       "currency": "EUR",
+             *       "orderId": "1042",
+             *       "channel": "web"
+             *     }
+             */
+            attributes?: {
+                [key: string]: (string | null) | number | boolean;
+            };
+        };
+        PointsEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Format: uuid */
+            ruleId: string;
+            ruleVersion: number;
+            points: number;
+            /** @enum {string} */
+            status: "pending" | "available";
+            /**
+             * Format: uuid
+             * @description The ledger entry
+             */
+            entryId: string;
+        };
+        SimulatedPointsEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Format: uuid */
+            ruleId: string;
+            ruleVersion: number;
+            points: number;
+            /** @enum {string} */
+            status: "pending" | "available";
+        };
+        StageEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stage";
+            from: string;
+            to: string;
+            /** @enum {string} */
+            cause: "transition" | "rule";
+            /**
+             * Format: uuid
+             * @description When a rule moved the member
+             */
+            ruleId?: string;
+        };
+        TierEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tier";
+            from: string | null;
+            to: string;
+        };
+        TokenEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "token";
+            /** Format: uuid */
+            ruleId: string;
+            ruleVersion: number;
+            /**
+             * @description Decimal string
+             * @example 1.5
+             */
+            amount: string;
+            /** Format: uuid */
+            mintId: string;
+            /** @enum {string} */
+            status: "queued";
+        };
+        ReferralEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "referral";
+            /** Format: uuid */
+            referralId: string;
+            /** Format: uuid */
+            referrerId: string;
+            /** @enum {string} */
+            status: "rewarded";
+        };
+        ReversalEffectView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reversal";
+            /** @description Negative: the points taken back by a refund */
+            points: number;
+            /** @enum {string} */
+            status: "pending" | "available";
+            /** Format: uuid */
+            entryId: string;
+            orderId: string;
+        };
+        BalanceView: {
+            available: number;
+            pending: number;
+            lifetimeEarned: number;
+        };
+        EventMemberView: {
+            /** Format: uuid */
+            id: string;
+            externalId: string;
+            /** @example retention */
+            stage: string;
+            tier: string | null;
+            balance: components["schemas"]["BalanceView"];
+        };
+        EventResultView: {
+            /** Format: uuid */
+            eventId: string;
+            duplicate: boolean;
+            /** @description What the event did, in order */
+            effects: (components["schemas"]["PointsEffectView"] | components["schemas"]["StageEffectView"] | components["schemas"]["TierEffectView"] | components["schemas"]["TokenEffectView"] | components["schemas"]["ReferralEffectView"] | components["schemas"]["ReversalEffectView"])[];
+            member: components["schemas"]["EventMemberView"];
+        };
+        RecordEventBatchDto: {
+            /** @description Up to 1,000 events; each is validated and answered on its own */
+            events: components["schemas"]["RecordEventDto"][];
+        };
+        FieldErrorView: {
+            /** @example events[2].attributes.amount */
             path: string;
-            /** @example must be an IANA time zone */
+            /** @example is required: a non-negative decimal such as "59.90" */
             message: string;
-          }[]
-        | {
-            [key: string]: unknown;
-          };
+        };
+        BatchEventErrorView: {
+            /** @example validation_failed */
+            code: string;
+            message: string;
+            details?: components["schemas"]["FieldErrorView"][];
+        };
+        BatchEventResultView: {
+            /** @description Position in the request */
+            index: number;
+            /**
+             * @description What POST /v1/events would have answered
+             * @enum {integer}
+             */
+            status: 200 | 201 | 400 | 404 | 409;
+            /** @description On 200 and 201 */
+            result?: components["schemas"]["EventResultView"];
+            /** @description On 400, 404 and 409 */
+            error?: components["schemas"]["BatchEventErrorView"];
+        };
+        BatchResultView: {
+            /** @description One per event, in request order */
+            results: components["schemas"]["BatchEventResultView"][];
+        };
+        SimulatedEventDto: {
+            /** @example purchase */
+            type: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T10:00:00Z
+             */
+            occurredAt?: string;
+            /**
+             * @description Flat: keys [A-Za-z][A-Za-z0-9_]{0,63}, values a string (at most 2,000 characters), a finite number, a boolean or null. purchase and refund need `amount`, a decimal string such as "59.90"
+             * @example {
+             *       "amount": "59.90"
+             *     }
+             */
+            attributes?: {
+                [key: string]: (string | null) | number | boolean;
+            };
+        };
+        SimulatedMemberRefDto: {
+            /** Format: uuid */
+            id?: string;
+            externalId?: string;
+        };
+        HypotheticalMemberDto: {
+            /** @example conversion */
+            stage?: string;
+            /** @example gold */
+            tier?: string;
+            /** @example 0 */
+            purchaseCount?: number;
+            /** @example 0 */
+            referralCount?: number;
+            /** @example 0 */
+            lifetimePoints?: number;
+            /** Format: date-time */
+            enrolledAt?: string;
+            /** Format: date-time */
+            lastPurchaseAt?: string;
+            /** @example api */
+            source?: string;
+            referred?: boolean;
+        };
+        SimulateDto: {
+            event: components["schemas"]["SimulatedEventDto"];
+            /** @description A real member (its facts, limits and usage are read, nothing is written) */
+            member?: components["schemas"]["SimulatedMemberRefDto"];
+            /** @description Or a hypothetical member: facts only */
+            hypotheticalMember?: components["schemas"]["HypotheticalMemberDto"];
+        };
+        FiredRuleView: {
+            /** Format: uuid */
+            ruleId: string;
+            ruleVersion: number;
+            name: string;
+            /** @enum {boolean} */
+            fired: true;
+            /** @example fired */
+            reason: string;
+            /** @description Points the rule gives */
+            points: number;
+        };
+        SkippedRuleView: {
+            /** Format: uuid */
+            ruleId: string;
+            ruleVersion: number;
+            name: string;
+            /** @enum {boolean} */
+            fired: false;
+            /** @example conditions not met: event.amount gte 20 */
+            reason: string;
+        };
+        SimulatedMemberView: {
+            /**
+             * Format: uuid
+             * @description null for a hypothetical member
+             */
+            id: string | null;
+            stage: string;
+            tier: string | null;
+            balance: components["schemas"]["BalanceView"];
+        };
+        SimulationView: {
+            /** @description What the event would do, as in the POST /v1/events answer */
+            effects: (components["schemas"]["SimulatedPointsEffectView"] | components["schemas"]["StageEffectView"] | components["schemas"]["TierEffectView"] | components["schemas"]["TokenEffectView"] | components["schemas"]["ReferralEffectView"] | components["schemas"]["ReversalEffectView"])[];
+            /** @description The member after the event */
+            member: components["schemas"]["SimulatedMemberView"];
+            /** @description Every rule listening to the event type, with why it fired or not (told apart by `fired`) */
+            rules: (components["schemas"]["FiredRuleView"] | components["schemas"]["SkippedRuleView"])[];
+        };
+        StageDto: {
+            /** @example purchase */
+            key: string;
+            /** @example Purchase */
+            name: string;
+        };
+        ReplaceStagesDto: {
+            /** @description 2 to 12 stages in journey order; keys unique */
+            stages: components["schemas"]["StageDto"][];
+            /**
+             * @description Where members of a removed stage go: { removedKey: newKey }
+             * @example {
+             *       "conversion": "purchase"
+             *     }
+             */
+            mapping?: {
+                [key: string]: string;
+            };
+        };
+        ReferralView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description null when the code named nobody of this brand
+             */
+            referrerId: string | null;
+            /** Format: uuid */
+            refereeId: string;
+            /** @example K7M2QX9P */
+            code: string;
+            /** @enum {string} */
+            status: "pending" | "qualified" | "rewarded" | "rejected";
+            /** @enum {string|null} */
+            reason: "referrer_not_enrolled" | "self_referral" | "already_member" | "referrer_limit" | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            qualifiedAt: string | null;
+            /** Format: date-time */
+            rewardedAt: string | null;
+        };
+        ReferralPageView: {
+            data: components["schemas"]["ReferralView"][];
+            nextCursor: string | null;
+        };
+        MyReferralView: {
+            /** @example K7M2QX9P */
+            code: string;
+            /**
+             * @description null until the brand sets referralLandingUrl
+             * @example https://shop.example/welcome?ref=K7M2QX9P
+             */
+            link: string | null;
+            clicks: number;
+            pending: number;
+            /** @description Qualified or rewarded */
+            qualified: number;
+            rejected: number;
+            /** @description Points earned through referral events */
+            pointsEarned: number;
+        };
+        CreateRewardDto: {
+            /** @example Valid in every store */
+            description?: string | null;
+            /**
+             * @description Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.
+             * @example 100
+             */
+            stock?: number | null;
+            /**
+             * @description Live (not cancelled) redemptions per member; null = no limit
+             * @example 1
+             */
+            perMemberLimit?: number | null;
+            /**
+             * @description Journey stages that may redeem (the brand's stage keys); empty = all
+             * @example [
+             *       "retention",
+             *       "loyalty"
+             *     ]
+             */
+            stages?: string[];
+            /**
+             * @description Tiers that may redeem; empty = all (a member without a tier qualifies only then)
+             * @example [
+             *       "gold"
+             *     ]
+             */
+            tiers?: string[];
+            /**
+             * @description content rewards (required there): the URL a redemption unlocks
+             * @example https://brand.example.com/members/lookbook
+             */
+            contentUrl?: string | null;
+            /**
+             * @description perk rewards (required there): what the member gets
+             * @example Show this screen at the counter for a free coffee
+             */
+            perkText?: string | null;
+            /**
+             * Format: date-time
+             * @description Redeemable from (inclusive); null = already
+             * @example 2026-01-01T00:00:00Z
+             */
+            validFrom?: string | null;
+            /**
+             * Format: date-time
+             * @description Redeemable until (exclusive); null = no end
+             * @example 2026-12-31T23:59:59Z
+             */
+            validUntil?: string | null;
+            /**
+             * @description Default: true.
+             * @example true
+             */
+            active?: boolean;
+            /** @example €5 off your next order */
+            name: string;
+            /**
+             * @description coupon: a code from the pool (POST /v1/rewards/{id}/codes); content: a URL unlocked on redemption; perk: free text. Cannot change later.
+             * @enum {string}
+             */
+            kind: "coupon" | "content" | "perk";
+            /** @example 500 */
+            costPoints: number;
+        };
+        RewardView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            kind: "coupon" | "content" | "perk";
+            costPoints: number;
+            /** @description Units offered in total; null = unlimited */
+            stock: number | null;
+            /** @description Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited */
+            remaining: number | null;
+            perMemberLimit: number | null;
+            stages: string[];
+            tiers: string[];
+            /** Format: date-time */
+            validFrom: string | null;
+            /** Format: date-time */
+            validUntil: string | null;
+            active: boolean;
+            /** @description content rewards */
+            contentUrl?: string;
+            /** @description perk rewards */
+            perkText?: string;
+            /** @description coupon rewards: codes not handed out yet */
+            unusedCodes?: number;
+            /** @description Live (not cancelled) redemptions */
+            redeemed: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RewardPage: {
+            data: components["schemas"]["RewardView"][];
+            nextCursor: string | null;
+        };
+        UpdateRewardDto: {
+            /** @example Valid in every store */
+            description?: string | null;
+            /**
+             * @description Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.
+             * @example 100
+             */
+            stock?: number | null;
+            /**
+             * @description Live (not cancelled) redemptions per member; null = no limit
+             * @example 1
+             */
+            perMemberLimit?: number | null;
+            /**
+             * @description Journey stages that may redeem (the brand's stage keys); empty = all
+             * @example [
+             *       "retention",
+             *       "loyalty"
+             *     ]
+             */
+            stages?: string[];
+            /**
+             * @description Tiers that may redeem; empty = all (a member without a tier qualifies only then)
+             * @example [
+             *       "gold"
+             *     ]
+             */
+            tiers?: string[];
+            /**
+             * @description content rewards (required there): the URL a redemption unlocks
+             * @example https://brand.example.com/members/lookbook
+             */
+            contentUrl?: string | null;
+            /**
+             * @description perk rewards (required there): what the member gets
+             * @example Show this screen at the counter for a free coffee
+             */
+            perkText?: string | null;
+            /**
+             * Format: date-time
+             * @description Redeemable from (inclusive); null = already
+             * @example 2026-01-01T00:00:00Z
+             */
+            validFrom?: string | null;
+            /**
+             * Format: date-time
+             * @description Redeemable until (exclusive); null = no end
+             * @example 2026-12-31T23:59:59Z
+             */
+            validUntil?: string | null;
+            /**
+             * @description Default: true.
+             * @example true
+             */
+            active?: boolean;
+            /** @example €5 off your next order */
+            name?: string;
+            /** @example 500 */
+            costPoints?: number;
+        };
+        AddCodesDto: {
+            /**
+             * @description 1-10000 codes; codes already in the pool are skipped
+             * @example [
+             *       "SAVE5-7KQ2",
+             *       "SAVE5-9XM4"
+             *     ]
+             */
+            codes: string[];
+        };
+        CodesUploadView: {
+            /**
+             * @description Codes new to the pool
+             * @example 2
+             */
+            added: number;
+            /**
+             * @description Codes skipped: already in the pool, or repeated in this upload
+             * @example 0
+             */
+            duplicates: number;
+            /**
+             * @description Codes in the pool not handed out yet
+             * @example 120
+             */
+            unusedCodes: number;
+            /** @description Units redeemable now */
+            remaining: number | null;
+        };
+        RedemptionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            kind: "coupon" | "content" | "perk";
+            /** @enum {string} */
+            status: "completed" | "cancelled";
+            /** @description Points debited */
+            costPoints: number;
+            /** @description coupon: the code handed out (void once cancelled) */
+            code?: string;
+            /** @description content: the unlocked URL */
+            contentUrl?: string;
+            /** @description perk: what the member gets */
+            perkText?: string;
+            /**
+             * Format: uuid
+             * @description The redeem ledger entry
+             */
+            ledgerEntryId: string;
+            /**
+             * Format: uuid
+             * @description The reverse entry that gave the points back
+             */
+            cancelLedgerEntryId?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            cancelledAt: string | null;
+        };
+        RedemptionPage: {
+            data: components["schemas"]["RedemptionView"][];
+            nextCursor: string | null;
+        };
+        RedemptionResultView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            rewardId: string;
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            kind: "coupon" | "content" | "perk";
+            /** @enum {string} */
+            status: "completed" | "cancelled";
+            /** @description Points debited */
+            costPoints: number;
+            /** @description coupon: the code handed out (void once cancelled) */
+            code?: string;
+            /** @description content: the unlocked URL */
+            contentUrl?: string;
+            /** @description perk: what the member gets */
+            perkText?: string;
+            /**
+             * Format: uuid
+             * @description The redeem ledger entry
+             */
+            ledgerEntryId: string;
+            /**
+             * Format: uuid
+             * @description The reverse entry that gave the points back
+             */
+            cancelLedgerEntryId?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            balance: components["schemas"]["MemberBalanceView"];
+        };
+        RedeemDto: {
+            /** Format: uuid */
+            rewardId: string;
+            /**
+             * @description Unique per brand. A repeat with the same request answers the first result (200); with another request, 409. A refused attempt does not use the key up.
+             * @example redeem-7f3a
+             */
+            idempotencyKey: string;
+        };
+        MemberRewardView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            kind: "coupon" | "content" | "perk";
+            costPoints: number;
+            /** @description Units offered in total; null = unlimited */
+            stock: number | null;
+            /** @description Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited */
+            remaining: number | null;
+            perMemberLimit: number | null;
+            stages: string[];
+            tiers: string[];
+            /** Format: date-time */
+            validFrom: string | null;
+            /** Format: date-time */
+            validUntil: string | null;
+            active: boolean;
+            redeemable: boolean;
+            /**
+             * @description Why not, when not redeemable
+             * @enum {string}
+             */
+            reason?: "inactive" | "not_yet_valid" | "expired" | "stage_not_eligible" | "tier_not_eligible" | "out_of_stock" | "per_member_limit" | "insufficient_points";
+        };
+        MemberRewardPage: {
+            data: components["schemas"]["MemberRewardView"][];
+            nextCursor: string | null;
+        };
+        JobRunView: {
+            /** Format: uuid */
+            id: string;
+            /** @example retention-scan */
+            name: string;
+            /**
+             * @description skipped: another instance held the job's lock, so this one did nothing
+             * @enum {string}
+             */
+            status: "ok" | "failed" | "skipped";
+            /**
+             * Format: date-time
+             * @description The time the job ran as: now, or the `now` an operator asked for
+             */
+            asOf: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            /**
+             * @description What the run did, by counter
+             * @example {
+             *       "brands": 1,
+             *       "members": 1000,
+             *       "inactive": 12,
+             *       "made": 12
+             *     }
+             */
+            processed: {
+                [key: string]: number;
+            };
+            error: string | null;
+        };
+        JobRunPageView: {
+            data: components["schemas"]["JobRunView"][];
+            nextCursor: string | null;
+        };
+        RunJobDto: {
+            /**
+             * @description Run as if at this time (the job's clock): which points are due, who is inactive, whose anniversary it is. Default: now
+             * @example 2026-12-01T03:00:00Z
+             */
+            now?: string;
+        };
+        Error: {
+            /** @example 400 */
+            statusCode: number;
+            /**
+             * @description The HTTP reason phrase
+             * @example Bad Request
+             */
+            error: string;
+            /** @example points: must be an integer number */
+            message: string;
+            /**
+             * @description Stable, machine-readable
+             * @example validation_failed
+             */
+            code?: string;
+            /** @description For validation_failed (400): one entry per fault, by field path. Other codes may add their context (journey.stage_in_use: the stages still in use) */
+            details?: {
+                /** @example settings.timezone */
+                path: string;
+                /** @example must be an IANA time zone */
+                message: string;
+            }[] | {
+                [key: string]: unknown;
+            }[] | {
+                [key: string]: unknown;
+            };
+        };
     };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  Health_health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': unknown;
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Health_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': unknown;
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Database down or migrations pending */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Brand_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrandView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Brand_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateBrandDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrandView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Brand_listKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyListView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Brand_createKey: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedApiKeyView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Brand_revokeKey: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        keyId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The brand's only live key */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AdminBrands_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateBrandDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedBrandView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown, revoked or expired credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        status?: 'active' | 'paused' | 'archived';
-        /** @description Rules listening to this event type */
-        event?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RulePage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RuleDefinitionDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_applyLoyaltyLoop: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TemplateResult'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_replace: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RuleDefinitionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.archived: archived rules cannot be edited */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_versions: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleVersionPage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_version: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleVersionView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.not_found or rule.version_not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_pause: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.archived */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_activate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description rule.archived: archived rules cannot be re-activated */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rules_archive: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Members_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MemberView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Members_upsert: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpsertMemberDto'];
-      };
-    };
-    responses: {
-      /** @description Existed; profile fields given were updated */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UpsertedMemberView'];
-        };
-      };
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UpsertedMemberView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Another member of this brand has that email */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Members_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        stage?: string;
-        tier?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MemberPageView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Members_stages: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StageChangeListView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Members_issueToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MemberTokenView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Ledger_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerPageView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Ledger_adjust: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AdjustmentDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AdjustmentView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A debit larger than the available balance */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeLedger_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerPageView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown, revoked or expired credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Me_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MeView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or expired member token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Events_record: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RecordEventDto'];
-      };
-    };
-    responses: {
-      /** @description A replay of an idempotency key with the same body: the first answer, duplicate: true */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventResultView'];
-        };
-      };
-      /** @description Applied */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventResultView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown member (and autoEnroll is off or the reference has no externalId) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The idempotency key was used with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Events_recordBatch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RecordEventBatchDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BatchResultView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Simulation_simulate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SimulateDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SimulationView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Stages_replace: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceStagesDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrandView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description journey.stage_in_use (no mapping) or journey.stage_used_by_rules */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Referrals_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        status?: 'pending' | 'qualified' | 'rewarded' | 'rejected';
-        referrerId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReferralPageView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Referrals_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReferralView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MyReferral_mine: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MyReferralView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown, revoked or expired credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ReferralLink_follow: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Redirect to the landing URL */
-      302: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No such resource (or it belongs to another brand) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Tiers_replace: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TierLadderDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrandView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        active?: boolean;
-        kind?: 'coupon' | 'content' | 'perk';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RewardPage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRewardDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RewardView'];
-        };
-      };
-      /** @description validation_failed with the path of each fault (e.g. stages[1] not a stage of the brand) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RewardView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateRewardDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RewardView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Rewards_addCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AddCodesDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CodesUploadView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_a_coupon */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Redemptions_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        rewardId?: string;
-        status?: 'completed' | 'cancelled';
-        /** @description Our member id */
-        memberId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionPage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Redemptions_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description redemption.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  Redemptions_cancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionResultView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description redemption.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description redemption.already_cancelled */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MemberRedemptions_redeem: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RedeemDto'];
-      };
-    };
-    responses: {
-      /** @description A replay of the idempotency key with the same request: the first answer */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionResultView'];
-        };
-      };
-      /** @description Redeemed */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionResultView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or revoked key */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description member.not_found or reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description redemption.inactive, .not_yet_valid, .expired, .stage_not_eligible, .tier_not_eligible, .out_of_stock, .per_member_limit, .insufficient_points, or .idempotency_conflict (the key was used with another request) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeRewards_catalog: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MemberRewardPage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or expired member token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeRewards_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        rewardId?: string;
-        status?: 'completed' | 'cancelled';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionPage'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or expired member token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeRewards_redeem: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RedeemDto'];
-      };
-    };
-    responses: {
-      /** @description A replay of the idempotency key with the same request: the first answer */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionResultView'];
-        };
-      };
-      /** @description Redeemed: the code, URL or perk text, and the balance after */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RedemptionResultView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown or expired member token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description reward.not_found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description redemption.inactive, .not_yet_valid, .expired, .stage_not_eligible, .tier_not_eligible, .out_of_stock, .per_member_limit, .insufficient_points, or .idempotency_conflict (the key was used with another request) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AdminJobs_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        limit?: number;
-        /** @description Only the runs of this job */
-        name?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['JobRunPageView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown, revoked or expired credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AdminJobs_run: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': components['schemas']['RunJobDto'];
-      };
-    };
-    responses: {
-      /** @description The run: ok, failed (with the error), or skipped when another instance holds the job */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['JobRunView'];
-        };
-      };
-      /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Missing, unknown, revoked or expired credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No job by that name */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Request body larger than the body limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A content type this operation does not accept */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Rate limit exceeded; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
+    Health_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Health_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Database down or migrations pending */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Brand_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Brand_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBrandDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Brand_listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Brand_createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Brand_revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The brand's only live key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminBrands_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBrandDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedBrandView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "active" | "paused" | "archived";
+                /** @description Rules listening to this event type */
+                event?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleDefinitionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_applyLoyaltyLoop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateResult"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleDefinitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.archived: archived rules cannot be edited */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_versions: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersionPage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersionView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.not_found or rule.version_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rule.archived: archived rules cannot be re-activated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rules_archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Members_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Members_upsert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpsertMemberDto"];
+            };
+        };
+        responses: {
+            /** @description Existed; profile fields given were updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertedMemberView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertedMemberView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another member of this brand has that email */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Members_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                stage?: string;
+                tier?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Members_stages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageChangeListView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Members_issueToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberTokenView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Ledger_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Ledger_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A debit larger than the available balance */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeLedger_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Me_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Events_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordEventDto"];
+            };
+        };
+        responses: {
+            /** @description A replay of an idempotency key with the same body: the first answer, duplicate: true */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResultView"];
+                };
+            };
+            /** @description Applied */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResultView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown member (and autoEnroll is off or the reference has no externalId) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The idempotency key was used with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Events_recordBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordEventBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResultView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Simulation_simulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such member (member.id or member.externalId) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Stages_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceStagesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description journey.stage_in_use (no mapping) or journey.stage_used_by_rules */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Referrals_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "qualified" | "rewarded" | "rejected";
+                referrerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Referrals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MyReferral_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyReferralView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReferralLink_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the landing URL */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tiers_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierLadderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                active?: boolean;
+                kind?: "coupon" | "content" | "perk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardPage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRewardDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardView"];
+                };
+            };
+            /** @description validation_failed with the path of each fault (e.g. stages[1] not a stage of the brand) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRewardDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Rewards_addCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCodesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodesUploadView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_a_coupon */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Redemptions_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                rewardId?: string;
+                status?: "completed" | "cancelled";
+                /** @description Our member id */
+                memberId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionPage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Redemptions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description redemption.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Redemptions_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionResultView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description redemption.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description redemption.already_cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MemberRedemptions_redeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemDto"];
+            };
+        };
+        responses: {
+            /** @description A replay of the idempotency key with the same request: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionResultView"];
+                };
+            };
+            /** @description Redeemed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionResultView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description member.not_found or reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description redemption.inactive, .not_yet_valid, .expired, .stage_not_eligible, .tier_not_eligible, .out_of_stock, .per_member_limit, .insufficient_points, or .idempotency_conflict (the key was used with another request) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeRewards_catalog: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRewardPage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeRewards_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                rewardId?: string;
+                status?: "completed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionPage"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeRewards_redeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemDto"];
+            };
+        };
+        responses: {
+            /** @description A replay of the idempotency key with the same request: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionResultView"];
+                };
+            };
+            /** @description Redeemed: the code, URL or perk text, and the balance after */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionResultView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description reward.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description redemption.inactive, .not_yet_valid, .expired, .stage_not_eligible, .tier_not_eligible, .out_of_stock, .per_member_limit, .insufficient_points, or .idempotency_conflict (the key was used with another request) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminJobs_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description Only the runs of this job */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminJobs_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RunJobDto"];
+            };
+        };
+        responses: {
+            /** @description The run: ok, failed (with the error), or skipped when another instance holds the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No job by that name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
     };
-  };
 }
