@@ -1,14 +1,17 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { ContentTypeGuard } from './common/http/content-types.js';
+import { refuseInvalidUtf8 } from './common/http/utf8-body.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { NestPinoLogger } from './logging/logger.js';
+import { buildOpenApiDocument, serveDocument } from './openapi/openapi-document.js';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -35,25 +38,13 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     void reply.header('x-request-id', request.id);
   });
 
+  refuseInvalidUtf8(fastify);
   await registerRateLimit(app, config.rateLimitPerMinute, config.referralClicksPerMinute);
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Loyalty Loop')
-      .setDescription(
-        'Loyalty-and-referral engine: journey stages, rules, events, points ledger. Errors: { statusCode, error, message, code, details? }.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Brand secret key sk_…' }, 'brandKey')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'Member token from POST /v1/members/{id}/token' },
-        'memberToken',
-      )
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token (ADMIN_TOKEN)' }, 'adminToken')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, `http://localhost:${config.port}`);
+  serveDocument(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   await app.init();

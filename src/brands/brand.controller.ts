@@ -1,11 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandAuth } from './brand-auth.decorator.js';
 import { CurrentBrand } from './brand-key.guard.js';
 import { BrandsService } from './brands.service.js';
-import { ApiKeyView, BrandView, CreateApiKeyDto, CreatedApiKeyView, UpdateBrandDto } from './dto/brand.dto.js';
+import { ApiKeyListView, BrandView, CreateApiKeyDto, CreatedApiKeyView, UpdateBrandDto } from './dto/brand.dto.js';
 
 @ApiTags('brand')
 @BrandAuth()
@@ -29,9 +36,9 @@ export class BrandController {
 
   @Get('keys')
   @ApiOperation({ summary: "The brand's API keys (never the secrets)" })
-  @ApiOkResponse({ type: [ApiKeyView] })
-  async listKeys(@CurrentBrand() brand: AuthenticatedBrand): Promise<{ data: ApiKeyView[] }> {
-    return { data: await this.brands.listKeys(brand.id) };
+  @ApiOkResponse({ type: ApiKeyListView })
+  async listKeys(@CurrentBrand() brand: AuthenticatedBrand): Promise<ApiKeyListView> {
+    return { data: await this.brands.listKeys(brand.id), nextCursor: null };
   }
 
   @Post('keys')
@@ -43,6 +50,7 @@ export class BrandController {
 
   @Delete('keys/:keyId')
   @HttpCode(204)
+  @ApiConflictResponse({ description: "The brand's only live key" })
   @ApiOperation({
     summary: 'Revoke a key; requests with it answer 401 from now on. The last live key cannot be revoked.',
   })

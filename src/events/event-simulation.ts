@@ -66,7 +66,13 @@ export class EventSimulation {
       contextFor(brand, cached.ruleSet, now, newId, true),
     );
     return {
-      effects: applied.effects.map((e) => (e.type === 'points' ? { ...e, entryId: undefined } : e)),
+      effects: applied.effects.map((e) => {
+        if (e.type !== 'points') {
+          return e;
+        }
+        const { entryId: _written, ...simulated } = e;
+        return simulated;
+      }),
       member: {
         id: ref ? member.id : null,
         stage: member.stage,

@@ -12,7 +12,7 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { RecordEventBatchDto, RecordEventDto } from './dto/record-event.dto.js';
-import { EventResultView } from './dto/event-result.view.js';
+import { BatchResultView, EventResultView } from './dto/event-result.view.js';
 import { type BatchAnswer, EventsService } from './events.service.js';
 
 @ApiTags('events')
@@ -45,7 +45,7 @@ export class EventsController {
   @ApiOperation({
     summary: 'Up to 1,000 events in one transaction; each answered on its own (status 201, 200, 400, 404 or 409)',
   })
-  @ApiOkResponse({ description: '{ results: [{ index, status, result | error }] }' })
+  @ApiOkResponse({ type: BatchResultView })
   recordBatch(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: RecordEventBatchDto): Promise<BatchAnswer> {
     return this.events.recordBatch(brand, body.events);
   }

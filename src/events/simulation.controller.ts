@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
@@ -18,6 +18,7 @@ export class SimulationController {
     summary: 'Run a hypothetical event against the rules, for a real or hypothetical member; writes nothing',
   })
   @ApiOkResponse({ type: SimulationView })
+  @ApiNotFoundResponse({ description: 'No such member (member.id or member.externalId)' })
   simulate(@CurrentBrand() brand: AuthenticatedBrand, @Body() body: SimulateDto): Promise<SimulationView> {
     return this.simulation.simulate(brand, body);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Page, toPage } from '../common/http/pagination.js';
+import { idCursor, type Page, toPage } from '../common/http/pagination.js';
 import type { JobRunListQuery, JobRunView } from './dto/job-run.dto.js';
 import type { Job, JobRun } from './job.js';
 import { JobErrors } from './job-errors.js';
@@ -43,7 +43,7 @@ export class JobsService {
 
   async list(q: JobRunListQuery): Promise<Page<JobRunView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.runs.list(this.db.manager, { name: q.name, cursor: q.cursor, limit });
+    const rows = await this.runs.list(this.db.manager, { name: q.name, cursor: idCursor(q.cursor), limit });
     const page = toPage(rows, limit);
     return { data: page.data.map(toView), nextCursor: page.nextCursor };
   }

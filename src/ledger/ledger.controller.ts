@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
@@ -28,6 +28,7 @@ export class LedgerController {
   @Post('adjustments')
   @ApiOperation({ summary: 'A manual credit or debit with a reason; recorded with the key that made it' })
   @ApiCreatedResponse({ type: AdjustmentView })
+  @ApiConflictResponse({ description: 'A debit larger than the available balance' })
   adjust(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Param('id', MemberRefPipe) id: string,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
-import type { Page } from '../common/http/pagination.js';
+import { type Page, seqCursor } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { MemberErrors } from '../members/member-errors.js';
@@ -30,13 +30,7 @@ export class LedgerService {
     if (!member) {
       throw MemberErrors.notFound(idOrExternalId);
     }
-    const rows = await this.ledger.listForMember(
-      this.db.manager,
-      brandId,
-      member.id,
-      isSeq(cursor) ? cursor : null,
-      limit,
-    );
+    const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, seqCursor(cursor) ?? null, limit);
     const data = rows.slice(0, limit);
     return { data: data.map(toEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
   }
@@ -113,9 +107,4 @@ export function toEntryView(e: LedgerEntryRow): LedgerEntryView {
     expiresAt: e.expiresAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
   };
-}
-
-/** A ledger cursor is a seq: a positive bigint. */
-function isSeq(cursor: string | undefined): cursor is string {
-  return cursor !== undefined && /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= 9_223_372_036_854_775_807n;
 }

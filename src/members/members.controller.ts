@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
@@ -10,7 +17,7 @@ import {
   MemberPageView,
   MemberTokenView,
   MemberView,
-  StageChangeView,
+  StageChangeListView,
   UpsertedMemberView,
   UpsertMemberDto,
 } from './dto/member.dto.js';
@@ -22,13 +29,16 @@ import { MembersService } from './members.service.js';
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
-  @Put(':externalId')
-  @ApiOperation({ summary: "Create a member by the brand's own id, or update its profile (idempotent)" })
+  @Put(':id')
+  @ApiOperation({
+    summary: "Create a member by the brand's own id, or update its profile (idempotent). Here {id} is the externalId",
+  })
   @ApiCreatedResponse({ type: UpsertedMemberView, description: 'Created' })
   @ApiOkResponse({ type: UpsertedMemberView, description: 'Existed; profile fields given were updated' })
+  @ApiConflictResponse({ description: 'Another member of this brand has that email' })
   async upsert(
     @CurrentBrand() brand: AuthenticatedBrand,
-    @Param('externalId', MemberRefPipe) externalId: string,
+    @Param('id', MemberRefPipe) externalId: string,
     @Body() body: UpsertMemberDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UpsertedMemberView> {
@@ -54,11 +64,11 @@ export class MembersController {
 
   @Get(':id/stages')
   @ApiOperation({ summary: "The member's stage history (what analytics read): every move with its cause" })
-  @ApiOkResponse({ type: [StageChangeView] })
+  @ApiOkResponse({ type: StageChangeListView })
   stages(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Param('id', MemberRefPipe) id: string,
-  ): Promise<{ data: StageChangeView[] }> {
+  ): Promise<StageChangeListView> {
     return this.members.stageHistory(brand, id);
   }
 

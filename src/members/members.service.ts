@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
-import { isUuid, newId } from '../common/ids.js';
-import { type Page, toPage } from '../common/http/pagination.js';
+import { newId } from '../common/ids.js';
+import { idCursor, type Page, toPage } from '../common/http/pagination.js';
 import { hashSecret, newSecret } from '../common/secret-token.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
@@ -11,7 +11,7 @@ import type {
   MemberListQuery,
   MemberTokenView,
   MemberView,
-  StageChangeView,
+  StageChangeListView,
   UpsertedMemberView,
   UpsertMemberDto,
 } from './dto/member.dto.js';
@@ -100,7 +100,7 @@ export class MembersService {
 
   async list(brand: AuthenticatedBrand, q: MemberListQuery): Promise<Page<MemberView>> {
     const limit = q.limit ?? 50;
-    const cursor = q.cursor && isUuid(q.cursor) ? q.cursor : undefined;
+    const cursor = idCursor(q.cursor);
     const rows = await this.members.list(this.db.manager, brand.id, { stage: q.stage, tier: q.tier, cursor, limit });
     const page = toPage(rows, limit);
     return { data: page.data.map(toMemberView), nextCursor: page.nextCursor };
@@ -132,7 +132,7 @@ export class MembersService {
   }
 
   /** The member's journey: every stage change with its cause, oldest first. */
-  async stageHistory(brand: AuthenticatedBrand, idOrExternalId: string): Promise<{ data: StageChangeView[] }> {
+  async stageHistory(brand: AuthenticatedBrand, idOrExternalId: string): Promise<StageChangeListView> {
     const member = await this.find(brand.id, idOrExternalId);
     const changes = await this.stageChanges.listForMember(this.db.manager, brand.id, member.id);
     return {
@@ -144,6 +144,7 @@ export class MembersService {
         ruleId: c.ruleId,
         at: c.at!.toISOString(),
       })),
+      nextCursor: null,
     };
   }
 

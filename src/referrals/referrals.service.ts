@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { withDefaults } from '../brands/brand-settings.js';
 import { BrandsRepository } from '../brands/brands.repository.js';
-import type { Page } from '../common/http/pagination.js';
-import { isUuid, newId } from '../common/ids.js';
+import { idCursor, type Page } from '../common/http/pagination.js';
+import { newId } from '../common/ids.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { MyReferralView, ReferralListQuery, ReferralView } from './dto/referral.dto.js';
@@ -22,7 +22,7 @@ export class ReferralsService {
 
   async list(brandId: string, q: ReferralListQuery): Promise<Page<ReferralView>> {
     const limit = q.limit ?? 50;
-    const cursor = q.cursor && isUuid(q.cursor) ? q.cursor : undefined;
+    const cursor = idCursor(q.cursor);
     const rows = await this.referrals.list(this.db.manager, brandId, {
       status: q.status,
       referrerId: q.referrerId,

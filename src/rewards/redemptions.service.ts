@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Page, toPage } from '../common/http/pagination.js';
+import { type Page, toPage, idCursor } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { requestHash } from '../events/request-hash.js';
@@ -15,7 +15,6 @@ import { RedemptionErrors } from './redemption-errors.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
 import { RewardErrors } from './reward-errors.js';
 import { RewardsRepository } from './rewards.repository.js';
-import { pageCursor } from './page-cursor.js';
 import { toRedemptionResult, toRedemptionView } from './views.js';
 
 const DEFAULT_PAGE = 50;
@@ -203,7 +202,7 @@ export class RedemptionsService {
       memberId: q.memberId?.toLowerCase(),
       rewardId: q.rewardId?.toLowerCase(),
       status: q.status,
-      before: pageCursor(q.cursor),
+      before: idCursor(q.cursor),
       limit: limit + 1,
     });
     return toPage(rows.map(toRedemptionView), limit);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { validationFailed } from '../common/errors/domain-error.js';
-import { type Page, toPage } from '../common/http/pagination.js';
+import { type Page, toPage, idCursor } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { MemberErrors } from '../members/member-errors.js';
@@ -17,7 +17,6 @@ import type {
   UpdateRewardDto,
 } from './dto/reward.dto.js';
 import { eligibility } from './eligibility.js';
-import { pageCursor } from './page-cursor.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
 import { remainingOf } from './reward.js';
 import { RewardErrors } from './reward-errors.js';
@@ -63,7 +62,7 @@ export class RewardsService {
     const rows = await this.rewards.list(this.db.manager, brandId, {
       active: q.active,
       kind: q.kind,
-      after: pageCursor(q.cursor),
+      after: idCursor(q.cursor),
       limit: limit + 1,
     });
     return toPage(rows.map(toRewardView), limit);
@@ -149,7 +148,7 @@ export class RewardsService {
       throw MemberErrors.notFound(memberId);
     }
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.rewards.list(em, brandId, { after: pageCursor(q.cursor), limit: limit + 1 });
+    const rows = await this.rewards.list(em, brandId, { after: idCursor(q.cursor), limit: limit + 1 });
     const page = toPage(rows, limit);
     const counts = await this.redemptions.countLive(
       em,

@@ -825,3 +825,137 @@ describe('reliability: hostile input (e2e)', () => {
     expect(await balanceFaults(query)).toEqual([]);
   }, 30_000);
 });
+
+/**
+ * The contract's edges (issue 10): one cursor rule for every list, no body that is not UTF-8,
+ * and no content type an operation does not declare. Each case once failed: a 500 on job runs,
+ * a silent first page, U+FFFD stored in texts, a brand created from a form.
+ */
+describe('reliability: hostile input at the contract edges (e2e)', () => {
+  let t: TestApp;
+  let base: string;
+  let query: Query;
+  let brand: TestBrand;
+  let member: TestMember;
+  let ruleId: string;
+  let token: string;
+  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+  beforeAll(async () => {
+    ({ t, base, query } = await startListeningApp());
+    brand = await createBrand(t, 'Contract edges');
+    member = await createMember(t, brand);
+    ruleId = (await createRule(t, brand, DESIGN_RULE())).id;
+    token = (await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token;
+  });
+  afterAll(() => t?.close());
+
+  const lists = (): Array<[string, Record<string, string>]> => [
+    ['/v1/members', brand.auth],
+    [`/v1/members/${member.id}/ledger`, brand.auth],
+    ['/v1/rules', brand.auth],
+    [`/v1/rules/${ruleId}/versions`, brand.auth],
+    ['/v1/referrals', brand.auth],
+    ['/v1/rewards', brand.auth],
+    ['/v1/redemptions', brand.auth],
+    ['/v1/me/ledger', { Authorization: `Bearer ${token}` }],
+    ['/v1/me/rewards', { Authorization: `Bearer ${token}` }],
+    ['/v1/me/redemptions', { Authorization: `Bearer ${token}` }],
+    ['/v1/admin/jobs', admin],
+  ];
+
+  it.each(['garbage', '%FF%FE', '', '-1', '1e309', 'x'.repeat(101), '00000000-0000-0000-0000-00000000000g'])(
+    'a bad cursor (%j) on every list is a 400 at `cursor`, never a 500 or a silent first page',
+    async (cursor) => {
+      const wrong: string[] = [];
+      for (const [list, auth] of lists()) {
+        const res = await rawRequest(base, 'GET', `${list}?cursor=${cursor}`, auth);
+        const body = JSON.parse(res.text);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'cursor')) {
+          wrong.push(`GET ${list}?cursor=${cursor} → ${res.status} ${summarise(res.text, 200)}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  it.each(['0', '201', '-1', '1.5', 'x', '1e3', ''])(
+    'a bad limit (%j) on every list is a 400 at `limit`',
+    async (limit) => {
+      const wrong: string[] = [];
+      for (const [list, auth] of lists()) {
+        const res = await rawRequest(base, 'GET', `${list}?limit=${limit}`, auth);
+        const body = JSON.parse(res.text);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'limit')) {
+          wrong.push(`GET ${list}?limit=${limit} → ${res.status} ${summarise(res.text, 200)}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  const writes = (): Array<[string, string, Record<string, string>, string]> => [
+    ['POST', '/v1/admin/brands', admin, '{"name":"x"}'],
+    ['PATCH', '/v1/brand', brand.auth, '{"name":"x"}'],
+    ['POST', '/v1/rules', brand.auth, JSON.stringify(DESIGN_RULE())],
+    ['POST', '/v1/rewards', brand.auth, '{"name":"x","kind":"perk","costPoints":5,"perkText":"y"}'],
+    ['POST', `/v1/members/${member.id}/adjustments`, brand.auth, '{"points":5,"reason":"x"}'],
+    ['PUT', `/v1/members/utf8-${Date.now()}`, brand.auth, '{"source":"app"}'],
+  ];
+
+  it('a body that is not UTF-8 is a 400 at `body` and stores nothing (no U+FFFD in texts)', async () => {
+    const wrong: string[] = [];
+    for (const [method, path, auth, json] of writes()) {
+      // the first string value gets bytes that are no UTF-8: a lone continuation byte, FF FE, a cut sequence
+      for (const bad of [[0x80], [0xff, 0xfe], [0xc3], [0xed, 0xa0, 0x80]]) {
+        const at = json.indexOf('":"') + 3;
+        const body = Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from(bad), Buffer.from(json.slice(at))]);
+        const before = await databaseFingerprint(query);
+        const res = await rawRequest(base, method, path, { ...auth, 'content-type': 'application/json' }, body);
+        const changed = changedTables(before, await databaseFingerprint(query));
+        const details = res.status === 400 ? JSON.parse(res.text).details : null;
+        if (res.status !== 400 || details?.[0]?.path !== 'body' || changed.length) {
+          wrong.push(`${method} ${path} with ${bad} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    const stored = await query(`SELECT count(*)::int AS n FROM brands WHERE name LIKE '%' || chr(65533) || '%'`);
+    expect(stored[0].n).toBe(0);
+  });
+
+  it('form, text and other undeclared bodies are a 415 and act on nothing (a form once created a brand)', async () => {
+    const wrong: string[] = [];
+    const bodies: Array<[string, string]> = [
+      ['application/x-www-form-urlencoded', 'name=From+a+form'],
+      ['text/plain', '{"name":"x"}'],
+      ['text/plain; charset=utf-8', 'hello'],
+      ['application/xml', '<name>x</name>'],
+      ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n'],
+    ];
+    for (const [method, path, auth] of [
+      ...writes(),
+      ['POST', `/v1/rules/${ruleId}/pause`, brand.auth, ''] as const,
+      ['POST', `/v1/members/${member.id}/token`, brand.auth, ''] as const,
+    ]) {
+      for (const [type, body] of bodies) {
+        const before = await databaseFingerprint(query);
+        const res = await rawRequest(base, method, path, { ...auth, 'content-type': type }, body);
+        const changed = changedTables(before, await databaseFingerprint(query));
+        if (res.status !== 415 || JSON.parse(res.text).statusCode !== 415 || changed.length) {
+          wrong.push(`${method} ${path} as ${type} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // JSON with a charset parameter is still JSON
+    const ok = await rawRequest(
+      base,
+      'POST',
+      '/v1/admin/brands',
+      { ...admin, 'content-type': 'application/json; charset=utf-8' },
+      '{"name":"Charset"}',
+    );
+    expect(ok.status).toBe(201);
+  });
+});

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -15,6 +15,36 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { isTimeZone } from '../brand-settings.js';
+import { TierLadderDto } from '../../tiers/dto/tiers.dto.js';
+
+// Each setting's description, for the partial update (all optional) and the answer (all present).
+const DOC = {
+  qualifyingEvent: {
+    example: 'purchase',
+    pattern: '^[a-z][a-z0-9_.]{0,63}$',
+    description: 'Event type of the referee that qualifies the referral',
+  },
+  minAmount: {
+    example: '20.00',
+    pattern: '^\\d{1,12}(\\.\\d{1,4})?$',
+    description: 'Minimum event amount (decimal string); "0" = any amount',
+  },
+  withinDays: { type: 'integer', example: 30, minimum: 1, maximum: 3650 },
+  maxReferralsPerMonth: { type: 'integer', example: 50, minimum: 0, maximum: 100000 },
+  timezone: { example: 'Europe/Amsterdam', description: 'IANA time zone' },
+  currency: { example: 'EUR', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' },
+  autoEnroll: { type: Boolean, description: 'Events for an unknown externalId enrol the member instead of a 404' },
+  referralLandingUrl: {
+    example: 'https://shop.example.com/welcome',
+    type: String,
+    format: 'uri',
+    nullable: true,
+    description: 'Where share links (/r/{code}) redirect; null = share links answer 404',
+  },
+  pendingDays: { type: 'integer', example: 14, minimum: 0, maximum: 365 },
+  expiryMonths: { type: 'integer', example: 12, minimum: 1, maximum: 120, nullable: true, description: 'null = never' },
+  inactiveDays: { type: 'integer', example: 90, minimum: 1, maximum: 3650 },
+} satisfies Record<string, ApiPropertyOptions>;
 
 function IsTimeZone() {
   return (target: object, property: string) =>
@@ -30,26 +60,26 @@ function IsTimeZone() {
 }
 
 export class ReferralPolicyDto {
-  @ApiPropertyOptional({ example: 'purchase', description: 'Event type of the referee that qualifies the referral' })
+  @ApiPropertyOptional(DOC.qualifyingEvent)
   @IsOptional()
   @IsString()
   @Matches(/^[a-z][a-z0-9_.]{0,63}$/)
   qualifyingEvent?: string;
 
-  @ApiPropertyOptional({ example: '20.00', description: 'Minimum event amount (decimal string)' })
+  @ApiPropertyOptional(DOC.minAmount)
   @IsOptional()
   @IsString()
   @Matches(/^\d{1,12}(\.\d{1,4})?$/, { message: 'must be a decimal string such as "20.00"' })
   minAmount?: string;
 
-  @ApiPropertyOptional({ example: 30 })
+  @ApiPropertyOptional(DOC.withinDays)
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3650)
   withinDays?: number;
 
-  @ApiPropertyOptional({ example: 50 })
+  @ApiPropertyOptional(DOC.maxReferralsPerMonth)
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -76,23 +106,23 @@ export class TransitionsDto {
 
 /** A partial settings object: what PATCH /v1/brand merges into the stored settings. */
 export class BrandSettingsDto {
-  @ApiPropertyOptional({ example: 'Europe/Amsterdam' })
+  @ApiPropertyOptional(DOC.timezone)
   @IsOptional()
   @IsTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217 code' })
+  @ApiPropertyOptional(DOC.currency)
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
   currency?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional(DOC.autoEnroll)
   @IsOptional()
   @IsBoolean()
   autoEnroll?: boolean;
 
-  @ApiPropertyOptional({ example: 'https://shop.example.com/welcome', nullable: true })
+  @ApiPropertyOptional(DOC.referralLandingUrl)
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
@@ -105,14 +135,14 @@ export class BrandSettingsDto {
   @Type(() => ReferralPolicyDto)
   referral?: ReferralPolicyDto;
 
-  @ApiPropertyOptional({ example: 14 })
+  @ApiPropertyOptional(DOC.pendingDays)
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(365)
   pendingDays?: number;
 
-  @ApiPropertyOptional({ example: 12, nullable: true })
+  @ApiPropertyOptional(DOC.expiryMonths)
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsInt()
@@ -120,7 +150,7 @@ export class BrandSettingsDto {
   @Max(120)
   expiryMonths?: number | null;
 
-  @ApiPropertyOptional({ example: 90 })
+  @ApiPropertyOptional(DOC.inactiveDays)
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -133,4 +163,31 @@ export class BrandSettingsDto {
   @ValidateNested()
   @Type(() => TransitionsDto)
   transitions?: TransitionsDto;
+}
+
+export class ReferralPolicyView {
+  @ApiProperty(DOC.qualifyingEvent) qualifyingEvent: string;
+  @ApiProperty(DOC.minAmount) minAmount: string;
+  @ApiProperty(DOC.withinDays) withinDays: number;
+  @ApiProperty(DOC.maxReferralsPerMonth) maxReferralsPerMonth: number;
+}
+
+export class TransitionsView {
+  @ApiProperty({ description: 'First purchase moves the member to conversion' }) firstPurchase: boolean;
+  @ApiProperty({ description: 'Second purchase moves the member to retention' }) secondPurchase: boolean;
+  @ApiProperty({ description: 'A qualified referral moves the referrer to loyalty' }) referralMade: boolean;
+}
+
+/** Every setting of a brand, as stored (defaults filled in). */
+export class BrandSettingsView {
+  @ApiProperty(DOC.timezone) timezone: string;
+  @ApiProperty(DOC.currency) currency: string;
+  @ApiProperty(DOC.autoEnroll) autoEnroll: boolean;
+  @ApiProperty(DOC.referralLandingUrl) referralLandingUrl: string | null;
+  @ApiProperty({ type: ReferralPolicyView }) referral: ReferralPolicyView;
+  @ApiProperty(DOC.pendingDays) pendingDays: number;
+  @ApiProperty(DOC.expiryMonths) expiryMonths: number | null;
+  @ApiProperty(DOC.inactiveDays) inactiveDays: number;
+  @ApiProperty({ type: TransitionsView }) transitions: TransitionsView;
+  @ApiProperty({ type: TierLadderDto, description: 'Set by PUT /v1/brand/tiers' }) tiers: TierLadderDto;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { BrandSettingsDto } from './brand-settings.dto.js';
+import { BrandSettingsDto, BrandSettingsView } from './brand-settings.dto.js';
 
 export class CreateBrandDto {
   @ApiProperty({ example: 'Acme Coffee', maxLength: 200 })
@@ -48,12 +48,9 @@ export class BrandView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [StageView] }) stages: StageView[];
-  @ApiProperty({
-    description:
-      'timezone, currency, autoEnroll, referralLandingUrl, referral, pendingDays, expiryMonths, inactiveDays, transitions',
-  })
-  settings: Record<string, unknown>;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ type: BrandSettingsView })
+  settings: BrandSettingsView;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class ApiKeyView {
@@ -61,8 +58,8 @@ export class ApiKeyView {
   @ApiProperty() name: string;
   @ApiProperty({ example: 'sk_AbCd', description: 'The first characters of the key, to tell keys apart' })
   prefix: string;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
 export class CreatedApiKeyView extends ApiKeyView {
@@ -73,4 +70,10 @@ export class CreatedApiKeyView extends ApiKeyView {
 export class CreatedBrandView {
   @ApiProperty({ type: BrandView }) brand: BrandView;
   @ApiProperty({ type: CreatedApiKeyView }) apiKey: CreatedApiKeyView;
+}
+
+export class ApiKeyListView {
+  @ApiProperty({ type: [ApiKeyView] }) data: ApiKeyView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Always null: every key in one page' })
+  nextCursor: string | null;
 }

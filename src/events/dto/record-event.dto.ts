@@ -15,6 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { attributesProperty } from './event-result.view.js';
 
 export class EventMemberDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Our member id' })
@@ -71,15 +72,12 @@ export class RecordEventDto {
   @Type(() => EventMemberDto)
   member: EventMemberDto;
 
-  @ApiPropertyOptional({ example: '2026-11-24T10:00:00Z', description: 'Defaults to now' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-24T10:00:00Z', description: 'Defaults to now' })
   @IsOptional()
   @IsISO8601({ strict: true })
   occurredAt?: string;
 
-  @ApiPropertyOptional({
-    example: { amount: '59.90', currency: 'EUR', orderId: '1042', channel: 'web' },
-    description: 'Flat: string, number, boolean or null values',
-  })
+  @ApiPropertyOptional(attributesProperty({ amount: '59.90', currency: 'EUR', orderId: '1042', channel: 'web' }))
   @IsOptional()
   @IsObject()
   attributes?: Record<string, unknown>;
@@ -89,7 +87,12 @@ export class RecordEventBatchDto {
   /** Each event is checked on its own by the service: one bad event does not refuse the batch. */
   static elementsValidatedBy = 'events';
 
-  @ApiProperty({ type: [RecordEventDto], description: 'Up to 1,000 events; each is validated and answered on its own' })
+  @ApiProperty({
+    type: [RecordEventDto],
+    minItems: 1,
+    maxItems: 1000,
+    description: 'Up to 1,000 events; each is validated and answered on its own',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)

@@ -29,10 +29,13 @@ export class JobRunView {
     description: "skipped: another instance held the job's lock, so this one did nothing",
   })
   status: string;
-  @ApiProperty({ description: 'The time the job ran as: now, or the `now` an operator asked for' }) asOf: string;
-  @ApiProperty() startedAt: string;
-  @ApiProperty() finishedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'The time the job ran as: now, or the `now` an operator asked for' })
+  asOf: string;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ format: 'date-time' }) finishedAt: string;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
     example: { brands: 1, members: 1000, inactive: 12, made: 12 },
     description: 'What the run did, by counter',
   })

@@ -36,6 +36,8 @@ export class ReplaceStagesDto {
   stages: StageDto[];
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     example: { conversion: 'purchase' },
     description: 'Where members of a removed stage go: { removedKey: newKey }',
   })

@@ -1,9 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MemberBalanceView } from '../../members/dto/member.dto.js';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
 import { MemberView } from '../../members/dto/member.dto.js';
 
 export class AdjustmentDto {
-  @ApiProperty({ example: 250, description: 'Signed, non-zero: positive credits, negative debits (never below zero)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 250,
+    description: 'Signed, non-zero: positive credits, negative debits (never below zero)',
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-1_000_000_000)
@@ -21,18 +26,19 @@ export class LedgerEntryView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['earn', 'redeem', 'expire', 'reverse', 'adjust'] }) kind: string;
   @ApiProperty({ enum: ['pending', 'available'] }) status: string;
-  @ApiProperty({ description: 'Signed points' }) points: number;
-  @ApiProperty({ description: "The member's total (available + pending) after this entry" }) balanceAfter: number;
+  @ApiProperty({ type: 'integer', description: 'Signed points' }) points: number;
+  @ApiProperty({ type: 'integer', description: "The member's total (available + pending) after this entry" })
+  balanceAfter: number;
   @ApiPropertyOptional({ nullable: true, type: String }) eventId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) ruleId: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) ruleVersion: number | null;
+  @ApiPropertyOptional({ nullable: true, type: 'integer' }) ruleVersion: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) redemptionId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Who made a manual entry: key:<apiKeyId>' }) actor:
     string | null;
-  @ApiProperty() availableAt: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) expiresAt: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) availableAt: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) expiresAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class LedgerPageView {
@@ -42,11 +48,8 @@ export class LedgerPageView {
 
 export class AdjustmentView {
   @ApiProperty({ type: LedgerEntryView }) entry: LedgerEntryView;
-  @ApiProperty({ example: { available: 1200, pending: 40, lifetimeEarned: 2000 } }) balance: {
-    available: number;
-    pending: number;
-    lifetimeEarned: number;
-  };
+  @ApiProperty({ type: MemberBalanceView, description: 'The balance after the adjustment' })
+  balance: MemberBalanceView;
 }
 
 export class NextExpiryView {

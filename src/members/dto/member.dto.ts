@@ -55,9 +55,9 @@ export class MemberListQuery extends PageQuery {
 }
 
 export class MemberBalanceView {
-  @ApiProperty() available: number;
-  @ApiProperty() pending: number;
-  @ApiProperty() lifetimeEarned: number;
+  @ApiProperty({ type: 'integer' }) available: number;
+  @ApiProperty({ type: 'integer' }) pending: number;
+  @ApiProperty({ type: 'integer' }) lifetimeEarned: number;
 }
 
 export class MemberView {
@@ -69,7 +69,7 @@ export class MemberView {
   @ApiProperty({ example: 'K7M2QX9P' }) referralCode: string;
   @ApiProperty({ nullable: true, type: String }) walletAddress: string | null;
   @ApiProperty({ example: 'api' }) source: string;
-  @ApiProperty() enrolledAt: string;
+  @ApiProperty({ format: 'date-time' }) enrolledAt: string;
   @ApiProperty({ type: MemberBalanceView }) balance: MemberBalanceView;
 }
 
@@ -96,7 +96,7 @@ export class MemberPageView {
 
 export class MemberTokenView {
   @ApiProperty({ example: 'mt_…', description: 'Bearer token for the member API (/v1/me); shown once' }) token: string;
-  @ApiProperty() expiresAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ format: 'uuid' }) memberId: string;
 }
 
@@ -106,5 +106,11 @@ export class StageChangeView {
   @ApiProperty({ enum: ['enrollment', 'transition', 'rule', 'stages_replaced'] }) cause: string;
   @ApiProperty({ nullable: true, type: String }) eventId: string | null;
   @ApiProperty({ nullable: true, type: String }) ruleId: string | null;
-  @ApiProperty() at: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
+export class StageChangeListView {
+  @ApiProperty({ type: [StageChangeView] }) data: StageChangeView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Always null: the whole history in one page' })
+  nextCursor: string | null;
 }

@@ -32,9 +32,9 @@ export class ReferralView {
     enum: ['referrer_not_enrolled', 'self_referral', 'already_member', 'referrer_limit'],
   })
   reason: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true, type: String }) qualifiedAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) rewardedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) qualifiedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) rewardedAt: string | null;
 }
 
 export class ReferralPageView {
@@ -51,9 +51,9 @@ export class MyReferralView {
     description: 'null until the brand sets referralLandingUrl',
   })
   link: string | null;
-  @ApiProperty() clicks: number;
-  @ApiProperty() pending: number;
-  @ApiProperty({ description: 'Qualified or rewarded' }) qualified: number;
-  @ApiProperty() rejected: number;
-  @ApiProperty({ description: 'Points earned through referral events' }) pointsEarned: number;
+  @ApiProperty({ type: 'integer' }) clicks: number;
+  @ApiProperty({ type: 'integer' }) pending: number;
+  @ApiProperty({ type: 'integer', description: 'Qualified or rewarded' }) qualified: number;
+  @ApiProperty({ type: 'integer' }) rejected: number;
+  @ApiProperty({ type: 'integer', description: 'Points earned through referral events' }) pointsEarned: number;
 }

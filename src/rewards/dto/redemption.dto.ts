@@ -48,7 +48,7 @@ export class RedemptionView {
   @ApiProperty({ format: 'uuid' }) memberId: string;
   @ApiProperty({ enum: REWARD_KINDS }) kind: string;
   @ApiProperty({ enum: REDEMPTION_STATUSES }) status: RedemptionStatus;
-  @ApiProperty({ description: 'Points debited' }) costPoints: number;
+  @ApiProperty({ type: 'integer', description: 'Points debited' }) costPoints: number;
   @ApiPropertyOptional({ description: 'coupon: the code handed out (void once cancelled)' }) code?: string;
   @ApiPropertyOptional({ description: 'content: the unlocked URL' }) contentUrl?: string;
   @ApiPropertyOptional({ description: 'perk: what the member gets' }) perkText?: string;
@@ -60,8 +60,8 @@ export class RedemptionView {
     description: 'The reverse entry that gave the points back',
   })
   cancelLedgerEntryId: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true, type: String }) cancelledAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
 }
 
 /** The answer to a redemption or a cancellation: the member's balance after it. */

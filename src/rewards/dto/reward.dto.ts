@@ -54,19 +54,21 @@ const Instant = () => IsISO8601({ strict: true });
 const DOC: Record<string, ApiPropertyOptions> = {
   name: { example: '€5 off your next order', maxLength: 200 },
   description: { example: 'Valid in every store', maxLength: 2000, nullable: true, type: String },
-  costPoints: { example: 500, minimum: 1 },
+  costPoints: { type: 'integer', example: 500, minimum: 1, maximum: 1_000_000_000 },
   stock: {
     example: 100,
     minimum: 0,
+    maximum: 1_000_000_000,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Units offered in total; null = unlimited. A coupon is also bounded by its unused codes.',
   },
   perMemberLimit: {
     example: 1,
     minimum: 1,
+    maximum: 1_000_000,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Live (not cancelled) redemptions per member; null = no limit',
   },
   stages: {
@@ -95,12 +97,14 @@ const DOC: Record<string, ApiPropertyOptions> = {
     example: '2026-01-01T00:00:00Z',
     nullable: true,
     type: String,
+    format: 'date-time',
     description: 'Redeemable from (inclusive); null = already',
   },
   validUntil: {
     example: '2026-12-31T23:59:59Z',
     nullable: true,
     type: String,
+    format: 'date-time',
     description: 'Redeemable until (exclusive); null = no end',
   },
   active: { example: true, default: true },
@@ -221,11 +225,16 @@ export class AddCodesDto {
 }
 
 export class CodesUploadView {
-  @ApiProperty({ example: 2, description: 'Codes new to the pool' }) added: number;
-  @ApiProperty({ example: 0, description: 'Codes skipped: already in the pool, or repeated in this upload' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Codes new to the pool' }) added: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Codes skipped: already in the pool, or repeated in this upload',
+  })
   duplicates: number;
-  @ApiProperty({ example: 120, description: 'Codes in the pool not handed out yet' }) unusedCodes: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Units redeemable now' }) remaining: number | null;
+  @ApiProperty({ type: 'integer', example: 120, description: 'Codes in the pool not handed out yet' })
+  unusedCodes: number;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Units redeemable now' }) remaining: number | null;
 }
 
 /** The catalog fields every reader sees. */
@@ -234,30 +243,31 @@ class RewardBaseView {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ enum: REWARD_KINDS }) kind: RewardKind;
-  @ApiProperty() costPoints: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Units offered in total; null = unlimited' }) stock:
+  @ApiProperty({ type: 'integer' }) costPoints: number;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Units offered in total; null = unlimited' }) stock:
     number | null;
   @ApiProperty({
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Units redeemable now (stock left, and for a coupon also unused codes); null = unlimited',
   })
   remaining: number | null;
-  @ApiProperty({ nullable: true, type: Number }) perMemberLimit: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) perMemberLimit: number | null;
   @ApiProperty({ type: [String] }) stages: string[];
   @ApiProperty({ type: [String] }) tiers: string[];
-  @ApiProperty({ nullable: true, type: String }) validFrom: string | null;
-  @ApiProperty({ nullable: true, type: String }) validUntil: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) validFrom: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) validUntil: string | null;
   @ApiProperty() active: boolean;
 }
 
 export class RewardView extends RewardBaseView {
   @ApiPropertyOptional({ description: 'content rewards' }) contentUrl?: string;
   @ApiPropertyOptional({ description: 'perk rewards' }) perkText?: string;
-  @ApiPropertyOptional({ description: 'coupon rewards: codes not handed out yet' }) unusedCodes?: number;
-  @ApiProperty({ description: 'Live (not cancelled) redemptions' }) redeemed: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'coupon rewards: codes not handed out yet' })
+  unusedCodes?: number;
+  @ApiProperty({ type: 'integer', description: 'Live (not cancelled) redemptions' }) redeemed: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class RewardPage {

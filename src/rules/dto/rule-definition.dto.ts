@@ -19,11 +19,11 @@ import {
 export class PerUnitPointsDto {
   @ApiProperty({ example: 'event.amount', description: 'A numeric fact' }) fact: string;
   @ApiProperty({ example: 2, minimum: 0, description: 'Points per unit of the fact' }) rate: number;
-  @ApiProperty({ enum: ROUNDINGS, default: 'floor' }) rounding: Rounding;
+  @ApiPropertyOptional({ enum: ROUNDINGS, default: 'floor' }) rounding?: Rounding;
 }
 
 export class PointsRewardDto {
-  @ApiPropertyOptional({ example: 50, description: 'Exactly one of fixed or perUnit' }) fixed?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 50, description: 'Exactly one of fixed or perUnit' }) fixed?: number;
   @ApiPropertyOptional({ type: PerUnitPointsDto }) perUnit?: PerUnitPointsDto;
 }
 
@@ -38,19 +38,24 @@ export class RuleRewardDto {
 }
 
 export class PerMemberLimitDto {
-  @ApiPropertyOptional({ example: 3, description: 'Times the rule may fire per member and period' }) count?: number;
-  @ApiPropertyOptional({ example: 1000, description: 'Points the rule may give per member and period' })
+  @ApiPropertyOptional({ type: 'integer', example: 3, description: 'Times the rule may fire per member and period' })
+  count?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 1000,
+    description: 'Points the rule may give per member and period',
+  })
   points?: number;
   @ApiProperty({ enum: PERIODS, description: "In the brand's time zone" }) period: Period;
 }
 
 export class RuleLimitsDto {
   @ApiPropertyOptional({ type: PerMemberLimitDto, nullable: true }) perMember?: PerMemberLimitDto | null;
-  @ApiPropertyOptional({ example: 60, nullable: true, type: Number }) cooldownSeconds?: number | null;
+  @ApiPropertyOptional({ example: 60, nullable: true, type: 'integer' }) cooldownSeconds?: number | null;
   @ApiPropertyOptional({
     example: 1_000_000,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Points the rule may give in total',
   })
   budgetPoints?: number | null;
@@ -92,15 +97,16 @@ export class RuleDefinitionDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Unconditional stage move (may go backwards)' })
   setStage?: string | null;
   @ApiPropertyOptional({ type: RuleLimitsDto, nullable: true }) limits?: RuleLimitsDto | null;
-  @ApiProperty({ example: 10, default: 0, description: 'Higher runs first' }) priority: number;
-  @ApiProperty({ default: false, description: 'When it fires, lower-priority rules are not evaluated' })
-  exclusive: boolean;
+  @ApiPropertyOptional({ type: 'integer', example: 10, default: 0, description: 'Higher runs first' })
+  priority?: number;
+  @ApiPropertyOptional({ default: false, description: 'When it fires, lower-priority rules are not evaluated' })
+  exclusive?: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) validFrom?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) validUntil?: string | null;
-  @ApiProperty({ enum: RULE_STATUSES, default: 'active' }) status: RuleStatus;
+  @ApiPropertyOptional({ enum: RULE_STATUSES, default: 'active' }) status?: RuleStatus;
   @ApiPropertyOptional({
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: "Overrides the brand's pendingDays for this rule's points",
   })
   pendingDays?: number | null;

@@ -1,12 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RULE_STATUSES, type RuleStatus } from '../engine/index.js';
 import { RuleDefinitionDto } from './rule-definition.dto.js';
 
 export class RuleView extends RuleDefinitionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 1, description: 'The current version; every change makes a new one' }) version: number;
-  @ApiProperty({ example: 0, description: 'Points given so far under limits.budgetPoints' }) budgetSpent: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  // defaults filled in: always present in an answer
+  @ApiProperty({ type: 'integer', example: 10 }) declare priority: number;
+  @ApiProperty() declare exclusive: boolean;
+  @ApiProperty({ enum: RULE_STATUSES }) declare status: RuleStatus;
+  @ApiProperty({ type: 'integer', example: 1, description: 'The current version; every change makes a new one' })
+  version: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Points given so far under limits.budgetPoints' })
+  budgetSpent: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class RulePage {
@@ -16,10 +23,10 @@ export class RulePage {
 
 export class RuleVersionView {
   @ApiProperty({ format: 'uuid' }) ruleId: string;
-  @ApiProperty({ example: 2 }) version: number;
+  @ApiProperty({ type: 'integer', example: 2 }) version: number;
   @ApiProperty({ type: RuleDefinitionDto }) definition: RuleDefinitionDto;
   @ApiProperty({ example: 'key:0196…', description: 'key:<apiKeyId> for API changes' }) changedBy: string;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class RuleVersionPage {

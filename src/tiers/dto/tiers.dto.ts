@@ -28,13 +28,25 @@ export class TierDto {
   @MaxLength(64)
   name: string;
 
-  @ApiProperty({ example: 2000, description: 'Qualifying points needed' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2000,
+    minimum: 0,
+    maximum: 1_000_000_000,
+    description: 'Qualifying points needed',
+  })
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
   threshold: number;
 
-  @ApiProperty({ example: 1.5, description: 'Earn multiplier applied to rule rewards (then floored)' })
+  @ApiProperty({
+    example: 1.5,
+    minimum: 1,
+    maximum: 10,
+    multipleOf: 0.01,
+    description: 'Earn multiplier applied to rule rewards (then floored)',
+  })
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(1)
   @Max(10)
@@ -43,6 +55,9 @@ export class TierDto {
 
 export class TierLadderDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 3650,
     example: 365,
     nullable: true,
     description: 'Rolling window of earnings that qualify, in days; null = lifetime',
