@@ -53,6 +53,22 @@ export class EventPipeline {
     }
   }
 
+  /**
+   * The same unit of work inside the caller's transaction (an inbound hook enrols a member and
+   * applies its events in one commit). A RelockNeeded propagates: the caller rolls back and runs
+   * its transaction again with those ids locked first, in id order with its own members.
+   */
+  async applyWithin(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    inputs: EventInput[],
+    origin: string,
+    alsoLock: string[] = [],
+  ): Promise<EventOutcome[]> {
+    const cached = await this.ruleSets.get(brand, this.db.manager);
+    return this.applyIn(em, brand, cached, inputs, origin, alsoLock);
+  }
+
   private async applyOnce(
     brand: AuthenticatedBrand,
     inputs: EventInput[],
@@ -60,7 +76,18 @@ export class EventPipeline {
     alsoLock: string[],
   ): Promise<EventOutcome[]> {
     const cached = await this.ruleSets.get(brand, this.db.manager);
-    return inTransaction(this.db, async (em) => {
+    return inTransaction(this.db, (em) => this.applyIn(em, brand, cached, inputs, origin, alsoLock));
+  }
+
+  private async applyIn(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    cached: CachedRuleSet,
+    inputs: EventInput[],
+    origin: string,
+    alsoLock: string[],
+  ): Promise<EventOutcome[]> {
+    {
       const now = new Date();
       const outcomes: Array<EventOutcome | undefined> = new Array(inputs.length);
       const { replayOf, otherBody } = this.dedupeWithinList(inputs);
@@ -118,7 +145,7 @@ export class EventPipeline {
       // Judged against what the key holds now (stored earlier, or by this list): a match is a replay.
       await this.answerReplays(em, brand.id, otherBody, inputs, outcomes);
       return outcomes as EventOutcome[];
-    });
+    }
   }
 
   /**
