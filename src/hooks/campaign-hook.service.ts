@@ -65,7 +65,8 @@ export class CampaignHookService {
         const seen = await this.deliveries.claim(em, brand.id, 'campaigns', deliveryId);
         if (!seen.first) {
           const first = seen.answer as CampaignConversionView;
-          return { ...first, claimToken: box.open(first.claimToken) };
+          const claimToken = box.open(first.claimToken);
+          return { ...first, claimToken, enrollmentUrl: enrollmentUrl(brand, claimToken) };
         }
       }
       const stageKeys = brand.stages.map((s) => s.key);
@@ -124,9 +125,11 @@ export class CampaignHookService {
         enrollmentUrl: enrollmentUrl(brand, claimToken),
       };
       if (deliveryId !== null) {
+        // stored without the token in the clear: sealed, and the link (which carries it) rebuilt on a replay
         await this.deliveries.answer(em, brand.id, 'campaigns', deliveryId, {
           ...answer,
           claimToken: box.seal(claimToken),
+          enrollmentUrl: null,
         });
       }
       return answer;
