@@ -24,8 +24,8 @@ describe('webhooks in (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     db = t.app.get(DataSource);
-  });
-  afterAll(() => t.close());
+  }, 60_000);
+  afterAll(() => t?.close(), 30_000);
 
   const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params))[0].n);
   const eventsOf = (brand: TestBrand) => count('SELECT count(*) AS n FROM events WHERE brand_id = $1', [brand.id]);
@@ -322,6 +322,36 @@ describe('webhooks in (e2e)', () => {
       const first = await signed(brand, secret, body, { id: 'msg_replayed' }).expect(200);
       const replay = await signed(brand, secret, body, { id: 'msg_replayed' }).expect(200);
       expect(replay.body).toEqual(first.body);
+      expect(await eventsOf(brand)).toBe(2);
+      expect(await count('SELECT count(*) AS n FROM claims WHERE brand_id = $1', [brand.id])).toBe(1);
+    });
+
+    it('many concurrent deliveries of one webhook-id: one member, one claim, every answer the first', async () => {
+      const { brand, secret } = await campaignBrand();
+      const body = conversion({
+        email: `rush-${next()}@example.com`,
+        order: { id: `o-${next()}`, amount: '10.00', currency: 'EUR' },
+      });
+      const text = JSON.stringify(body);
+      const at = new Date();
+      const sig = new Webhook(secret).sign('msg_rush', at, text);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          t
+            .http()
+            .post(`/v1/hooks/${brand.id}/campaigns`)
+            .set('Content-Type', 'application/json')
+            .set('webhook-id', 'msg_rush')
+            .set('webhook-timestamp', String(Math.floor(at.getTime() / 1000)))
+            .set('webhook-signature', sig)
+            .send(text),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      for (const a of answers) {
+        expect(a.body).toEqual(answers[0].body);
+      }
+      expect(await membersOf(brand)).toBe(1);
       expect(await eventsOf(brand)).toBe(2);
       expect(await count('SELECT count(*) AS n FROM claims WHERE brand_id = $1', [brand.id])).toBe(1);
     });

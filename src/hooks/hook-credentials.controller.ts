@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -48,6 +49,7 @@ export class HookCredentialsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a hook secret: signatures made with it fail from now on' })
   @ApiNoContentResponse()
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No live secret by that id' })
   revokeSecret(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.credentials.revokeSecret(brand.id, id);
@@ -56,6 +58,7 @@ export class HookCredentialsController {
   @Post('hook-tokens')
   @ApiOperation({ summary: 'A hook token ht_… for senders that cannot sign (Klaviyo, Mailchimp); shown once' })
   @ApiCreatedResponse({ type: CreatedHookTokenView })
+  @ApiBadRequestResponse({ description: 'Invalid name, with field paths' })
   createToken(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Body() body: CreateHookTokenDto,
@@ -74,6 +77,7 @@ export class HookCredentialsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a hook token' })
   @ApiNoContentResponse()
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No live token by that id' })
   revokeToken(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.credentials.revokeToken(brand.id, id);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
@@ -17,6 +17,7 @@ export class ShopifyIntegrationController {
     summary: 'Connect a Shopify shop (its webhooks go to POST /v1/hooks/{brandId}/shopify); a new secret rotates',
   })
   @ApiOkResponse({ type: ShopifyIntegrationView })
+  @ApiBadRequestResponse({ description: 'Invalid shopDomain, clientSecret or amountField, with field paths' })
   put(
     @CurrentBrand() brand: AuthenticatedBrand,
     @Body() body: PutShopifyIntegrationDto,
