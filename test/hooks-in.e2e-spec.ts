@@ -135,6 +135,26 @@ describe('webhooks in (e2e)', () => {
       ).toBe(1);
     });
 
+    it("a referred customer's first order qualifies the referral (the referrer locked in id order, in the hook's transaction)", async () => {
+      const brand = await shopBrand();
+      await createRule(t, brand, { name: 'Referral bonus', event: 'referral', reward: { points: { fixed: 300 } } });
+      // the referrer exists first, so its id sorts before the customer's: the pipeline asks for a relock
+      const ann = await createMember(t, brand, { email: `ann-${next()}@example.com` });
+      await t
+        .http()
+        .put(`/v1/members/lea-${next()}`)
+        .set(brand.auth)
+        .send({ email: 'lea.mueller@example.com', referralCode: ann.referralCode })
+        .expect(201);
+      const paid = await shopify(brand, 'orders/paid', ORDER).expect(200);
+      expect(paid.body.effects).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'referral', referrerId: ann.id, status: 'rewarded' })]),
+      );
+      const referrer = (await t.http().get(`/v1/members/${ann.id}`).set(brand.auth).expect(200)).body;
+      expect(referrer.balance.available).toBe(300);
+      expect(await membersOf(brand)).toBe(2);
+    });
+
     it('a bad HMAC, another shop or no integration is a 401 that writes nothing', async () => {
       const brand = await shopBrand();
       const before = await db.query('SELECT count(*) AS n FROM hook_deliveries');
