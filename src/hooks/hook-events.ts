@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { inTransaction } from '../database/transaction.js';
 import type { EventResult } from '../events/event-effects.js';
+import type { EventOutcome } from '../events/event-outcome.js';
 import { EventPipeline } from '../events/event-pipeline.js';
 import { EventsRepository } from '../events/events.repository.js';
 import { RelockNeeded } from '../events/referral-rewards.js';
@@ -73,7 +74,8 @@ export class HookEvents {
       'hook',
       alsoLock,
     );
-    const conflicts = events.filter((_, i) => outcomes[i].status === 409).map((e) => e.key);
+    const isConflict = (o: EventOutcome) => 'error' in o && o.error.code === 'event.idempotency_conflict';
+    const conflicts = events.filter((_, i) => isConflict(outcomes[i])).map((e) => e.key);
     // the key was used through POST /v1/events with another body: the order is recorded all the same
     const stored = await this.events.findByKeys(em, brand.id, conflicts);
     return outcomes.map((o, i) => {
@@ -81,7 +83,7 @@ export class HookEvents {
         return o.result;
       }
       const first = stored.get(events[i].key)?.result;
-      if (o.status === 409 && first) {
+      if (isConflict(o) && first) {
         return { ...first, duplicate: true };
       }
       throw new Error(`hook event ${events[i].key} refused: ${o.error.code}`);

@@ -7,6 +7,7 @@ import { advance } from '../journey/stage-move.js';
 import type { Member } from '../members/member.entity.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { newReferralCode } from '../members/referral-code.js';
+import { referrersToLock } from '../referrals/referrals.repository.js';
 
 export interface Who {
   externalId: string | null;
@@ -68,8 +69,16 @@ export class HookMembers {
         ]);
       }
     }
-    // in id order with any referrer the pipeline asked for, so no two transactions wait on each other
-    const locked = await this.members.lock(em, brand.id, [found.id, ...alsoLock.filter((x) => x !== found.id)], []);
+    // One statement, in id order: the member, the referrers of its pending referrals (which its
+    // events may reward: the pipeline's lock would take them after this row) and any the pipeline
+    // asked for, so the lock order is settled before the first lock and no two transactions wait on each other.
+    const locked = await this.members.lock(
+      em,
+      brand.id,
+      [found.id, ...alsoLock.filter((x) => x !== found.id)],
+      [],
+      referrersToLock({ ids: [found.id], externalIds: [] }, []),
+    );
     return { member: locked.find((m) => m.id === found.id)!, enrolled };
   }
 
