@@ -31,6 +31,8 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, databaseUrl }), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
+    // req.rawBody: the exact bytes, which inbound webhook signatures (Standard Webhooks, Shopify) are over
+    rawBody: true,
   });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -2,6 +2,7 @@ import { BRAND_ERRORS } from './brands/brand-errors.js';
 import { COMMON_ERRORS, type ErrorSpec } from './common/errors/domain-error.js';
 import { EVENT_ERRORS } from './events/event-errors.js';
 import { HEALTH_ERRORS } from './health/health-errors.js';
+import { HOOK_ERRORS } from './hooks/hook-errors.js';
 import { JOB_ERRORS } from './jobs/job-errors.js';
 import { JOURNEY_ERRORS } from './journey/journey-errors.js';
 import { LEDGER_ERRORS } from './ledger/ledger-errors.js';
@@ -25,4 +26,5 @@ export const ERROR_CATALOGUES: ReadonlyArray<{ feature: string; codes: Readonly<
   { feature: 'journey', codes: JOURNEY_ERRORS },
   { feature: 'jobs', codes: JOB_ERRORS },
   { feature: 'health', codes: HEALTH_ERRORS },
+  { feature: 'hooks', codes: HOOK_ERRORS },
 ];

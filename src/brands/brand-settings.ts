@@ -7,6 +7,8 @@ export interface BrandSettings {
   /** Events for an unknown externalId enrol the member instead of answering 404. */
   autoEnroll: boolean;
   referralLandingUrl: string | null;
+  /** Where a campaign conversion's claim link points: `<url>?claim=<token>`; null = no link. */
+  enrollmentLandingUrl: string | null;
   referral: {
     qualifyingEvent: string;
     /** Decimal string in the brand's currency; "0" = any amount. */
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   currency: 'EUR',
   autoEnroll: false,
   referralLandingUrl: null,
+  enrollmentLandingUrl: null,
   referral: { qualifyingEvent: 'purchase', minAmount: '0', withinDays: 30, maxReferralsPerMonth: 50 },
   pendingDays: 0,
   expiryMonths: null,

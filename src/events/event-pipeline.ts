@@ -61,6 +61,22 @@ export class EventPipeline {
     }
   }
 
+  /**
+   * The same unit of work inside the caller's transaction (an inbound hook enrols a member and
+   * applies its events in one commit). A RelockNeeded propagates: the caller rolls back and runs
+   * its transaction again with those ids locked first, in id order with its own members.
+   */
+  async applyWithin(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    inputs: EventInput[],
+    origin: string,
+    alsoLock: string[] = [],
+  ): Promise<EventOutcome[]> {
+    const cached = await this.ruleSets.get(brand, this.db.manager);
+    return this.applyIn(em, brand, cached, inputs, origin, alsoLock);
+  }
+
   private async applyOnce(
     brand: AuthenticatedBrand,
     inputs: EventInput[],
@@ -68,65 +84,74 @@ export class EventPipeline {
     alsoLock: string[],
   ): Promise<EventOutcome[]> {
     const cached = await this.ruleSets.get(brand, this.db.manager);
-    return inTransaction(this.db, async (em) => {
-      const now = new Date();
-      const outcomes: Array<EventOutcome | undefined> = new Array(inputs.length);
-      const { replayOf, otherBody } = this.dedupeWithinList(inputs);
-      const primary = inputs.map((_, i) => i).filter((i) => !replayOf.has(i) && !otherBody.includes(i));
+    return inTransaction(this.db, (em) => this.applyIn(em, brand, cached, inputs, origin, alsoLock));
+  }
 
-      const locked = await this.eventMembers.lock(
-        em,
-        brand,
-        primary.map((i) => inputs[i]),
-        now,
-        alsoLock,
-      );
-      const memberOf = locked.memberOf;
-      for (const i of primary) {
-        const found = memberOf(inputs[i].member);
-        if (found === 'email_taken') {
-          outcomes[i] = { error: MemberErrors.emailTaken() };
-        } else if (!found) {
-          outcomes[i] = { error: MemberErrors.notFoundByEvent(inputs[i].member) };
-        }
+  private async applyIn(
+    em: EntityManager,
+    brand: AuthenticatedBrand,
+    cached: CachedRuleSet,
+    inputs: EventInput[],
+    origin: string,
+    alsoLock: string[],
+  ): Promise<EventOutcome[]> {
+    const now = new Date();
+    const outcomes: Array<EventOutcome | undefined> = new Array(inputs.length);
+    const { replayOf, otherBody } = this.dedupeWithinList(inputs);
+    const primary = inputs.map((_, i) => i).filter((i) => !replayOf.has(i) && !otherBody.includes(i));
+
+    const locked = await this.eventMembers.lock(
+      em,
+      brand,
+      primary.map((i) => inputs[i]),
+      now,
+      alsoLock,
+    );
+    const memberOf = locked.memberOf;
+    for (const i of primary) {
+      const found = memberOf(inputs[i].member);
+      if (found === 'email_taken') {
+        outcomes[i] = { error: MemberErrors.emailTaken() };
+      } else if (!found) {
+        outcomes[i] = { error: MemberErrors.notFoundByEvent(inputs[i].member) };
       }
+    }
 
-      const accepted = primary.filter((i) => !outcomes[i]);
-      const rows: NewEvent[] = accepted.map((i) => ({
-        id: newId(),
-        idempotencyKey: inputs[i].idempotencyKey,
-        requestHash: inputs[i].requestHash,
-        type: inputs[i].type,
-        memberId: (memberOf(inputs[i].member) as Member).id,
-        occurredAt: inputs[i].occurredAt ?? now,
-        attributes: inputs[i].attributes,
-        origin,
-      }));
-      const inserted = await this.events.insertNew(em, brand.id, rows);
-      await this.answerReplays(
-        em,
-        brand.id,
-        accepted.filter((i) => !inserted.has(inputs[i].idempotencyKey)),
-        inputs,
-        outcomes,
-      );
+    const accepted = primary.filter((i) => !outcomes[i]);
+    const rows: NewEvent[] = accepted.map((i) => ({
+      id: newId(),
+      idempotencyKey: inputs[i].idempotencyKey,
+      requestHash: inputs[i].requestHash,
+      type: inputs[i].type,
+      memberId: (memberOf(inputs[i].member) as Member).id,
+      occurredAt: inputs[i].occurredAt ?? now,
+      attributes: inputs[i].attributes,
+      origin,
+    }));
+    const inserted = await this.events.insertNew(em, brand.id, rows);
+    await this.answerReplays(
+      em,
+      brand.id,
+      accepted.filter((i) => !inserted.has(inputs[i].idempotencyKey)),
+      inputs,
+      outcomes,
+    );
 
-      const toApply = rows.filter((r) => inserted.has(r.idempotencyKey));
-      const results = await this.applyAll(em, brand, cached, toApply, locked, now);
-      accepted.forEach((i, n) => {
-        const result = results.get(rows[n].id);
-        if (result) {
-          outcomes[i] = { status: 201, result };
-        }
-      });
-      for (const [i, first] of replayOf) {
-        const o = outcomes[first]!;
-        outcomes[i] = 'result' in o ? { status: 200, result: { ...o.result, duplicate: true } } : o;
+    const toApply = rows.filter((r) => inserted.has(r.idempotencyKey));
+    const results = await this.applyAll(em, brand, cached, toApply, locked, now);
+    accepted.forEach((i, n) => {
+      const result = results.get(rows[n].id);
+      if (result) {
+        outcomes[i] = { status: 201, result };
       }
-      // Judged against what the key holds now (stored earlier, or by this list): a match is a replay.
-      await this.answerReplays(em, brand.id, otherBody, inputs, outcomes);
-      return outcomes as EventOutcome[];
     });
+    for (const [i, first] of replayOf) {
+      const o = outcomes[first]!;
+      outcomes[i] = 'result' in o ? { status: 200, result: { ...o.result, duplicate: true } } : o;
+    }
+    // Judged against what the key holds now (stored earlier, or by this list): a match is a replay.
+    await this.answerReplays(em, brand.id, otherBody, inputs, outcomes);
+    return outcomes as EventOutcome[];
   }
 
   /**

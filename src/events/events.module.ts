@@ -30,6 +30,6 @@ import { EffectsWriteRepository } from './effects-write.repository.js';
     RuleUsageRepository,
     EffectsWriteRepository,
   ],
-  exports: [EventPipeline, RuleUsageRepository],
+  exports: [EventPipeline, RuleUsageRepository, EventsRepository],
 })
 export class EventsModule {}

@@ -91,6 +91,15 @@ export class MembersRepository {
     return rows.length ? toMember(rows[0]) : null;
   }
 
+  /** By e-mail (stored lower-cased, unique per brand). */
+  async findByEmail(em: EntityManager, brandId: string, email: string): Promise<Member | null> {
+    const rows = await queryRows(em, `SELECT ${MEMBER_COLUMNS} FROM members WHERE brand_id = $1 AND email = $2`, [
+      brandId,
+      email.toLowerCase(),
+    ]);
+    return rows.length ? toMember(rows[0]) : null;
+  }
+
   /**
    * Locks members named by id or externalId, and those `also` names, in id order in one
    * statement, so that transactions locking several members never deadlock. Answers the

@@ -22,7 +22,7 @@ import type { Member } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { newReferralCode } from './referral-code.js';
 
-const TOKEN_PREFIX = 'mt_';
+export const MEMBER_TOKEN_PREFIX = 'mt_';
 const CODE_ATTEMPTS = 5;
 
 @Injectable()
@@ -109,7 +109,7 @@ export class MembersService {
   /** A short-lived bearer token for the brand's app to call /v1/me as this member. Stored hashed. */
   async issueToken(brand: AuthenticatedBrand, idOrExternalId: string): Promise<MemberTokenView> {
     const member = await this.find(brand.id, idOrExternalId);
-    const token = newSecret(TOKEN_PREFIX);
+    const token = newSecret(MEMBER_TOKEN_PREFIX);
     const expiresAt = new Date(Date.now() + this.config.memberTokenTtlSeconds * 1000);
     await this.members.insertToken(this.db.manager, brand.id, {
       id: newId(),
@@ -121,7 +121,7 @@ export class MembersService {
   }
 
   async authenticateToken(token: string): Promise<{ brandId: string; memberId: string }> {
-    if (!token.startsWith(TOKEN_PREFIX)) {
+    if (!token.startsWith(MEMBER_TOKEN_PREFIX)) {
       throw MemberErrors.invalidToken();
     }
     const found = await this.members.findByTokenHash(this.db.manager, hashSecret(token));

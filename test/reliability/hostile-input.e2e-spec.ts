@@ -1,4 +1,7 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
 import { createBrand, createMember, createRule, type TestBrand, type TestMember } from '../support/factories.js';
 import { replayable, replayLine } from '../support/fast-check.js';
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
@@ -958,4 +961,334 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
     );
     expect(ok.status).toBe(201);
   });
+});
+
+/**
+ * Webhooks in (issue 11): the hook routes take bodies from strangers. Every body here is signed
+ * (Standard Webhooks, Shopify's HMAC) or carries a hook token, so the fuzzing reaches the body
+ * checks behind the signature; unsigned, stale and forged deliveries are refused before them.
+ * Never a 5xx, and a refused hook writes nothing.
+ */
+describe('reliability: hostile input to the webhooks in (e2e)', () => {
+  const ORDER = readFileSync(new URL('../../examples/shopify/orders-paid.json', import.meta.url), 'utf8');
+  const REFUND = readFileSync(new URL('../../examples/shopify/refunds-create.json', import.meta.url), 'utf8');
+  const SHOP = 'demo-roastery.myshopify.com';
+  const CLIENT_SECRET = 'shpss_hostile_client_secret_0123456789';
+  let t: TestApp;
+  let base: string;
+  let query: Query;
+  let brand: TestBrand;
+  let secret: string;
+  let hookToken: string;
+  let last: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // claims are limited per address; here every request comes from one
+    ({ t, base, query } = await startListeningApp({ REFERRAL_CLICKS_PER_MINUTE: '1000000' }));
+    brand = await createBrand(t, 'Hostile hooks');
+    await createRule(t, brand, {
+      name: 'Per euro',
+      event: 'purchase',
+      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
+    });
+    secret = (await t.http().post('/v1/brand/hook-secrets').set(brand.auth).expect(201)).body.secret;
+    hookToken = (await t.http().post('/v1/brand/hook-tokens').set(brand.auth).send({}).expect(201)).body.token;
+    await t
+      .http()
+      .put('/v1/brand/integrations/shopify')
+      .set(brand.auth)
+      .send({ shopDomain: SHOP, clientSecret: CLIENT_SECRET })
+      .expect(200);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  }, 30_000);
+
+  const refresh = async () => {
+    last = await databaseFingerprint(query);
+  };
+
+  /** One request: no 5xx, no hang, the error shape on a 4xx, and nothing written by a 4xx. */
+  async function probe(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    label: string,
+    opts: { expect4xx?: boolean } = {},
+  ): Promise<string | null> {
+    let res;
+    try {
+      res = await rawRequest(base, method, path, headers, body, 10_000);
+    } catch (e) {
+      await refresh();
+      return `${label}: no answer (${(e as Error).message})`;
+    }
+    const now = await databaseFingerprint(query);
+    const changed = changedTables(last, now);
+    last = now;
+    const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
+    if (res.status >= 500) {
+      return what;
+    }
+    if (res.ms > HANG_MS) {
+      return `${what} (slower than ${HANG_MS} ms)`;
+    }
+    if (opts.expect4xx && !(res.status >= 400 && res.status < 500)) {
+      return `${what} (expected a 4xx)`;
+    }
+    if (res.status >= 400) {
+      let parsed: Record<string, unknown> | null = null;
+      try {
+        parsed = JSON.parse(res.text);
+      } catch {
+        // reported below
+      }
+      if (!parsed || parsed.statusCode !== res.status || typeof parsed.message !== 'string') {
+        return `${what} (not the error shape)`;
+      }
+      if (changed.length) {
+        return `${what} (a ${res.status} changed ${changed.join(', ')})`;
+      }
+    }
+    return null;
+  }
+
+  const signed = (text: string | Buffer, at = new Date()) => {
+    const id = `msg_${next()}`;
+    return {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, at, text),
+    };
+  };
+  const shopifyHeaders = (text: string | Buffer, topic: string) => ({
+    'content-type': 'application/json',
+    'x-shopify-topic': topic,
+    'x-shopify-shop-domain': SHOP,
+    'x-shopify-webhook-id': next(),
+    'x-shopify-hmac-sha256': createHmac('sha256', CLIENT_SECRET).update(text).digest('base64'),
+  });
+  const conversion = () => ({
+    type: 'conversion',
+    campaignId: 'spring-24',
+    segment: 'cart-abandoners',
+    email: `fuzz-${next()}@example.com`,
+    externalId: `ext-${next()}`,
+    order: { id: `o-${next()}`, amount: '59.90', currency: 'EUR' },
+    occurredAt: recent(),
+  });
+  // parsed with JSON.parse: the big ids round, which does not matter to the fuzzing
+  const order = () => ({ ...JSON.parse(ORDER), id: 1000 + ++seq });
+  const refund = () => JSON.parse(REFUND);
+
+  interface HookTarget {
+    name: string;
+    path(): string;
+    valid(): unknown;
+    headers(text: string): Record<string, string>;
+  }
+  const TARGETS: HookTarget[] = [
+    {
+      name: 'POST /v1/hooks/{brandId}/campaigns (signed)',
+      path: () => `/v1/hooks/${brand.id}/campaigns`,
+      valid: conversion,
+      headers: signed,
+    },
+    {
+      name: 'POST /v1/hooks/{brandId}/campaigns (hook token)',
+      path: () => `/v1/hooks/${brand.id}/campaigns`,
+      valid: conversion,
+      headers: () => ({ 'content-type': 'application/json', 'x-hook-token': hookToken }),
+    },
+    {
+      name: 'POST /v1/hooks/{brandId}/shopify orders/paid',
+      path: () => `/v1/hooks/${brand.id}/shopify`,
+      valid: order,
+      headers: (text) => shopifyHeaders(text, 'orders/paid'),
+    },
+    {
+      name: 'POST /v1/hooks/{brandId}/shopify refunds/create',
+      path: () => `/v1/hooks/${brand.id}/shopify`,
+      valid: refund,
+      headers: (text) => shopifyHeaders(text, 'refunds/create'),
+    },
+    {
+      name: 'POST /v1/claims',
+      path: () => '/v1/claims',
+      valid: () => ({ token: `cl_${'A'.repeat(32)}` }),
+      headers: () => ({ 'content-type': 'application/json' }),
+    },
+  ];
+
+  it.each(TARGETS)(
+    '$name: hostile bodies behind a good signature never 500, never hang, and a 4xx writes nothing',
+    async (target) => {
+      await refresh();
+      const out = await fc.check(
+        fc.asyncProperty(mutationArb(), async (mutations) => {
+          const log: string[] = [];
+          const text = encode(applyMutations(target.valid(), mutations, log));
+          const v = await probe(
+            'POST',
+            target.path(),
+            target.headers(text),
+            text,
+            `${target.name} [${log.join('; ')}] (${text.length} chars)`,
+          );
+          if (v) {
+            throw new Error(v);
+          }
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      if (out.failed) {
+        throw new Error(
+          `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
+        );
+      }
+    },
+    120_000,
+  );
+
+  it('Mailchimp: hostile forms never 500, and a 4xx writes nothing', async () => {
+    await refresh();
+    const key = fc.oneof(
+      fc.constantFrom('type', 'data[email]', 'data%5Bemail%5D', 'data[list_id]', 'data[merges][FNAME]', '__proto__'),
+      fc.string({ maxLength: 12 }),
+    );
+    const value = fc.oneof(
+      fc.constantFrom('subscribe', 'unsubscribe', 'a@b.example', 'a6b5da1054', ...NASTY_STRINGS),
+      fc.string({ maxLength: 40 }),
+    );
+    const out = await fc.check(
+      fc.asyncProperty(fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 6 }), async (pairs) => {
+        // every byte percent-encoded (a lone surrogate too, as its replacement's UTF-8), or sent raw
+        const percent = (x: string) => [...Buffer.from(x)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+        const form = pairs.map(([k, v, raw]) => (raw ? `${k}=${v}` : `${percent(k)}=${percent(v)}`)).join('&');
+        const v = await probe(
+          'POST',
+          `/v1/hooks/${brand.id}/mailchimp?token=${hookToken}`,
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          form,
+          `mailchimp form ${summarise(JSON.stringify(form), 120)}`,
+        );
+        if (v) {
+          throw new Error(v);
+        }
+      }),
+      { numRuns: RUNS * 2, endOnFailure: true },
+    );
+    if (out.failed) {
+      throw new Error(`${(out.errorInstance as Error)?.message}\n(fast-check seed ${out.seed})`);
+    }
+  }, 120_000);
+
+  it('unsigned, stale, forged, misrouted and malformed deliveries are refused and write nothing', async () => {
+    await refresh();
+    const good = JSON.stringify(conversion());
+    const campaigns = `/v1/hooks/${brand.id}/campaigns`;
+    const shopify = `/v1/hooks/${brand.id}/shopify`;
+    const json = { 'content-type': 'application/json' };
+    const hmac = (text: string | Buffer) => createHmac('sha256', CLIENT_SECRET).update(text).digest('base64');
+    const stale = signed(good, new Date(Date.now() - 6 * 60_000));
+    const cases: Array<[string, string, Record<string, string>, string | Buffer | undefined]> = [
+      ['campaigns unsigned', campaigns, json, good],
+      ['campaigns stale', campaigns, stale, good],
+      ['campaigns from the future', campaigns, signed(good, new Date(Date.now() + 6 * 60_000)), good],
+      ['campaigns signed, another body', campaigns, signed(good), good.replace('spring-24', 'spring-25')],
+      [
+        'campaigns a garbage signature',
+        campaigns,
+        { ...signed(good), 'webhook-signature': 'v1,' + 'A'.repeat(10_000) },
+        good,
+      ],
+      ['campaigns a v2 signature', campaigns, { ...signed(good), 'webhook-signature': 'v2,abc v1' }, good],
+      ['campaigns a text timestamp', campaigns, { ...signed(good), 'webhook-timestamp': 'yesterday' }, good],
+      ['campaigns a huge timestamp', campaigns, { ...signed(good), 'webhook-timestamp': '9'.repeat(30) }, good],
+      ['campaigns a negative timestamp', campaigns, { ...signed(good), 'webhook-timestamp': '-1' }, good],
+      ['campaigns a wrong token', campaigns, { ...json, 'x-hook-token': 'ht_nope' }, good],
+      ['campaigns a NUL token', `${campaigns}?token=ht_%00`, json, good],
+      ['campaigns a 10 kB token', `${campaigns}?token=ht_${'x'.repeat(10_000)}`, json, good],
+      ['campaigns an unknown brand', '/v1/hooks/00000000-0000-0000-0000-000000000000/campaigns', signed(good), good],
+      ['campaigns a non-UUID brand', '/v1/hooks/not-a-brand/campaigns', signed(good), good],
+      ['campaigns a NUL brand', '/v1/hooks/%00/campaigns', signed(good), good],
+      ['campaigns signed invalid JSON', campaigns, signed('{"type":'), '{"type":'],
+      ['campaigns signed null', campaigns, signed('null'), 'null'],
+      ['campaigns signed array', campaigns, signed('[]'), '[]'],
+      ['campaigns signed __proto__', campaigns, signed('{"__proto__":{"a":1}}'), '{"__proto__":{"a":1}}'],
+      ['campaigns signed, a 10 kB webhook-id', campaigns, { ...signed(good), 'webhook-id': 'x'.repeat(10_000) }, good],
+      [
+        'campaigns signed, a form',
+        campaigns,
+        { ...signed('a=1'), 'content-type': 'application/x-www-form-urlencoded' },
+        'a=1',
+      ],
+      ['shopify no HMAC', shopify, { ...shopifyHeaders(ORDER, 'orders/paid'), 'x-shopify-hmac-sha256': '' }, ORDER],
+      [
+        'shopify a forged HMAC',
+        shopify,
+        { ...shopifyHeaders(ORDER, 'orders/paid'), 'x-shopify-hmac-sha256': hmac('x') },
+        ORDER,
+      ],
+      [
+        'shopify another shop',
+        shopify,
+        { ...shopifyHeaders(ORDER, 'orders/paid'), 'x-shopify-shop-domain': 'x.myshopify.com' },
+        ORDER,
+      ],
+      [
+        'shopify a 10 kB webhook id',
+        shopify,
+        { ...shopifyHeaders(ORDER, 'orders/paid'), 'x-shopify-webhook-id': 'x'.repeat(10_000) },
+        ORDER,
+      ],
+      ['shopify signed invalid JSON', shopify, shopifyHeaders('{"id":', 'orders/paid'), '{"id":'],
+      ['shopify signed duplicate keys', shopify, shopifyHeaders('{"id":1,"id":2}', 'orders/paid'), '{"id":1,"id":2}'],
+      ['shopify signed deep nesting', shopify, shopifyHeaders('['.repeat(5000), 'orders/paid'), '['.repeat(5000)],
+      [
+        'shopify signed, an id of 2^64',
+        shopify,
+        shopifyHeaders('{"id":18446744073709551616,"subtotal_price":"1.00","email":"a@b.example"}', 'orders/paid'),
+        '{"id":18446744073709551616,"subtotal_price":"1.00","email":"a@b.example"}',
+      ],
+      [
+        'shopify signed, a 1e400 id',
+        shopify,
+        shopifyHeaders('{"id":1e400,"subtotal_price":"1.00"}', 'orders/paid'),
+        '{"id":1e400,"subtotal_price":"1.00"}',
+      ],
+      [
+        'shopify signed, a refund of 10^20',
+        shopify,
+        shopifyHeaders(
+          '{"id":5,"order_id":6,"transactions":[{"kind":"refund","status":"success","amount":"999999999999999.9"},{"kind":"refund","status":"success","amount":"999999999999999.9"}]}',
+          'refunds/create',
+        ),
+        '{"id":5,"order_id":6,"transactions":[{"kind":"refund","status":"success","amount":"999999999999999.9"},{"kind":"refund","status":"success","amount":"999999999999999.9"}]}',
+      ],
+      [
+        'mailchimp no token',
+        `/v1/hooks/${brand.id}/mailchimp`,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        'type=subscribe&data[email]=a@b.example&data[list_id]=x',
+      ],
+      ['claims a NUL token', '/v1/claims', json, '{"token":"cl_\\u0000"}'],
+      ['claims no body', '/v1/claims', {}, undefined],
+    ];
+    const violations: string[] = [];
+    for (const [label, path, headers, body] of cases) {
+      const v = await probe('POST', path, headers, body, label, { expect4xx: true });
+      if (v) {
+        violations.push(v);
+      }
+    }
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('after all of it, no event was applied twice and every balance equals its ledger', async () => {
+    expect(await doubleAwards(query)).toEqual([]);
+    expect(await balanceFaults(query)).toEqual([]);
+  }, 30_000);
 });

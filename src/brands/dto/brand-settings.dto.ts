@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
   registerDecorator,
@@ -127,6 +128,17 @@ export class BrandSettingsDto {
   @ValidateIf((_, v) => v !== null)
   @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
   referralLandingUrl?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://shop.example.com/join',
+    nullable: true,
+    description: 'Campaign conversions answer enrollmentUrl = this URL with ?claim=<claim token>',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+  @MaxLength(2000)
+  enrollmentLandingUrl?: string | null;
 
   @ApiPropertyOptional({ type: ReferralPolicyDto })
   @IsOptional()

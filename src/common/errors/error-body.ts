@@ -23,6 +23,8 @@ export function statusOf(kind: ErrorKind): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'gone':
+      return 410;
     case 'too_large':
       return 413;
     case 'unsupported_media_type':

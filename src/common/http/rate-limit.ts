@@ -9,6 +9,10 @@ export function rateLimitKey(request: FastifyRequest): string {
   if (isShareLink(request)) {
     return `r:${request.ip}`;
   }
+  // a claim carries its credential in the body: per address, whatever Authorization says
+  if (isClaim(request)) {
+    return `claim:${request.ip}`;
+  }
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 7) {
     return `auth:${createHash('sha256').update(header).digest('base64url').slice(0, 22)}`;
@@ -28,7 +32,8 @@ export async function registerRateLimit(
   await app.register(rateLimit, {
     global: true,
     // the public share link is limited per address much lower: a click is counted per request
-    max: (request) => (isShareLink(request) ? shareLinkClicksPerMinute : perMinute),
+    // and so are claims (POST /v1/claims): a claim token is the only thing guessed there
+    max: (request) => (isShareLink(request) || isClaim(request) ? shareLinkClicksPerMinute : perMinute),
     timeWindow: 60_000,
     keyGenerator: rateLimitKey,
     allowList: (request) => request.url === '/health' || request.url === '/ready',
@@ -44,4 +49,8 @@ export async function registerRateLimit(
 
 function isShareLink(request: FastifyRequest): boolean {
   return request.url.startsWith('/r/');
+}
+
+function isClaim(request: FastifyRequest): boolean {
+  return request.url === '/v1/claims' || request.url.startsWith('/v1/claims?');
 }
