@@ -8,6 +8,7 @@ import type { RuleUsage } from '../rules/engine/index.js';
 import type { TierChange } from '../tiers/tier-change.js';
 import type { EventResult } from './event-effects.js';
 import type { NewEvent } from './events.repository.js';
+import { type OutboxRecord, outboxRecordsJson, webhookOutboxCte } from '../webhooks/webhook-outbox.repository.js';
 
 /** A token-mint outbox row: minted later by the chain worker, never inside the transaction. */
 export interface QueuedMint {
@@ -31,6 +32,8 @@ export interface EffectsWrite {
   tierChanges: TierChange[];
   /** Referrals qualified and rewarded by this list. */
   referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>;
+  /** Webhook outbox rows (only for endpoints subscribed to their types; usually none). */
+  webhooks?: OutboxRecord[];
 }
 
 /**
@@ -105,7 +108,8 @@ export class EffectsWriteRepository {
          UPDATE events e SET result = r.result
            FROM json_to_recordset($8::json) AS r(id uuid, result jsonb)
           WHERE e.brand_id = $1 AND e.id = r.id
-       )
+       ),
+       ${webhookOutboxCte('$12')}
        SELECT 1`,
       [
         brandId,
@@ -185,6 +189,7 @@ export class EffectsWriteRepository {
             cause: c.cause,
           })),
         ),
+        outboxRecordsJson(w.webhooks ?? []),
       ],
     );
   }

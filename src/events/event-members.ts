@@ -7,6 +7,8 @@ import type { Member } from '../members/member.entity.js';
 import { MembersRepository, type NewMember } from '../members/members.repository.js';
 import { newReferralCode } from '../members/referral-code.js';
 import { ReferralAttribution } from '../referrals/referral-attribution.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { enrolledChange } from '../webhooks/webhook-events.js';
 import type { EventInput } from './event-input.js';
 
 export interface LockedMembers {
@@ -23,6 +25,7 @@ export class EventMembers {
     private readonly members: MembersRepository,
     private readonly stageChanges: StageChangesRepository,
     private readonly attribution: ReferralAttribution,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /**
@@ -79,6 +82,7 @@ export class EventMembers {
           cause: 'enrollment',
         })),
       );
+      await this.webhooks.enqueue(em, brand.id, entered.map(enrolledChange));
       for (const m of entered) {
         const code = refOf.get(m.externalId)?.referralCode;
         if (!code) {

@@ -8,6 +8,8 @@ import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
+import { expiredChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 const MEMBERS_PER_BATCH = 1_000;
 
@@ -27,6 +29,7 @@ export class ExpirePointsJob implements Job {
     private readonly brands: JobBrandsRepository,
     private readonly members: MembersRepository,
     private readonly ledger: LedgerRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
@@ -71,10 +74,18 @@ export class ExpirePointsJob implements Job {
         }
         // The lapsed lots are closed already: these debits must not spend other lots.
         await this.ledger.insertWithoutSpending(em, brand.id, entries);
-        await this.members.saveStates(
+        const expired = [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id));
+        await this.members.saveStates(em, brand.id, expired);
+        await this.webhooks.enqueue(
           em,
           brand.id,
-          [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id)),
+          expired.map((m) =>
+            expiredChange(
+              m,
+              entries.filter((e) => e.memberId === m.id),
+              now,
+            ),
+          ),
         );
         return {
           members: ids.length,

@@ -70,7 +70,12 @@ export function afterAttempt(
   if (outcome.statusCode === 429 || outcome.statusCode === 502 || outcome.statusCode === 504) {
     delay = retryAfterMs(outcome.retryAfter, now) ?? delay;
   }
-  return { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), disableEndpoint: null, failingSince: since };
+  return {
+    status: 'pending',
+    nextAttemptAt: new Date(now.getTime() + delay),
+    disableEndpoint: null,
+    failingSince: since,
+  };
 }
 
 /** Retry-After as seconds or an HTTP date, bounded to [1 s, 24 h]; null when absent or unreadable. */

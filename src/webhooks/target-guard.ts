@@ -6,15 +6,7 @@ import { isIP } from 'node:net';
  * that later points inside the network is refused when it matters.
  */
 export type AddressKind =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'cgnat'
-  | 'multicast'
-  | 'metadata'
-  | 'unspecified'
-  | 'reserved';
+  'public' | 'loopback' | 'private' | 'link-local' | 'cgnat' | 'multicast' | 'metadata' | 'unspecified' | 'reserved';
 
 export interface TargetPolicy {
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS: loopback and private ranges allowed, and plain http. */
@@ -115,7 +107,10 @@ export function urlAllowed(raw: string, policy: TargetPolicy): Verdict {
   if (url.username || url.password) {
     return { ok: false, reason: 'must not carry credentials' };
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (!host) {
     return { ok: false, reason: 'has no host' };
   }
@@ -172,13 +167,15 @@ function v6Text(words: number[]): string {
   const hex = words.map((w) => w.toString(16));
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && words[j] === 0) j++;
+    while (j < 8 && words[j] === 0) {
+      j++;
+    }
     if (j - i > bestLen && j - i > 1) {
       best = i;
       bestLen = j - i;
