@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
+import type { WebhookStep } from './webhooks.js';
 
 export interface BenchReport {
   at: string;
@@ -10,6 +11,8 @@ export interface BenchReport {
   /** The ceiling's writes at the same fixed rate: how much of the tail is the disk's. */
   ceilingAtHalfPeak: LoadResult;
   batch: LoadResult;
+  /** Events at 32 connections with one webhook endpoint subscribed to points.earned (older reports lack it). */
+  webhooks?: WebhookStep;
   redemption: LoadResult;
   engine: { medianUs: number; p95Us: number; p99Us: number; rules: number };
   targets: Array<{ name: string; target: string; measured: string; met: boolean }>;
@@ -36,6 +39,16 @@ export function targetsOf(r: Omit<BenchReport, 'targets'>): BenchReport['targets
       measured: `${r.batch.perSecond} events/s`,
       met: r.batch.perSecond >= 5000,
     },
+    ...(r.webhooks
+      ? [
+          {
+            name: 'events/s at 32 connections with an endpoint on points.earned',
+            target: '≥ 90 % of the plain figure',
+            measured: `${r.webhooks.service.perSecond}/s = ${Math.round(r.webhooks.ratio * 100)} % of ${r.webhooks.plainPerSecond}/s (${r.webhooks.delivered} delivered)`,
+            met: r.webhooks.ratio >= 0.9,
+          },
+        ]
+      : []),
     {
       name: 'engine, 1,000 rules, median',
       target: '≤ 20 µs',

@@ -9,6 +9,7 @@ import { type BenchReport, markdown, targetsOf, updateReadme } from './report.js
 import { seed } from './seed.js';
 import { startService } from './service-process.js';
 import { eventBody, skewedMember } from './workload.js';
+import { webhookStep } from './webhooks.js';
 
 /**
  * npm run bench: the built service against PostgreSQL (DATABASE_URL, else embedded), loaded
@@ -20,7 +21,7 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').ma
 
 async function main() {
   const db = await openBenchDatabase();
-  const service = await startService(db.url);
+  const service = await startService(db.url, { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   try {
     const brand = await seed(service.base, service.adminToken, db.url, MEMBERS);
     log(`seeded ${MEMBERS} members, ${brand.rules} rules`);
@@ -38,6 +39,12 @@ async function main() {
       events.push({ concurrency: c, service: s, ceiling: d, ratio: s.perSecond / d.perSecond });
       log(`c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}); ceiling ${d.perSecond}/s`);
     }
+    const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
+    await checkpoint(db.url);
+    const webhooks = await webhookStep(service.base, auth, service.adminToken, 32, SECONDS, plain32, nextEvent);
+    log(
+      `c=32 with an endpoint on points.earned: ${webhooks.service.perSecond}/s (plain ${plain32}/s, ${Math.round(webhooks.ratio * 100)} %), ${webhooks.delivered} delivered`,
+    );
     const peak = Math.max(...events.map((e) => e.service.perSecond));
     const halfRate = Math.max(1, Math.round(peak / 2));
     await checkpoint(db.url);
@@ -80,6 +87,7 @@ async function main() {
       events,
       halfPeak,
       ceilingAtHalfPeak,
+      webhooks,
       batch,
       redemption,
       engine,
