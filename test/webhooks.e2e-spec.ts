@@ -203,6 +203,43 @@ describe('webhooks out (e2e)', () => {
     ]);
   });
 
+  it('reports a refund as points.reversed and lapsed points as points.expired', async () => {
+    const brand = await earningBrand();
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { expiryMonths: 1 } })
+      .expect(200);
+    const r = await receiver();
+    await endpoint(brand, r, ['points.reversed', 'points.expired']);
+    const m = await createMember(t, brand);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: '100', orderId: 'w-1' }))
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'refund', { amount: '40', orderId: 'w-1' }))
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/admin/jobs/expire-points/run')
+      .set(admin)
+      .send({ now: new Date(Date.now() + 40 * 86_400_000).toISOString() })
+      .expect(200);
+    await deliver();
+    const got = r.received.map((g) => g.verified as Delivered);
+    expect(r.received.every((g) => g.verifiedBy.length === 1)).toBe(true);
+    expect(got.map((g) => g.type)).toEqual(['points.reversed', 'points.expired']);
+    expect(got[0].data).toMatchObject({ eventType: 'refund', points: -40, balance: { available: 60 } });
+    expect(got[1].data).toMatchObject({ points: -60, balance: { available: 0 } });
+  });
+
   it('writes no outbox row for a brand without endpoints, nor for types nobody subscribed to', async () => {
     const quiet = await earningBrand();
     const m = await createMember(t, quiet);
