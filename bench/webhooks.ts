@@ -16,9 +16,11 @@ export interface WebhookStep {
  * while the usual event load runs at `concurrency`. The service's own worker sends: the bench
  * wakes it every second through the operator's job route, as the scheduler would (the bench
  * runs the service with SCHEDULER_ENABLED=false so that no other job disturbs the steps).
+ * With several instances the load goes round all of them, as in the plain step; the endpoint is
+ * made and the worker woken on the first.
  */
 export async function webhookStep(
-  base: string,
+  bases: readonly string[],
   auth: Record<string, string>,
   adminToken: string,
   concurrency: number,
@@ -26,6 +28,7 @@ export async function webhookStep(
   plainPerSecond: number,
   nextEvent: () => unknown,
 ): Promise<WebhookStep> {
+  const [base] = bases;
   let delivered = 0;
   const receiver = http.createServer((req, res) => {
     req.resume();
@@ -61,7 +64,7 @@ export async function webhookStep(
     }
   };
   const worker = wake();
-  const service = await closedLoop(base, '/v1/events', auth, concurrency, seconds, nextEvent);
+  const service = await closedLoop(bases, '/v1/events', auth, concurrency, seconds, nextEvent);
   // Let the worker catch up a little, then stop it and remove the endpoint (its backlog goes with it).
   for (let i = 0; i < 10 && delivered < service.ok * 0.5; i++) {
     await new Promise((r) => setTimeout(r, 1_000));

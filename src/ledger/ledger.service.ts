@@ -13,7 +13,7 @@ import { MembersRepository } from '../members/members.repository.js';
 import type { AdjustmentDto, AdjustmentView, LedgerEntryView } from './dto/ledger.dto.js';
 import { LedgerErrors } from './ledger-errors.js';
 import { LedgerRepository, type LedgerEntryRow } from './ledger.repository.js';
-import { type LedgerEntryDraft, post } from './posting.js';
+import { adjust } from './posting.js';
 
 @Injectable()
 export class LedgerService {
@@ -67,18 +67,14 @@ export class LedgerService {
         throw LedgerErrors.insufficientPoints(member.pointsAvailable, dto.points);
       }
       const now = new Date();
-      const entry: LedgerEntryDraft = {
+      const { entry } = adjust(member, {
         id: newId(),
-        memberId: member.id,
-        kind: 'adjust',
         status: 'available',
         points: dto.points,
         reason: dto.reason,
         actor: `key:${brand.keyId}`,
         availableAt: now,
-        balanceAfter: 0,
-      };
-      entry.balanceAfter = post(member, entry);
+      });
       await this.ledger.insert(em, brand.id, [entry]);
       await this.members.saveStates(em, brand.id, [member]);
       await this.webhooks.enqueue(em, brand.id, adjustmentChange(member, entry, now));

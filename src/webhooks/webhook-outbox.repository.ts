@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 
 /** One outbox row: a message for one endpoint. `id` is the message id (the `webhook-id` header). */
 export interface OutboxRecord {
@@ -11,25 +12,25 @@ export interface OutboxRecord {
 }
 
 /**
- * The outbox as a fragment of a one-statement write of data-modifying CTEs (the event path):
- * `$1` is the brand, `param` the JSON of `outboxRecordsJson(records)`. The join writes nothing
- * for an endpoint disabled or deleted since the subscription cache was read. An empty list
- * writes nothing and reads no endpoint.
+ * The outbox's part of a combined write (the event path and every other change's transaction).
+ * The join writes nothing for an endpoint disabled or deleted since the subscription cache was
+ * read. No records, no fragment: nothing written and no endpoint read.
  */
-export function webhookOutboxCte(param: string): string {
-  return `webhook_outbox AS (
-         INSERT INTO webhook_messages (brand_id, endpoint_id, id, type, payload)
-         SELECT $1, o.endpoint_id, o.id, o.type, o.payload
-           FROM json_to_recordset(${param}::json) AS o(endpoint_id uuid, id uuid, type text, payload jsonb)
-           JOIN webhook_endpoints we ON we.brand_id = $1 AND we.id = o.endpoint_id AND we.status = 'enabled'
-       )`;
-}
-
-/** The record encoder of that fragment's parameter. */
-export function outboxRecordsJson(records: readonly OutboxRecord[]): string {
-  return JSON.stringify(
-    records.map((r) => ({ endpoint_id: r.endpointId, id: r.id, type: r.type, payload: r.payload })),
-  );
+export function webhookMessages(records: readonly OutboxRecord[]): WriteFragment | null {
+  if (records.length === 0) {
+    return null;
+  }
+  return {
+    name: 'webhook_outbox',
+    params: [
+      JSON.stringify(records.map((r) => ({ endpoint_id: r.endpointId, id: r.id, type: r.type, payload: r.payload }))),
+    ],
+    cte: (at) =>
+      `INSERT INTO webhook_messages (brand_id, endpoint_id, id, type, payload)
+       SELECT $1, o.endpoint_id, o.id, o.type, o.payload
+         FROM json_to_recordset($${at}::json) AS o(endpoint_id uuid, id uuid, type text, payload jsonb)
+         JOIN webhook_endpoints we ON we.brand_id = $1 AND we.id = o.endpoint_id AND we.status = 'enabled'`,
+  };
 }
 
 /** A due message, claimed (row-locked) by the worker, with what it needs to sign and send it. */
@@ -79,10 +80,7 @@ export interface DeliveryRow {
 export class WebhookOutboxRepository {
   /** The outbox write outside the event path: the same fragment, on its own, in the caller's transaction. */
   async insert(em: EntityManager, brandId: string, records: readonly OutboxRecord[]): Promise<void> {
-    if (records.length === 0) {
-      return;
-    }
-    await em.query(`WITH ${webhookOutboxCte('$2')} SELECT 1`, [brandId, outboxRecordsJson(records)]);
+    await writeTogether(em, brandId, [webhookMessages(records)]);
   }
 
   /**
