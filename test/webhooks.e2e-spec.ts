@@ -240,6 +240,117 @@ describe('webhooks out (e2e)', () => {
     expect(got[1].data).toMatchObject({ points: -60, balance: { available: 0 } });
   });
 
+  it("reports a qualified referral to the referrer's brand, naming referrer and referee", async () => {
+    const brand = await createBrand(t);
+    await t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({
+        settings: {
+          referralLandingUrl: 'https://shop.example/welcome',
+          referral: { minAmount: '20.00', withinDays: 30 },
+        },
+      })
+      .expect(200);
+    const r = await receiver();
+    await endpoint(brand, r, ['referral.qualified']);
+    const ann = await createMember(t, brand, { email: 'ann@example.com', stage: 'conversion' });
+    const bob = await t
+      .http()
+      .put('/v1/members/bob')
+      .set(brand.auth)
+      .send({ email: 'bob@example.com', referralCode: ann.referralCode })
+      .expect(201);
+    const buy = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event({ externalId: 'bob' }, 'purchase', { amount: '30.00' }))
+      .expect(201);
+    await deliver();
+    expect(r.received.map((g) => g.verifiedBy.length)).toEqual([1]);
+    const got = r.received[0].verified as Delivered;
+    const referral = await t.http().get(`/v1/referrals/${bob.body.referral.id}`).set(brand.auth).expect(200);
+    expect(got).toMatchObject({
+      type: 'referral.qualified',
+      data: {
+        referralId: bob.body.referral.id,
+        member: { id: ann.id, externalId: ann.externalId, email: 'ann@example.com' },
+        referee: { id: bob.body.id, externalId: 'bob', email: 'bob@example.com' },
+        qualifyingEventId: buy.body.eventId,
+      },
+    });
+    expect(referral.body).toMatchObject({ status: 'rewarded', referrerId: ann.id });
+    // The referrer's own referral event is stored: the message names it.
+    const made: Array<{ id: string }> = await t.app
+      .get(DataSource)
+      .query(`SELECT id FROM events WHERE brand_id = $1 AND member_id = $2 AND type = 'referral'`, [brand.id, ann.id]);
+    expect(made.map((e) => e.id)).toEqual([got.data.referralEventId]);
+  });
+
+  it('reports tier moves: an upgrade in an event, a downgrade by recalculate-tiers', async () => {
+    const brand = await earningBrand();
+    await t
+      .http()
+      .put('/v1/brand/tiers')
+      .set(brand.auth)
+      .send({
+        windowDays: 365,
+        tiers: [
+          { key: 'silver', name: 'Silver', threshold: 100, multiplier: 1.5 },
+          { key: 'gold', name: 'Gold', threshold: 300, multiplier: 2 },
+        ],
+      })
+      .expect(200);
+    const r = await receiver();
+    await endpoint(brand, r, ['member.tier_changed']);
+    const m = await createMember(t, brand);
+    const buy = await t
+      .http()
+      .post('/v1/events')
+      .set(brand.auth)
+      .send(event(m, 'purchase', { amount: '350' }))
+      .expect(201);
+    expect(buy.body.member.tier).toBe('gold');
+    const later = new Date(Date.now() + 400 * 86_400_000);
+    await t
+      .http()
+      .post('/v1/admin/jobs/recalculate-tiers/run')
+      .set(admin)
+      .send({ now: later.toISOString() })
+      .expect(200);
+    await deliver(later);
+    expect(r.received.every((g) => g.verifiedBy.length === 1)).toBe(true);
+    const got = r.received.map((g) => g.verified as Delivered);
+    const member = { id: m.id, externalId: m.externalId };
+    expect(got).toEqual([
+      expect.objectContaining({
+        type: 'member.tier_changed',
+        data: expect.objectContaining({
+          member: expect.objectContaining(member),
+          from: null,
+          to: 'gold',
+          cause: 'upgrade',
+          eventId: buy.body.eventId,
+          balance: { available: 350, pending: 0, lifetimeEarned: 350 },
+        }),
+      }),
+      expect.objectContaining({
+        type: 'member.tier_changed',
+        data: expect.objectContaining({
+          member: expect.objectContaining(member),
+          from: 'gold',
+          to: null,
+          cause: 'downgrade',
+          eventId: null,
+        }),
+      }),
+    ]);
+    expect(new Date(got[1].timestamp).getTime()).toBe(later.getTime());
+  });
+
   it('writes no outbox row for a brand without endpoints, nor for types nobody subscribed to', async () => {
     const quiet = await earningBrand();
     const m = await createMember(t, quiet);
