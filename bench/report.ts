@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { EngineBenchResult } from './engine.bench.js';
 import type { LoadResult } from './load.js';
+import type { WebhookStep } from './webhooks.js';
 
 export interface EventsStep {
   concurrency: number;
@@ -38,6 +39,8 @@ export interface BenchReport {
   batch: LoadResult & { ceiling: LoadResult; ratio: number };
   /** Unlimited-stock redemptions at 32 connections; ratio = over the event ceiling at 32. */
   redemptions: LoadResult & { ratio: number };
+  /** Events at 32 connections with one webhook endpoint subscribed to points.earned; ratio = over the plain figure at 32. */
+  webhooks: WebhookStep;
   engine: EngineBenchResult;
   retention: RetentionFigures | null;
   targets: Array<{ name: string; key: string; target: string; measured: string; met: boolean | null }>;
@@ -80,6 +83,13 @@ export function targetsOf(r: Omit<BenchReport, 'targets'>): BenchReport['targets
       target: '≥ 0.5',
       measured: `${r.redemptions.ratio.toFixed(2)} (${r.redemptions.perSecond}/s)`,
       met: r.redemptions.ratio >= 0.5,
+    },
+    {
+      name: 'events/s at 32 connections with one webhook endpoint (points.earned) / without',
+      key: 'webhooks.ratio',
+      target: '≥ 0.9',
+      measured: `${r.webhooks.ratio.toFixed(2)} (${r.webhooks.service.perSecond} against ${r.webhooks.plainPerSecond} events/s; ${r.webhooks.delivered} delivered)`,
+      met: r.webhooks.ratio >= 0.9 && r.webhooks.service.errors === 0,
     },
     {
       name: 'engine, 1,000 rules, median',
@@ -131,7 +141,8 @@ export function markdown(r: BenchReport): string {
     ),
     '',
     `Batches of 500: ${r.batch.perSecond} events/s (p50 ${r.batch.p50} ms per batch; the same writes set-based through pg: ${r.batch.ceiling.perSecond} events/s). ` +
-      `Redemptions at 32 connections: ${r.redemptions.perSecond}/s, p99 ${r.redemptions.p99} ms. Engine: median ${r.engine.medianUs} µs per event against ${r.engine.rules} rules.`,
+      `Redemptions at 32 connections: ${r.redemptions.perSecond}/s, p99 ${r.redemptions.p99} ms. ` +
+      `With one webhook endpoint on points.earned at 32 connections: ${r.webhooks.service.perSecond} events/s, p99 ${r.webhooks.service.p99} ms. Engine: median ${r.engine.medianUs} µs per event against ${r.engine.rules} rules.`,
     '',
     '| figure | key in latest.json | target | measured | |',
     '|---|---|---|---|---|',

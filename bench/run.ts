@@ -9,6 +9,7 @@ import { closedLoop, fixedRate } from './load.js';
 import { type BenchReport, markdown, retentionFigures, targetsOf, updateReadme } from './report.js';
 import { seed } from './seed.js';
 import { type ServiceProcess, startService } from './service-process.js';
+import { webhookStep } from './webhooks.js';
 import { eventBody, skewedMember } from './workload.js';
 
 /**
@@ -26,7 +27,8 @@ async function main() {
   const services: ServiceProcess[] = [];
   try {
     for (let i = 0; i < INSTANCES; i++) {
-      services.push(await startService(db.url));
+      // The bench's webhook receiver listens on 127.0.0.1.
+      services.push(await startService(db.url, { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }));
     }
     const [service] = services;
     const bases = services.map((s) => s.base);
@@ -79,6 +81,12 @@ async function main() {
           `ceiling ${d.perSecond}/s, CPU/event client ${ceilingCpu.benchUs} µs + pg ${ceilingCpu.postgresUs} µs`,
       );
     }
+    const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
+    await checkpoint(db.url);
+    const webhooks = await webhookStep(bases, auth, service.adminToken, 32, SECONDS, plain32, nextEvent);
+    log(
+      `c=32 with an endpoint on points.earned: ${webhooks.service.perSecond}/s (plain ${plain32}/s, ${Math.round(webhooks.ratio * 100)} %), ${webhooks.delivered} delivered`,
+    );
     const peak = Math.max(...events.map((e) => e.service.perSecond));
     const halfRate = Math.max(1, Math.round(peak / 2));
     await checkpoint(db.url);
@@ -130,6 +138,7 @@ async function main() {
       events,
       halfPeak: { ...halfPeak, p99Ratio: halfPeak.p99 / ceilingAtHalfPeak.p99 },
       ceilingAtHalfPeak,
+      webhooks,
       batch,
       redemptions,
       engine,

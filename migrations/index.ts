@@ -6,6 +6,7 @@ import { Tiers1764000500000 } from './1764000500000-Tiers.js';
 import { PointLots1764000600000 } from './1764000600000-PointLots.js';
 import { Jobs1764000400000 } from './1764000400000-Jobs.js';
 import { HooksIn1764000800000 } from './1764000800000-HooksIn.js';
+import { Webhooks1764000900000 } from './1764000900000-Webhooks.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Tiers1764000500000,
   PointLots1764000600000,
   HooksIn1764000800000,
+  Webhooks1764000900000,
 ];

@@ -19,6 +19,7 @@ import { SECRET_BOX, SecretBox } from './secrets/secret-box.js';
 import { RewardsModule } from './rewards/rewards.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { HooksModule } from './hooks/hooks.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -69,6 +70,7 @@ export class AppModule {
         RewardsModule,
         JobsModule,
         HooksModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -11,6 +11,7 @@ import { REFERRAL_ERRORS } from './referrals/referral-errors.js';
 import { REDEMPTION_ERRORS } from './rewards/redemption-errors.js';
 import { REWARD_ERRORS } from './rewards/reward-errors.js';
 import { RULE_ERRORS } from './rules/rule-errors.js';
+import { WEBHOOK_ERRORS } from './webhooks/webhook-errors.js';
 
 /** Every code the API can answer, feature by feature: the README's error table is checked against it. */
 export const ERROR_CATALOGUES: ReadonlyArray<{ feature: string; codes: Readonly<Record<string, ErrorSpec>> }> = [
@@ -27,4 +28,5 @@ export const ERROR_CATALOGUES: ReadonlyArray<{ feature: string; codes: Readonly<
   { feature: 'jobs', codes: JOB_ERRORS },
   { feature: 'health', codes: HEALTH_ERRORS },
   { feature: 'hooks', codes: HOOK_ERRORS },
+  { feature: 'webhooks', codes: WEBHOOK_ERRORS },
 ];

@@ -9,7 +9,9 @@ describe('loadConfig', () => {
       adminToken: null,
       embeddedPgPort: 54329,
       logLevel: 'info',
+      webhookAllowPrivateTargets: false,
     });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhookAllowPrivateTargets).toBe(true);
   });
 
   it.each([
@@ -21,6 +23,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://u@h/db' }, /ADMIN_TOKEN is required/],
     [{ DATABASE_URL: 'postgres://u@h/db', ADMIN_TOKEN: 'x'.repeat(20) }, /SECRETS_KEY is required/],
     [{ SECRETS_KEY: 'c2hvcnQ=' }, /SECRETS_KEY must be 32 bytes/],
+    [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_TARGETS/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

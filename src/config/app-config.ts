@@ -23,6 +23,8 @@ export interface AppConfig {
   referralClicksPerMinute: number;
   /** AES-256-GCM key for secrets read back (SECRETS_KEY); generated in embedded mode when unset. */
   secretsKey: Buffer | null;
+  /** Webhooks may go to loopback and private addresses, and over plain http (local development, tests). */
+  webhookAllowPrivateTargets: boolean;
 }
 
 const port = (fallback: number) =>
@@ -73,6 +75,7 @@ const schema = z.object({
       'must be 32 bytes, base64 (openssl rand -base64 32)',
     )
     .optional(),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean(false),
 });
 
 export class ConfigError extends Error {}
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     referralFallbackUrl: e.REFERRAL_FALLBACK_URL ?? null,
     referralClicksPerMinute: e.REFERRAL_CLICKS_PER_MINUTE,
     secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'base64') : null,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
 }
 

@@ -13,6 +13,7 @@ import { budgetSpent } from '../rules/rules.repository.js';
 import type { TierChange } from '../tiers/tier-change.js';
 import { tierChanges } from '../tiers/tier-changes.repository.js';
 import { type QueuedMint, queuedMints } from '../tokens/token-mints.repository.js';
+import { type OutboxRecord, webhookMessages } from '../webhooks/webhook-outbox.repository.js';
 import type { EventResult } from './event-effects.js';
 import { engineEvents, eventAnswers, type NewEvent } from './events.repository.js';
 import { ruleUsageRows } from './rule-usage.repository.js';
@@ -32,6 +33,8 @@ export interface EffectsWrite {
   tierChanges: TierChange[];
   /** Referrals qualified and rewarded by this list. */
   referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>;
+  /** Webhook outbox rows (only for endpoints subscribed to their types; usually none). */
+  webhooks?: OutboxRecord[];
 }
 
 /**
@@ -55,6 +58,7 @@ export class EffectsWriteRepository {
       engineEvents(w.engineEvents),
       rewardedReferrals(w.referrals),
       tierChanges(w.tierChanges),
+      webhookMessages(w.webhooks ?? []),
     ]);
   }
 }

@@ -8,6 +8,8 @@ import { type MemberIdQuery, MembersRepository, type NewMember } from '../member
 import { referrersToLock } from '../referrals/referrals.repository.js';
 import { newReferralCode } from '../members/referral-code.js';
 import { ReferralAttribution } from '../referrals/referral-attribution.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { enrolledChange } from '../webhooks/webhook-events.js';
 import type { EventInput } from './event-input.js';
 
 export interface LockedMembers {
@@ -24,6 +26,7 @@ export class EventMembers {
     private readonly members: MembersRepository,
     private readonly stageChanges: StageChangesRepository,
     private readonly attribution: ReferralAttribution,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /**
@@ -81,6 +84,7 @@ export class EventMembers {
           cause: 'enrollment',
         })),
       );
+      await this.webhooks.enqueue(em, brand.id, entered.map(enrolledChange));
       for (const m of entered) {
         const code = refOf.get(m.externalId)?.referralCode;
         if (!code) {

@@ -19,6 +19,9 @@ import type { EventOutcome } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
 import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
 import { budgetsLeft, RuleUsageRepository } from './rule-usage.repository.js';
+import { changesOfEvent } from '../webhooks/event-changes.js';
+import { memberRef, type WebhookChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 /** Reruns for referrals made while a list was locking (each adds the new referrers to the lock). */
 const MAX_RELOCKS = 3;
@@ -39,6 +42,7 @@ export class EventPipeline {
     private readonly referralRewards: ReferralRewards,
     private readonly ledger: LedgerRepository,
     private readonly effects: EffectsWriteRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async apply(
@@ -265,6 +269,9 @@ export class EventPipeline {
       tierChanges: [],
     };
     const usageRows = new Map<string, { memberId: string; ruleId: string; usage: RuleUsage }>();
+    // Webhook messages only when the brand has an endpoint subscribed (a cached read, usually none).
+    const subscriptions = await this.webhooks.subscriptions(em, brand.id);
+    const changes: WebhookChange[] = [];
     const run = (member: Member, event: AcceptedEvent) => {
       let usage = usageByMember.get(member.id);
       if (!usage) {
@@ -282,6 +289,9 @@ export class EventPipeline {
       }
       for (const [ruleId, u] of applied.usage) {
         usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });
+      }
+      if (!subscriptions.none) {
+        changes.push(...changesOfEvent(member, { event, ...applied }, now));
       }
       return applied.effects;
     };
@@ -320,6 +330,19 @@ export class EventPipeline {
         });
         write.referrals.push({ id: referral.id, qualifyingEventId: event.id, referralEventId: made.id });
         effects.push({ type: 'referral', referralId: referral.id, referrerId: referrer.id, status: 'rewarded' });
+        if (subscriptions.wants('referral.qualified')) {
+          changes.push({
+            type: 'referral.qualified',
+            at: now,
+            data: {
+              referralId: referral.id,
+              member: memberRef(referrer),
+              referee: memberRef(member),
+              qualifyingEventId: event.id,
+              referralEventId: made.id,
+            },
+          });
+        }
       }
       results.set(event.id, resultOf(event.id, effects, member));
     }
@@ -331,6 +354,7 @@ export class EventPipeline {
     }
     write.usage = [...usageRows.values()];
     write.results = [...results.values()];
+    write.webhooks = subscriptions.records(changes);
     await this.effects.write(em, brand.id, write);
     return results;
   }

@@ -15,9 +15,10 @@ import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 import { RuleUsageRepository } from './rule-usage.repository.js';
 import { EffectsWriteRepository } from './effects-write.repository.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [MembersModule, LedgerModule, JourneyModule, RulesModule, ReferralAttributionModule],
+  imports: [MembersModule, LedgerModule, JourneyModule, RulesModule, ReferralAttributionModule, WebhooksModule],
   controllers: [EventsController, SimulationController],
   providers: [
     EventPipeline,

@@ -8,6 +8,8 @@ import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
 import { inMemberBatches, lastOf, MEMBERS_PER_BATCH } from './member-batches.js';
+import { expiredChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 /**
  * What is left of each lapsed lot expires: an `expire` entry per lot (never more than the
@@ -25,6 +27,7 @@ export class ExpirePointsJob implements Job {
     private readonly brands: JobBrandsRepository,
     private readonly members: MembersRepository,
     private readonly ledger: LedgerRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
@@ -65,10 +68,18 @@ export class ExpirePointsJob implements Job {
         }
         // The lapsed lots are closed already: these debits must not spend other lots.
         await this.ledger.insertWithoutSpending(em, brand.id, entries);
-        await this.members.saveStates(
+        const expired = [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id));
+        await this.members.saveStates(em, brand.id, expired);
+        await this.webhooks.enqueue(
           em,
           brand.id,
-          [...members.values()].filter((m) => entries.some((e) => e.memberId === m.id)),
+          expired.map((m) =>
+            expiredChange(
+              m,
+              entries.filter((e) => e.memberId === m.id),
+              now,
+            ),
+          ),
         );
         return {
           members: ids.length,

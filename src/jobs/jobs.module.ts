@@ -15,10 +15,11 @@ import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { RetentionRepository } from './retention.repository.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Scheduled jobs (DESIGN §6): maturing pending points, the retention scan; run records and the operator's routes. */
 @Module({
-  imports: [MembersModule, EventsModule, LedgerModule],
+  imports: [MembersModule, EventsModule, LedgerModule, WebhooksModule],
   controllers: [AdminJobsController],
   providers: [
     { provide: Clock, useClass: SystemClock },

@@ -1,3 +1,5 @@
+import { tierChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/ids.js';
@@ -31,6 +33,7 @@ export class RecalculateTiersJob implements Job {
     private readonly members: MembersRepository,
     private readonly ledger: LedgerRepository,
     private readonly tierChanges: TierChangesRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   run(now: Date, processed: Processed): Promise<void> {
@@ -76,6 +79,12 @@ export class RecalculateTiersJob implements Job {
         const changed = locked.filter((m) => changes.some((c) => c.memberId === m.id));
         await this.members.saveStates(em, brand.id, changed);
         await this.tierChanges.insert(em, brand.id, changes);
+        const byId = new Map(changed.map((m) => [m.id, m]));
+        await this.webhooks.enqueue(
+          em,
+          brand.id,
+          changes.map((c) => tierChange(byId.get(c.memberId)!, c, now)),
+        );
         return {
           members: locked.length,
           downgraded: changes.length,

@@ -4,9 +4,10 @@ import { LedgerController } from './ledger.controller.js';
 import { MeLedgerController } from './me-ledger.controller.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [MembersModule],
+  imports: [MembersModule, WebhooksModule],
   controllers: [LedgerController, MeLedgerController],
   providers: [LedgerRepository, LedgerService],
   exports: [LedgerRepository, LedgerService],

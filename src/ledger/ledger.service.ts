@@ -4,6 +4,8 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { type Page, seqCursor } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
+import { adjustmentChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { toMemberView } from '../members/member-view.js';
 import { MembersRepository } from '../members/members.repository.js';
@@ -18,6 +20,7 @@ export class LedgerService {
     private readonly db: DataSource,
     private readonly ledger: LedgerRepository,
     private readonly members: MembersRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async listForMember(
@@ -67,6 +70,7 @@ export class LedgerService {
       });
       await this.ledger.insert(em, brand.id, [entry]);
       await this.members.saveStates(em, brand.id, [member]);
+      await this.webhooks.enqueue(em, brand.id, adjustmentChange(member, entry, now));
       return {
         entry: toEntryView({
           ...entry,

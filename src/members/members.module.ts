@@ -7,9 +7,10 @@ import { Member } from './member.entity.js';
 import { MembersController } from './members.controller.js';
 import { MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Member]), JourneyModule, ReferralAttributionModule],
+  imports: [TypeOrmModule.forFeature([Member]), JourneyModule, ReferralAttributionModule, WebhooksModule],
   controllers: [MembersController],
   providers: [MembersRepository, MembersService, MemberTokenGuard],
   exports: [MembersRepository, MembersService, MemberTokenGuard],

@@ -21,6 +21,8 @@ import { toMemberView } from './member-view.js';
 import type { Member } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { newReferralCode } from './referral-code.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { enrolledChange } from '../webhooks/webhook-events.js';
 
 export const MEMBER_TOKEN_PREFIX = 'mt_';
 const CODE_ATTEMPTS = 5;
@@ -33,6 +35,7 @@ export class MembersService {
     private readonly stageChanges: StageChangesRepository,
     private readonly attribution: ReferralAttribution,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** PUT /v1/members/{externalId}: creates the member, or updates its profile fields. Idempotent. */
@@ -70,6 +73,7 @@ export class MembersService {
                 cause: 'enrollment',
               },
             ]);
+            await this.webhooks.enqueue(em, brand.id, enrolledChange(member));
           }
           const view: UpsertedMemberView = toMemberView(member);
           if (dto.referralCode) {

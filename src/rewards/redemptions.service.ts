@@ -16,6 +16,8 @@ import { RedemptionsRepository } from './redemptions.repository.js';
 import { RewardErrors } from './reward-errors.js';
 import { RewardsRepository } from './rewards.repository.js';
 import { toRedemptionResult, toRedemptionView } from './views.js';
+import { cancelledChange, redeemedChanges } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -38,6 +40,7 @@ export class RedemptionsService {
     private readonly rewards: RewardsRepository,
     private readonly ledger: LedgerRepository,
     private readonly members: MembersRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /**
@@ -132,6 +135,7 @@ export class RedemptionsService {
     };
     const result = toRedemptionResult(redemption, member);
     await this.redemptions.insert(em, redemption, result);
+    await this.webhooks.enqueue(em, brandId, redeemedChanges(member, { ...redemption, rewardName: reward.name }, now));
     return { replay: false, result };
   }
 
@@ -181,6 +185,7 @@ export class RedemptionsService {
         await this.rewards.voidCode(em, brandId, found.codeId, now);
       }
       await this.members.saveStates(em, brandId, [member]);
+      await this.webhooks.enqueue(em, brandId, cancelledChange(member, found, entry.id, now));
       return toRedemptionResult(
         { ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id },
         member,

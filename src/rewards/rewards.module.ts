@@ -8,10 +8,11 @@ import { RedemptionsService } from './redemptions.service.js';
 import { RewardsController } from './rewards.controller.js';
 import { RewardsRepository } from './rewards.repository.js';
 import { RewardsService } from './rewards.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** The rewards catalog and redemptions: spending points (issue 6). */
 @Module({
-  imports: [MembersModule, LedgerModule],
+  imports: [MembersModule, LedgerModule, WebhooksModule],
   controllers: [RewardsController, RedemptionsController, MemberRedemptionsController, MeRewardsController],
   providers: [RewardsRepository, RedemptionsRepository, RewardsService, RedemptionsService],
 })

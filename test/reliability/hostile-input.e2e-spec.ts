@@ -823,6 +823,186 @@ describe('reliability: hostile input (e2e)', () => {
     }, 60_000);
   });
 
+  describe('webhook endpoints (webhooks out)', () => {
+    const HOOK_URL = 'https://hooks.example.com/loyalty';
+    let hooks: { brand: TestBrand; endpointId: string; deliveryId: string };
+
+    beforeAll(async () => {
+      const brand = await createBrand(t, 'Hostile webhooks');
+      const created = await t
+        .http()
+        .post('/v1/webhook-endpoints')
+        .set(brand.auth)
+        .send({ url: HOOK_URL, events: ['points.earned'] })
+        .expect(201);
+      hooks = { brand, endpointId: created.body.id, deliveryId: '00000000-0000-7000-8000-000000000000' };
+    }, 30_000);
+
+    const bodies: Array<{ name: string; method: 'POST' | 'PATCH'; path: () => string; valid: () => unknown }> = [
+      {
+        name: 'POST /v1/webhook-endpoints',
+        method: 'POST',
+        path: () => '/v1/webhook-endpoints',
+        valid: () => ({ url: HOOK_URL, events: ['points.earned', 'member.tier_changed'], description: 'CRM' }),
+      },
+      {
+        name: 'PATCH /v1/webhook-endpoints/{id}',
+        method: 'PATCH',
+        path: () => `/v1/webhook-endpoints/${hooks.endpointId}`,
+        valid: () => ({ url: HOOK_URL, events: ['*'], status: 'enabled', description: null }),
+      },
+    ];
+    const hostileUrls = fc.constantFrom(
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/',
+      'https://[::ffff:127.0.0.1]/',
+      'https://10.0.0.1/',
+      'https://100.64.0.1/',
+      'https://224.0.0.1/',
+      'https://0x7f000001/',
+      'https://2130706433/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'gopher://hooks.example.com/',
+      'https://user:pw@hooks.example.com/',
+      'https://',
+      `https://${'a'.repeat(2_000)}.example.com/`,
+    );
+    const special: fc.Arbitrary<Mutation> = fc.oneof(
+      hostileUrls.map((value): Mutation => ({ op: 'field', path: ['url'], value })),
+      fc
+        .constantFrom<unknown>(['points.gifted'], [], ['*', '*'], Array(50).fill('points.earned'), ['__proto__'], '*')
+        .map((value): Mutation => ({ op: 'field', path: ['events'], value })),
+      fc
+        .constantFrom<unknown>('paused', 'ENABLED', '', null, 1)
+        .map((value): Mutation => ({ op: 'field', path: ['status'], value })),
+    );
+
+    it.each(bodies)(
+      '$name: hostile bodies never 500, never hang, and a 4xx writes nothing',
+      async (ep) => {
+        await refresh();
+        const out = await fc.check(
+          fc.asyncProperty(mutationArb(special), async (mutations) => {
+            const log: string[] = [];
+            const text = encode(applyMutations(ep.valid(), mutations, log));
+            const violation = await probe(
+              ep.method,
+              ep.path(),
+              { ...hooks.brand.auth, 'content-type': 'application/json' },
+              text,
+              `${ep.name} [${log.join('; ')}] (${text.length} chars)`,
+            );
+            if (violation) {
+              throw new Error(violation);
+            }
+          }),
+          { numRuns: RUNS, endOnFailure: true },
+        );
+        if (out.failed) {
+          throw new Error(
+            `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
+          );
+        }
+      },
+      120_000,
+    );
+
+    it('refuses every SSRF target with a 400 naming url, writing nothing', async () => {
+      await refresh();
+      const violations: string[] = [];
+      for (const url of fc.sample(hostileUrls, 40)) {
+        const v = await probe(
+          'POST',
+          '/v1/webhook-endpoints',
+          { ...hooks.brand.auth, 'content-type': 'application/json' },
+          JSON.stringify({ url, events: ['*'] }),
+          `POST /v1/webhook-endpoints url=${summarise(url, 60)}`,
+          { expect4xx: true },
+        );
+        if (v) {
+          violations.push(v);
+        }
+      }
+      expect(violations).toEqual([]);
+    }, 60_000);
+
+    it('bad ids, cursors, limits and bodies on every other webhook route never 500', async () => {
+      await refresh();
+      const violations: string[] = [];
+      const ids = [
+        'not-a-uuid',
+        '%00',
+        '\u0000',
+        '00000000-0000-0000-0000-000000000000',
+        "'; DROP TABLE x; --",
+        'x'.repeat(150),
+      ];
+      const routes = (id: string) => [
+        ['GET', `/v1/webhook-endpoints/${encodeURIComponent(id)}`],
+        ['DELETE', `/v1/webhook-endpoints/${encodeURIComponent(id)}`],
+        ['POST', `/v1/webhook-endpoints/${encodeURIComponent(id)}/rotate-secret`],
+        ['POST', `/v1/webhook-endpoints/${encodeURIComponent(id)}/test`],
+        ['GET', `/v1/webhook-endpoints/${encodeURIComponent(id)}/deliveries`],
+        ['POST', `/v1/webhook-deliveries/${encodeURIComponent(id)}/redeliver`],
+      ];
+      for (const id of ids) {
+        for (const [method, path] of routes(id)) {
+          const v = await probe(method, path, { ...hooks.brand.auth }, undefined, `${method} ${summarise(path, 80)}`, {
+            expect4xx: true,
+          });
+          if (v) {
+            violations.push(v);
+          }
+        }
+      }
+      for (const value of [
+        '-1',
+        '0',
+        '201',
+        'abc',
+        '1e309',
+        '%00',
+        'x'.repeat(300),
+        '00000000-0000-0000-0000-000000000000',
+      ]) {
+        for (const list of ['/v1/webhook-endpoints', `/v1/webhook-endpoints/${hooks.endpointId}/deliveries`]) {
+          for (const q of [`cursor=${value}`, `limit=${value}`, `cursor=${value}&cursor=${value}`]) {
+            const v = await probe(
+              'GET',
+              `${list}?${q}`,
+              { ...hooks.brand.auth },
+              undefined,
+              `GET ${list}?${summarise(q, 60)}`,
+            );
+            if (v) {
+              violations.push(v);
+            }
+          }
+        }
+      }
+      // Bodies on routes that take none are ignored; a deep or broken one is still never a 500.
+      for (const body of ['{', '[]', encode(new Deep(50_000, 'object')), '"x"']) {
+        for (const path of [
+          `/v1/webhook-endpoints/${hooks.endpointId}/test`,
+          `/v1/webhook-deliveries/${hooks.deliveryId}/redeliver`,
+        ]) {
+          const v = await probe(
+            'POST',
+            path,
+            { ...hooks.brand.auth, 'content-type': 'application/json' },
+            body,
+            `POST ${path} body ${summarise(body, 40)}`,
+          );
+          if (v) {
+            violations.push(v);
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+    }, 120_000);
+  });
+
   it('after all of it, no event was applied twice and every balance equals its ledger', async () => {
     expect(await doubleAwards(query)).toEqual([]);
     expect(await balanceFaults(query)).toEqual([]);
