@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
+import { registerConsole } from './console/console-static.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { NestPinoLogger } from './logging/logger.js';
@@ -37,6 +38,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
 
   await registerRateLimit(app, config.rateLimitPerMinute, config.referralClicksPerMinute);
   app.useGlobalPipes(createValidationPipe());
+  await registerConsole(app);
 
   const document = SwaggerModule.createDocument(
     app,
