@@ -15,8 +15,9 @@ export async function registerConsole(app: NestFastifyApplication): Promise<void
   await fastify.register(fastifyStatic, {
     root: join(projectRoot(), 'console'),
     prefix: '/console/',
-    redirect: true,
   });
+  // The pages use relative URLs, so /console must become /console/.
+  fastify.get('/console', (_request, reply) => reply.redirect('/console/', 301));
   const chartJs = dirname(createRequire(import.meta.url).resolve('chart.js'));
   await fastify.register(fastifyStatic, {
     root: chartJs,

@@ -83,7 +83,7 @@ function cycle(brand, stages, referrals) {
     const label = last
       ? `referrals: K ${fmt.num(referrals.kFactor, 3)} (${fmt.int(referrals.qualified)} qualified)`
       : fmt.pct(s.conversionToNext);
-    return arrow(at(i), at((i + 1) % stages.length), { cx, cy }, label, last, s.key);
+    return arrow(at(i), at((i + 1) % stages.length), { x: cx, y: cy }, label, last, s.key);
   });
   const nodes = stages.map((s, i) => {
     const p = at(i);

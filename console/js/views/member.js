@@ -31,7 +31,7 @@ export async function render(section, ctx) {
     ),
     el(
       'details',
-      { class: 'panel' },
+      { class: 'panel', open: true },
       el('summary', {}, 'Browse members'),
       el(
         'div',
@@ -66,16 +66,18 @@ export async function render(section, ctx) {
 
 async function memberDetail(ctx, ref) {
   const id = encodeURIComponent(ref);
-  const [member, stages, ledger] = await Promise.all([
+  const [member, stages, ledger, rules] = await Promise.all([
     api(`/v1/members/${id}`),
     api(`/v1/members/${id}/stages`),
     api(`/v1/members/${id}/ledger`, { query: { limit: 200 } }),
+    api('/v1/rules', { query: { limit: 200 } }),
   ]);
+  const ruleNames = new Map(rules.data.map((r) => [r.id, r.name]));
   // Next expiry is the member API's (GET /v1/me): a short-lived member token reads it.
   const token = await api(`/v1/members/${id}/token`, { method: 'POST' });
   const me = await api('/v1/me', { token: token.token });
   const inWindow = (iso) => iso.slice(0, 10) >= ctx.window.from && iso.slice(0, 10) <= ctx.window.to;
-  const history = Array.isArray(stages) ? stages : stages.data;
+  const history = stages.data;
   const entries = ledger.data;
   const earned = entries.filter((e) => inWindow(e.createdAt) && e.points > 0).reduce((s, e) => s + e.points, 0);
   const spent = entries.filter((e) => inWindow(e.createdAt) && e.points < 0).reduce((s, e) => s - e.points, 0);
@@ -142,7 +144,7 @@ async function memberDetail(ctx, ref) {
             { head: 'Points', num: true, cell: (e) => (e.points > 0 ? `+${fmt.int(e.points)}` : fmt.int(e.points)) },
             { head: 'Balance after', num: true, cell: (e) => fmt.int(e.balanceAfter) },
             { head: 'Expires', cell: (e) => fmt.date(e.expiresAt) },
-            { head: 'Reason', cell: (e) => e.reason ?? '' },
+            { head: 'Why', cell: (e) => e.reason ?? (e.ruleId ? (ruleNames.get(e.ruleId) ?? 'a rule') : '') },
           ],
           entries,
           (e) => ({ class: inWindow(e.createdAt) ? null : 'outside' }),

@@ -125,26 +125,30 @@ function ruleRow(ctx, rule, usage, rerender) {
     el('td', { class: 'num' }, fmt.int(usage?.points ?? 0)),
     el(
       'td',
-      { class: 'inline' },
+      {},
       el(
-        'button',
-        {
-          type: 'button',
-          class: 'secondary',
-          'aria-label': `Edit ${rule.name}`,
-          onclick: () => ((editing = { rule }), void rerender()),
-        },
-        'Edit',
-      ),
-      el(
-        'button',
-        {
-          type: 'button',
-          class: 'secondary',
-          'aria-label': `${paused ? 'Activate' : 'Pause'} ${rule.name}`,
-          onclick: toggle,
-        },
-        paused ? 'Activate' : 'Pause',
+        'div',
+        { class: 'inline' },
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'aria-label': `Edit ${rule.name}`,
+            onclick: () => ((editing = { rule }), void rerender()),
+          },
+          'Edit',
+        ),
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'aria-label': `${paused ? 'Activate' : 'Pause'} ${rule.name}`,
+            onclick: toggle,
+          },
+          paused ? 'Activate' : 'Pause',
+        ),
       ),
     ),
   );
