@@ -18,6 +18,7 @@ import { TiersModule } from './tiers/tiers.module.js';
 import { SECRET_BOX, SecretBox } from './secrets/secret-box.js';
 import { RewardsModule } from './rewards/rewards.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -67,6 +68,7 @@ export class AppModule {
         TiersModule,
         RewardsModule,
         JobsModule,
+        AnalyticsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

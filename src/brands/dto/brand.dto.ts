@@ -50,7 +50,7 @@ export class BrandView {
   @ApiProperty({ type: [StageView] }) stages: StageView[];
   @ApiProperty({
     description:
-      'timezone, currency, autoEnroll, referralLandingUrl, referral, pendingDays, expiryMonths, inactiveDays, transitions',
+      'timezone, currency, autoEnroll, referralLandingUrl, referral, pendingDays, expiryMonths, inactiveDays, transitions, pointValue',
   })
   settings: Record<string, unknown>;
   @ApiProperty() createdAt: string;
