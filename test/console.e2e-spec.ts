@@ -38,7 +38,7 @@ async function seed(b: TestBrand): Promise<void> {
   await http()
     .patch('/v1/brand')
     .set(b.auth)
-    .send({ settings: { autoEnroll: true, expiryMonths: 12 } })
+    .send({ settings: { autoEnroll: true, expiryMonths: 12, pointValue: '0.01' } })
     .expect(200);
   await http()
     .post('/v1/rules')
@@ -54,32 +54,30 @@ async function seed(b: TestBrand): Promise<void> {
     .expect(201);
   const now = Date.now();
   const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
-  const events: ReturnType<typeof event>[] = [];
+  // One list per step of the journey: an event records the stage its list found the member in.
+  const steps: Array<Array<Record<string, unknown>>> = [[], [], [], [], [], []];
   for (let i = 0; i < 120; i++) {
     const m = { externalId: `shopper-${i}` };
     const start = 70 - (i % 60);
-    const push = (type: string, daysAgo: number, attributes: Record<string, unknown> = {}) =>
-      events.push({ ...event(m, type, attributes), occurredAt: at(Math.max(0, daysAgo)) } as never);
-    push('share', start, { channel: i % 2 ? 'instagram' : 'whatsapp' });
+    const push = (step: number, type: string, daysAgo: number, attributes: Record<string, unknown> = {}) =>
+      steps[step].push({ ...event(m, type, attributes), occurredAt: at(Math.max(0, daysAgo)) });
+    push(0, 'share', start, { channel: i % 2 ? 'instagram' : 'whatsapp' });
     if (i % 5 === 0) {
       continue;
     }
-    push('content', start - 2);
-    push('feedback', start - 3, { rating: 2 + (i % 5), touchpoint: TOUCHPOINTS[i % 4] });
+    push(1, 'content', start - 2);
+    push(2, 'feedback', start - 3, { rating: 2 + (i % 5), touchpoint: TOUCHPOINTS[i % 4] });
     if (i % 3 === 0) {
       continue;
     }
-    push('purchase', start - 6, { amount: `${20 + (i % 7) * 5}.00` });
-    push('feedback', start - 7, { rating: 1 + (i % 6), touchpoint: TOUCHPOINTS[(i + 1) % 4] });
+    push(3, 'purchase', start - 6, { amount: `${20 + (i % 7) * 5}.00` });
+    push(4, 'feedback', start - 7, { rating: 1 + (i % 6), touchpoint: TOUCHPOINTS[(i + 1) % 4] });
     if (i % 2 === 0) {
-      push('purchase', start - 20, { amount: `${15 + (i % 4) * 10}.50` });
+      push(5, 'purchase', start - 20, { amount: `${15 + (i % 4) * 10}.50` });
     }
   }
-  for (let i = 0; i < events.length; i += 500) {
-    const res = await http()
-      .post('/v1/events/batch')
-      .set(b.auth)
-      .send({ events: events.slice(i, i + 500) });
+  for (const events of steps) {
+    const res = await http().post('/v1/events/batch').set(b.auth).send({ events });
     expect(res.status).toBeLessThan(300);
     expect(JSON.stringify(res.body)).not.toMatch(/"status":(4|5)\d\d/);
   }
@@ -353,13 +351,14 @@ it(
     for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
       reached.add(
-        await page.evaluate(() => document.activeElement?.textContent?.trim() || document.activeElement?.id || ''),
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''),
       );
     }
     for (const name of [
-      'Sign out',
+      'sign-out',
       'window-preset',
       'window-from',
+      'window-to',
       'Apply',
       'The loop',
       'Rules by stage',

@@ -72,7 +72,7 @@ export async function render(section, ctx) {
         shown.map((r) => ruleRow(ctx, r, used.get(r.id), rerender)),
       ),
     ),
-    editing ? editor(ctx, editing.rule, rerender) : null,
+    editing ? editor(ctx, editing.rule, rerender) : '', // replaceChildren would print a null
     simulator(ctx, rules),
   );
 }
