@@ -11,6 +11,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * through the form, a bad one shows its fault at the JSON path, a simulation, a pause. Any console
  * error, page error or request to another origin fails it. Screenshots go to test/artifacts/.
  */
+// The functions given to page.evaluate run in the page; the project compiles without the DOM library.
+declare const document: any, sessionStorage: any, localStorage: any;
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 const DAY = 86_400_000;
@@ -81,14 +84,20 @@ async function seed(b: TestBrand): Promise<void> {
     expect(res.status).toBeLessThan(300);
     expect(JSON.stringify(res.body)).not.toMatch(/"status":(4|5)\d\d/);
   }
-  // A referral that qualifies: Ann's friend signs up with her code and buys; Ann moves to loyalty.
-  const ann = (await http().get('/v1/members/shopper-2').set(b.auth).expect(200)).body;
-  await http().put('/v1/members/friend-of-ann').set(b.auth).send({ referralCode: ann.referralCode }).expect(201);
-  await http()
-    .post('/v1/events')
-    .set(b.auth)
-    .send(event({ externalId: 'friend-of-ann' }, 'purchase', { amount: '42.00' }))
-    .expect(201);
+  // Referrals that qualify: a friend signs up with the member's code and buys; the member moves to loyalty.
+  for (const i of [2, 4, 8, 14, 16]) {
+    const referrer = (await http().get(`/v1/members/shopper-${i}`).set(b.auth).expect(200)).body;
+    await http()
+      .put(`/v1/members/friend-of-${i}`)
+      .set(b.auth)
+      .send({ referralCode: referrer.referralCode })
+      .expect(201);
+    await http()
+      .post('/v1/events')
+      .set(b.auth)
+      .send(event({ externalId: `friend-of-${i}` }, 'purchase', { amount: '42.00' }))
+      .expect(201);
+  }
 }
 
 async function shot(name: string): Promise<void> {
@@ -368,8 +377,8 @@ it(
     }
     // Every form control has a label.
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, textarea')]
-        .filter((c) => c.checkVisibility() && !(c as HTMLInputElement).labels?.length && !c.getAttribute('aria-label'))
+      ([...document.querySelectorAll('input, select, textarea')] as any[])
+        .filter((c) => c.checkVisibility() && !c.labels?.length && !c.getAttribute('aria-label'))
         .map((c) => c.id),
     );
     expect(unlabelled).toEqual([]);

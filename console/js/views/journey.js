@@ -13,6 +13,8 @@ const SCALE = {
   6: 'subliem (sublime)',
 };
 let interval = 'week';
+const MARKERS = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'];
+const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
 
 export async function render(section, ctx) {
   const answer = await api('/v1/analytics/touchpoints', { query: { ...ctx.window, interval } });
@@ -38,12 +40,12 @@ export async function render(section, ctx) {
           ),
     ),
     table(
-      'Touchpoints in the window (feedback events)',
+      'Touchpoints in the window (feedback events); a mean under 3.5 is in red',
       [
         { head: 'Touchpoint', cell: (t) => t.touchpoint },
         { head: 'Stage', cell: (t) => chip(ctx.brand, t.stage, stageName(t.stage)) },
         { head: 'Ratings', num: true, cell: (t) => fmt.int(t.count) },
-        { head: 'Mean', num: true, cell: (t) => fmt.num(t.mean) },
+        { head: 'Mean', num: true, cell: (t) => el('span', { class: t.mean < 3.5 ? 'dip' : null }, fmt.num(t.mean)) },
         { head: 'Label', cell: (t) => `${t.label} (${english(t.label)})` },
         { head: 'Distribution 1–6', cell: (t) => distribution(t) },
       ],
@@ -53,24 +55,31 @@ export async function render(section, ctx) {
   if (touchpoints.length === 0) {
     return;
   }
+  const names = [...new Set(touchpoints.map((t) => t.touchpoint))].sort();
   const starts = [...new Set(touchpoints.flatMap((t) => t.series.map((p) => p.start)))].sort();
   drawChart('journey-chart', {
     type: 'line',
     data: {
       labels: starts.map(fmt.date),
       datasets: touchpoints.map((t) => {
+        // Colour says the stage; the marker and dash say the touchpoint.
         const colour = stageColour(ctx.brand, t.stage);
+        const shape = names.indexOf(t.touchpoint);
         const byStart = new Map(t.series.map((p) => [p.start, p.mean]));
         return {
           label: `${t.touchpoint} · ${stageName(t.stage)}`,
           data: starts.map((s) => byStart.get(s) ?? null),
           borderColor: colour,
           backgroundColor: colour,
+          pointStyle: MARKERS[shape % MARKERS.length],
+          pointRadius: 5,
+          borderDash: DASHES[shape % DASHES.length],
           spanGaps: true,
         };
       }),
     },
     options: {
+      plugins: { legend: { labels: { usePointStyle: true } } },
       scales: { y: { min: 1, max: 6, ticks: { stepSize: 1, callback: (v) => `${v} ${SCALE[v] ?? ''}` } } },
     },
   });
@@ -87,15 +96,16 @@ function chip(brand, key, name) {
 
 function distribution(t) {
   const max = Math.max(1, ...Object.values(t.distribution));
+  const counts = Object.entries(t.distribution);
   return el(
     'span',
-    {
-      'aria-label': Object.entries(t.distribution)
-        .map(([k, n]) => `${k}: ${n}`)
-        .join(', '),
-    },
-    Object.entries(t.distribution).map(([k, n]) =>
-      el('span', { class: 'bar', title: `${k}: ${n}`, style: `width:${Math.round((n / max) * 24) + 1}px` }),
+    { class: 'histogram', role: 'img', 'aria-label': counts.map(([k, n]) => `${k}: ${n}`).join(', ') },
+    counts.map(([k, n]) =>
+      el('span', {
+        class: 'bar',
+        title: `${k} ${SCALE[k]}: ${n}`,
+        style: `height:${Math.round((n / max) * 20) + 1}px`,
+      }),
     ),
   );
 }
