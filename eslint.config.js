@@ -61,6 +61,7 @@ export default tseslint.config(
         location: 'readonly',
         sessionStorage: 'readonly',
         fetch: 'readonly',
+        URL: 'readonly',
         getComputedStyle: 'readonly',
         matchMedia: 'readonly',
         Node: 'readonly',

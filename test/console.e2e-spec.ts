@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createBrand, event, type TestBrand } from './support/factories.js';
@@ -148,7 +148,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
-    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) {
+    if (!r.url().startsWith(base) && !r.url().startsWith(`blob:${base}`) && !r.url().startsWith('data:')) {
       foreignRequests.push(r.url());
     }
   });
@@ -221,6 +221,32 @@ it(
       int(points.liability.total),
     );
     await expect(page.locator('#tile-liability-money .value').textContent()).resolves.toContain(points.liabilityValue);
+    // The CSV button downloads what the API answers to Accept: text/csv.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download funnel as CSV' }).click(),
+    ]);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/funnel')
+      .query({ from, to })
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(download.suggestedFilename()).toBe(`funnel-${from}-${to}.csv`);
+    // asOf (the third column) is when each answer was computed; everything else is the same.
+    const withoutAsOf = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.split(',').toSpliced(2, 1).join(','))
+        .join('\n');
+    expect(withoutAsOf(readFileSync(await download.path(), 'utf8'))).toBe(withoutAsOf(csv.body));
     await shot('loop');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));

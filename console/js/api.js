@@ -36,3 +36,20 @@ export async function api(path, { method = 'GET', body, query, token } = {}) {
   }
   return parsed;
 }
+
+/** Fetches an analytics answer as CSV (Accept: text/csv) and hands it to the browser as a download. */
+export async function downloadCsv(path, query, filename) {
+  const url = new URL(path, location.origin);
+  for (const [name, value] of Object.entries(query)) {
+    url.searchParams.set(name, String(value));
+  }
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${session.key()}`, Accept: 'text/csv' } });
+  if (!res.ok) {
+    throw new ApiError(res.status, await res.json().catch(() => null));
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}

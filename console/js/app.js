@@ -34,7 +34,7 @@ function isoDate(d) {
 function applyPreset(days) {
   const to = new Date();
   const from = new Date(to);
-  from.setDate(from.getDate() - days);
+  from.setDate(from.getDate() - (days - 1)); // whole days, today included
   $('window-from').value = isoDate(from);
   $('window-to').value = isoDate(to);
 }

@@ -77,3 +77,24 @@ export const fmt = {
   date: (iso) => (iso ? iso.slice(0, 10) : '—'),
   time: (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) : '—'),
 };
+
+/** Download buttons for the CSV form of the analytics answers a view draws: [[name, path, query]]. */
+export function csvButtons(ctx, downloads, download) {
+  return el(
+    'div',
+    { class: 'inline csv' },
+    el('span', { class: 'muted' }, 'CSV:'),
+    downloads.map(([name, path, query]) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'aria-label': `Download ${name} as CSV`,
+          onclick: () => download(path, query, `${name}-${ctx.window.from}-${ctx.window.to}.csv`).catch(ctx.showError),
+        },
+        `${name}.csv`,
+      ),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 // Funnel (members entering each stage and how many advanced) and retention, rate = (E − N) / S per period.
-import { api } from '../api.js';
+import { api, downloadCsv } from '../api.js';
 import { chartCanvas, drawChart, stageColour } from '../charts.js';
-import { el, fmt, table } from '../dom.js';
+import { csvButtons, el, fmt, table } from '../dom.js';
 
 let period = 'week';
 
@@ -18,6 +18,14 @@ export async function render(section, ctx) {
   );
   section.replaceChildren(
     el('h2', { id: 'h-funnel' }, 'Funnel and retention'),
+    csvButtons(
+      ctx,
+      [
+        ['funnel', '/v1/analytics/funnel', ctx.window],
+        ['retention', '/v1/analytics/retention', { ...ctx.window, period }],
+      ],
+      downloadCsv,
+    ),
     el(
       'div',
       { class: 'grid-2' },

@@ -1,8 +1,8 @@
 // The journey map: each touchpoint's mean rating on the 6-point scale over time, coloured by the stage
 // members were in when they rated it, so a dip shows where the experience disappoints.
-import { api } from '../api.js';
+import { api, downloadCsv } from '../api.js';
 import { chartCanvas, drawChart, stageColour } from '../charts.js';
-import { el, fmt, table } from '../dom.js';
+import { csvButtons, el, fmt, table } from '../dom.js';
 
 const SCALE = {
   1: 'slecht (bad)',
@@ -28,6 +28,7 @@ export async function render(section, ctx) {
   const touchpoints = answer.touchpoints;
   section.replaceChildren(
     el('h2', { id: 'h-journey' }, 'Journey map'),
+    csvButtons(ctx, [['touchpoints', '/v1/analytics/touchpoints', { ...ctx.window, interval }]], downloadCsv),
     el('div', { class: 'inline' }, el('label', { for: 'journey-interval' }, 'Interval'), picker),
     el(
       'div',

@@ -1,8 +1,8 @@
 // The loop: the brand's stages as a cycle, each with members now and entered in the window, arrows
 // labelled with the conversion to the next stage; loyalty closes the loop into awareness by referrals.
-import { api } from '../api.js';
+import { api, downloadCsv } from '../api.js';
 import { stageColour } from '../charts.js';
-import { el, fmt, svg, table } from '../dom.js';
+import { csvButtons, el, fmt, svg, table } from '../dom.js';
 
 export async function render(section, ctx) {
   const query = ctx.window;
@@ -15,6 +15,11 @@ export async function render(section, ctx) {
   const currency = ctx.brand.settings.currency ?? '';
   section.replaceChildren(
     el('h2', { id: 'h-loop' }, 'The loop'),
+    csvButtons(
+      ctx,
+      ['funnel', 'referrals', 'points'].map((name) => [name, `/v1/analytics/${name}`, query]),
+      downloadCsv,
+    ),
     el(
       'div',
       { class: 'tiles' },

@@ -1,8 +1,8 @@
 // Rules by stage: list with this window's firing counts, pause/activate, create and edit as JSON
 // (the server's validation errors shown at their JSON path), and a simulation of one event.
-import { api, ApiError } from '../api.js';
+import { api, ApiError, downloadCsv } from '../api.js';
 import { stageColour } from '../charts.js';
-import { el, fmt } from '../dom.js';
+import { csvButtons, el, fmt } from '../dom.js';
 import { formatWithPaths, lineOf } from '../json-paths.js';
 
 const NEW_RULE = {
@@ -33,6 +33,7 @@ export async function render(section, ctx) {
 
   section.replaceChildren(
     el('h2', { id: 'h-rules' }, 'Rules by stage'),
+    csvButtons(ctx, [['rules', '/v1/analytics/rules', ctx.window]], downloadCsv),
     el(
       'div',
       { class: 'inline toolbar' },
