@@ -126,7 +126,7 @@ function ruleRow(ctx, rule, usage, rerender) {
     el('td', { class: 'num' }, fmt.int(usage?.points ?? 0)),
     el(
       'td',
-      {},
+      { class: 'actions' },
       el(
         'div',
         { class: 'inline' },
