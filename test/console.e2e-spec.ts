@@ -273,7 +273,7 @@ it(
 );
 
 it(
-  'shows a bad rule’s fault at its JSON path, then creates the rule through the form',
+  'shows a bad rule’s fault at its JSON path, then creates the rule through the form and edits it',
   async () => {
     await view('Rules by stage', '#rules-table');
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -311,6 +311,17 @@ it(
     const created = rules.find((r: any) => r.name === 'Big spender bonus');
     expect(created).toMatchObject({ status: 'active', stages: ['retention'], priority: 20 });
     await page.locator(`tr[data-rule-id="${created.id}"]`).waitFor();
+
+    // Edit: the editor opens with the stored definition; saving makes version 2.
+    await page.getByRole('button', { name: 'Edit Big spender bonus' }).click();
+    const editor = page.getByLabel('Rule definition (JSON', { exact: false });
+    const stored = JSON.parse(await editor.inputValue());
+    expect(stored).toMatchObject({ name: 'Big spender bonus', priority: 20, status: 'active' });
+    await editor.fill(JSON.stringify({ ...stored, priority: 25 }));
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.locator('#rules-message', { hasText: 'Saved “Big spender bonus” (version 2)' }).waitFor();
+    const edited = (await t.http().get(`/v1/rules/${created.id}`).set(brand.auth).expect(200)).body;
+    expect(edited).toMatchObject({ version: 2, priority: 25, status: 'active' });
   },
   GUARD_MS,
 );
