@@ -1,5 +1,14 @@
 import { DataSource } from 'typeorm';
-import { createBrand, createMember, createRule, event, type TestBrand, type TestMember } from './support/factories.js';
+import { DemoHistoryService } from '../src/analytics/demo-history.service.js';
+import {
+  createBrand,
+  createMember,
+  createRule,
+  event,
+  ledgerAudit,
+  type TestBrand,
+  type TestMember,
+} from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const DAY = 86_400_000;
@@ -441,6 +450,58 @@ describe('analytics (e2e)', () => {
     ]);
     expect(rows.filter((r) => r.row === 'bucket')).toHaveLength(3);
   });
+
+  it("the Demo brand's seeded history is a consistent living loop", async () => {
+    const brand = await createBrand(t);
+    await t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { inactiveDays: 30 } })
+      .expect(200);
+    const seeded = await t.app.get(DemoHistoryService).seed(brand.id);
+    expect(seeded.members).toBe(320);
+    expect(seeded.events).toBeGreaterThan(1000);
+    expect(seeded.referrals).toBeGreaterThan(10);
+
+    // every balance is its ledger's sum, and the running balances replay
+    const members: Array<{ id: string }> = await db.query('SELECT id FROM members WHERE brand_id = $1', [brand.id]);
+    for (const m of members.slice(0, 40)) {
+      const audit = await ledgerAudit(t, brand.id, m.id);
+      expect(audit).toMatchObject({ runningMatches: true, availableSum: audit.available, pendingSum: audit.pending });
+    }
+    const [lots] = await db.query(
+      `SELECT count(*)::int AS off FROM members m WHERE brand_id = $1 AND points_available <>
+         (SELECT coalesce(sum(lot_remaining), 0) FROM ledger_entries l WHERE l.brand_id = m.brand_id AND l.member_id = m.id)`,
+      [brand.id],
+    );
+    expect(lots.off).toBe(0);
+
+    const window = `from=${new Date(Date.now() - 90 * DAY).toISOString()}`;
+    const funnel = await get(brand, `funnel?${window}`);
+    const stages = Object.fromEntries(funnel.body.stages.map((s: { key: string }) => [s.key, s]));
+    expect(stages.awareness.entered).toBeGreaterThan(250);
+    expect(stages.conversion.entered).toBeGreaterThan(100);
+    expect(stages.loyalty.current).toBeGreaterThan(0);
+    const total = funnel.body.stages.reduce((a: number, s: { current: number }) => a + s.current, 0);
+    expect(total).toBe(320);
+    const retention = await get(brand, `retention?period=month&${window}`);
+    expect(retention.body.periods.at(-1).S).toBeGreaterThan(0);
+    const referrals = await get(brand, `referrals?${window}`);
+    expect(referrals.body.qualified).toBeGreaterThan(0);
+    expect(referrals.body.clicks).toBeGreaterThan(0);
+    const points = await get(brand, `points?${window}`);
+    expect(points.body.redeemed).toBeGreaterThan(0);
+    const touchpoints = await get(brand, `touchpoints?${window}`);
+    expect(new Set(touchpoints.body.touchpoints.map((x: { touchpoint: string }) => x.touchpoint))).toEqual(
+      new Set(['website', 'app', 'checkout', 'delivery', 'support']),
+    );
+    const rules = await get(brand, `rules?${window}`);
+    expect(rules.body.rules.find((r: { name: string }) => r.name === 'Referral bonus').fired).toBe(
+      referrals.body.qualified,
+    );
+  }, 120_000); // seeding a few hundred members takes seconds on a busy machine
 
   it('refuses a bad window with the parameter path, and asks for a key', async () => {
     const brand = await createBrand(t);
