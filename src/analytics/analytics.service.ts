@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
-import { validationFailed } from '../common/errors/domain-error.js';
+import { AnalyticsErrors } from './analytics-errors.js';
 import { periodsOf, resolveWindow, type Window } from './analytics-window.js';
 import { AnalyticsRepository, type FeedbackCell } from './analytics.repository.js';
 import type {
@@ -168,7 +168,7 @@ export class AnalyticsService {
       const asOf = await this.analytics.snapshotTime(em);
       const resolved = resolveWindow(q, brand.settings.timezone, asOf);
       if ('errors' in resolved) {
-        throw validationFailed(resolved.errors);
+        throw AnalyticsErrors.invalidWindow(resolved.errors);
       }
       const w = resolved.window;
       const figures = await work(em, w);
