@@ -53,4 +53,22 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The console's browser modules (console/js): the browser's globals, and Chart.js's classic script.
+    files: ['console/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        getComputedStyle: 'readonly',
+        matchMedia: 'readonly',
+        Node: 'readonly',
+        Chart: 'readonly',
+      },
+    },
+  },
 );

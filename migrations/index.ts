@@ -7,6 +7,7 @@ import { PointLots1764000600000 } from './1764000600000-PointLots.js';
 import { Jobs1764000400000 } from './1764000400000-Jobs.js';
 import { HooksIn1764000800000 } from './1764000800000-HooksIn.js';
 import { Webhooks1764000900000 } from './1764000900000-Webhooks.js';
+import { Analytics1764001100000 } from './1764001100000-Analytics.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PointLots1764000600000,
   HooksIn1764000800000,
   Webhooks1764000900000,
+  Analytics1764001100000,
 ];

@@ -20,6 +20,7 @@ import { RewardsModule } from './rewards/rewards.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -71,6 +72,7 @@ export class AppModule {
         JobsModule,
         HooksModule,
         WebhooksModule,
+        AnalyticsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { ContentTypeGuard } from './common/http/content-types.js';
 import { refuseInvalidUtf8 } from './common/http/utf8-body.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
+import { registerConsole } from './console/console-static.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { NestPinoLogger } from './logging/logger.js';
@@ -44,6 +45,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
   await registerRateLimit(app, config.rateLimitPerMinute, config.referralClicksPerMinute);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
+  await registerConsole(app);
 
   const document = buildOpenApiDocument(app, `http://localhost:${config.port}`);
   serveDocument(app, document);

@@ -1,3 +1,4 @@
+import { ANALYTICS_ERRORS } from './analytics/analytics-errors.js';
 import { BRAND_ERRORS } from './brands/brand-errors.js';
 import { COMMON_ERRORS, type ErrorSpec } from './common/errors/domain-error.js';
 import { EVENT_ERRORS } from './events/event-errors.js';
@@ -29,4 +30,5 @@ export const ERROR_CATALOGUES: ReadonlyArray<{ feature: string; codes: Readonly<
   { feature: 'health', codes: HEALTH_ERRORS },
   { feature: 'hooks', codes: HOOK_ERRORS },
   { feature: 'webhooks', codes: WEBHOOK_ERRORS },
+  { feature: 'analytics', codes: ANALYTICS_ERRORS },
 ];

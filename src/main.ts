@@ -1,3 +1,4 @@
+import { DemoHistoryService } from './analytics/demo-history.service.js';
 import { BrandsService } from './brands/brands.service.js';
 import { createApp } from './bootstrap.js';
 import { RulesService } from './rules/rules.service.js';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
 
     const app = await createApp({ config, databaseUrl: database.url, logger });
     const demo = database.embedded
-      ? await createDemoBrandOnFirstRun(app.get(BrandsService), app.get(RulesService))
+      ? await createDemoBrandOnFirstRun(app.get(BrandsService), app.get(RulesService), app.get(DemoHistoryService))
       : null;
     await app.listen({ port: config.port, host: config.host });
 
@@ -65,15 +66,23 @@ async function main(): Promise<void> {
   }
 }
 
-/** The Demo brand starts with the loyalty-loop starter rules and autoEnroll, so the first curl already earns points. */
-async function createDemoBrandOnFirstRun(brands: BrandsService, rules: RulesService): Promise<string | null> {
+/**
+ * The Demo brand starts with the loyalty-loop starter rules and autoEnroll, so the first curl already earns points,
+ * and with three months of history, so the analytics and the console show a living loop.
+ */
+async function createDemoBrandOnFirstRun(
+  brands: BrandsService,
+  rules: RulesService,
+  history: DemoHistoryService,
+): Promise<string | null> {
   if ((await brands.countBrands()) > 0) {
     return null;
   }
   const created = await brands.createBrand('Demo');
   await rules.applyLoyaltyLoopTemplate(created.brand.id, created.brand.stages, 'first-run');
   // Events for new externalIds enrol them: the printed curl works without creating a member first.
-  await brands.updateBrand(created.brand.id, { settings: { autoEnroll: true } });
+  await brands.updateBrand(created.brand.id, { settings: { autoEnroll: true, pointValue: '0.01', inactiveDays: 30 } });
+  await history.seed(created.brand.id);
   return created.apiKey.key;
 }
 

@@ -26,6 +26,8 @@ export interface BrandSettings {
   transitions: { firstPurchase: boolean; secondPurchase: boolean; referralMade: boolean };
   /** Set by PUT /v1/brand/tiers. */
   tiers: TierLadder;
+  /** What one point is worth in the brand's currency (decimal string): values the liability. */
+  pointValue: string | null;
 }
 
 export const DEFAULT_SETTINGS: BrandSettings = {
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   inactiveDays: 90,
   transitions: { firstPurchase: true, secondPurchase: true, referralMade: true },
   tiers: NO_TIERS,
+  pointValue: null,
 };
 
 type Patch = {

@@ -131,6 +131,8 @@ export class EventPipeline {
       occurredAt: inputs[i].occurredAt ?? now,
       attributes: inputs[i].attributes,
       origin,
+      // for analytics (touchpoints by stage): the stage the event found the member in
+      stage: (memberOf(inputs[i].member) as Member).stage,
     }));
     const inserted = await this.events.insertNew(em, brand.id, rows);
     await this.answerReplays(

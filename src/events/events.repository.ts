@@ -14,6 +14,8 @@ export interface NewEvent {
   occurredAt: Date;
   attributes: Record<string, unknown>;
   origin: string;
+  /** The member's stage when the event came in (before this list's events moved it). */
+  stage?: string | null;
 }
 
 @Injectable()
@@ -28,8 +30,8 @@ export class EventsRepository {
     }
     const rows = await queryRows<{ idempotency_key: string }>(
       em,
-      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
-       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[], $8::jsonb[], $9::text[])
+      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, stage)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
        ON CONFLICT (brand_id, idempotency_key) DO NOTHING
        RETURNING idempotency_key`,
       [
@@ -42,6 +44,7 @@ export class EventsRepository {
         events.map((e) => e.occurredAt),
         events.map((e) => JSON.stringify(e.attributes)),
         events.map((e) => e.origin),
+        events.map((e) => e.stage ?? null),
       ],
     );
     return new Set(rows.map((r) => r.idempotency_key));

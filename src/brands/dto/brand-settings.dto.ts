@@ -169,6 +169,18 @@ export class BrandSettingsDto {
   @Max(3650)
   inactiveDays?: number;
 
+  @ApiPropertyOptional({
+    example: '0.01',
+    nullable: true,
+    type: String,
+    description: "One point's worth in the brand's currency (decimal string): values the points liability",
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Matches(/^\d{1,9}(\.\d{1,6})?$/, { message: 'must be a decimal string such as "0.01"' })
+  pointValue?: string | null;
+
   @ApiPropertyOptional({ type: TransitionsDto })
   @IsOptional()
   @IsObject()

@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
+import { AnalyticsErrors } from './analytics-errors.js';
+import { periodsOf, resolveWindow, type Window } from './analytics-window.js';
+import { AnalyticsRepository, type FeedbackCell } from './analytics.repository.js';
+import type {
+  FunnelView,
+  PointsView,
+  ReferralsView,
+  RetentionQuery,
+  RetentionView,
+  RulesFiguresView,
+  TouchpointsQuery,
+  TouchpointsView,
+  TouchpointView,
+  WindowQuery,
+} from './dto/analytics.dto.js';
+import { labelOf } from './rating-scale.js';
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * The brand's journey in numbers over a window. Each answer reads one REPEATABLE READ,
+ * read-only snapshot: its figures agree with each other, and `asOf` is that snapshot's time.
+ */
+@Injectable()
+export class AnalyticsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly analytics: AnalyticsRepository,
+  ) {}
+
+  funnel(brand: AuthenticatedBrand, q: WindowQuery): Promise<FunnelView> {
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const keys = brand.stages.map((s) => s.key);
+      const [entries, current, medians] = [
+        await this.analytics.stageEntries(em, brand.id, w, keys),
+        await this.analytics.membersByStage(em, brand.id),
+        await this.analytics.medianDaysInStage(em, brand.id, w),
+      ];
+      const byStage = new Map(entries.map((e) => [e.stage, e]));
+      return {
+        stages: brand.stages.map((s) => {
+          const e = byStage.get(s.key) ?? { entered: 0, advanced: 0 };
+          const median = medians.get(s.key);
+          return {
+            key: s.key,
+            name: s.name,
+            entered: e.entered,
+            current: current.get(s.key) ?? 0,
+            advanced: e.advanced,
+            conversionToNext: ratio(e.advanced, e.entered),
+            medianDaysInStage: median === undefined ? null : round(median, 2),
+          };
+        }),
+      };
+    });
+  }
+
+  retention(brand: AuthenticatedBrand, q: RetentionQuery): Promise<RetentionView> {
+    const period = q.period ?? 'month';
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const periods = periodsOf(w, period, brand.settings.timezone);
+      const days = brand.settings.inactiveDays;
+      const figures = await this.analytics.retention(em, brand.id, periods, days);
+      return {
+        period,
+        inactiveDays: days,
+        periods: periods.map((p, i) => {
+          const { s, e, n } = figures[i];
+          return {
+            start: p.from.toISOString(),
+            end: p.to.toISOString(),
+            S: s,
+            E: e,
+            N: n,
+            rate: s === 0 ? null : round((e - n) / s),
+          };
+        }),
+      };
+    });
+  }
+
+  referrals(brand: AuthenticatedBrand, q: WindowQuery): Promise<ReferralsView> {
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const f = await this.analytics.referralFigures(em, brand.id, w);
+      return {
+        clicks: f.clicks,
+        signups: f.signups,
+        rejected: f.rejected,
+        qualified: f.qualified,
+        conversionRate: nullableRound(ratio(f.qualified, f.signups)),
+        referredRevenue: f.referredRevenue,
+        activeMembers: f.activeMembers,
+        kFactor: nullableRound(ratio(f.qualified, f.activeMembers)),
+      };
+    });
+  }
+
+  points(brand: AuthenticatedBrand, q: WindowQuery): Promise<PointsView> {
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const flows = await this.analytics.ledgerFlows(em, brand.id, w);
+      const held = await this.analytics.liability(em, brand.id, brand.settings.pointValue ?? null);
+      const issued = flows.get('earn') ?? 0;
+      const expired = -(flows.get('expire') ?? 0);
+      return {
+        issued,
+        redeemed: -(flows.get('redeem') ?? 0),
+        expired,
+        reversed: -(flows.get('reverse') ?? 0),
+        adjusted: flows.get('adjust') ?? 0,
+        breakage: nullableRound(ratio(expired, issued)),
+        liability: { available: held.available, pending: held.pending, total: held.available + held.pending },
+        liabilityValue: held.value,
+      };
+    });
+  }
+
+  rules(brand: AuthenticatedBrand, q: WindowQuery): Promise<RulesFiguresView> {
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const rules = await this.analytics.brandRules(em, brand.id);
+      const figures = new Map((await this.analytics.ruleFigures(em, brand.id, w)).map((f) => [f.ruleId, f]));
+      return {
+        rules: rules
+          // an archived rule shows only when it still fired in the window
+          .filter((r) => r.status !== 'archived' || figures.has(r.id))
+          .map((r) => {
+            const f = figures.get(r.id);
+            return {
+              ruleId: r.id,
+              name: r.name,
+              event: r.event,
+              status: r.status,
+              stages: r.stages,
+              fired: f?.fired ?? 0,
+              members: f?.members ?? 0,
+              points: f?.points ?? 0,
+            };
+          }),
+      };
+    });
+  }
+
+  touchpoints(brand: AuthenticatedBrand, q: TouchpointsQuery): Promise<TouchpointsView> {
+    const interval = q.interval ?? 'week';
+    return this.inSnapshot(brand, q, async (em, w) => {
+      const cells = await this.analytics.feedback(em, brand.id, w, interval, brand.settings.timezone);
+      return {
+        interval,
+        touchpoints: touchpointsOf(
+          cells,
+          w,
+          brand.stages.map((s) => s.key),
+        ),
+      };
+    });
+  }
+
+  private async inSnapshot<T>(
+    brand: AuthenticatedBrand,
+    q: WindowQuery,
+    work: (em: EntityManager, w: Window) => Promise<T>,
+  ): Promise<T & { from: string; to: string; asOf: string }> {
+    return this.db.transaction('REPEATABLE READ', async (em) => {
+      await em.query('SET TRANSACTION READ ONLY');
+      const asOf = await this.analytics.snapshotTime(em);
+      const resolved = resolveWindow(q, brand.settings.timezone, asOf);
+      if ('errors' in resolved) {
+        throw AnalyticsErrors.invalidWindow(resolved.errors);
+      }
+      const w = resolved.window;
+      const figures = await work(em, w);
+      return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
+    });
+  }
+}
+
+function nullableRound(x: number | null): number | null {
+  return x === null ? null : round(x);
+}
+
+/** Feedback cells grouped per (touchpoint, stage): totals, the 6-point distribution and the series. */
+function touchpointsOf(cells: FeedbackCell[], w: Window, stageOrder: string[]): TouchpointView[] {
+  type Acc = {
+    touchpoint: string;
+    stage: string | null;
+    count: number;
+    sum: number;
+    distribution: Record<'1' | '2' | '3' | '4' | '5' | '6', number>;
+    series: Map<number, { count: number; sum: number }>;
+  };
+  const groups = new Map<string, Acc>();
+  for (const c of cells) {
+    const key = JSON.stringify([c.touchpoint, c.stage]);
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        touchpoint: c.touchpoint,
+        stage: c.stage,
+        count: 0,
+        sum: 0,
+        distribution: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, '6': 0 },
+        series: new Map(),
+      };
+      groups.set(key, g);
+    }
+    g.count += c.n;
+    g.sum += c.rating * c.n;
+    const point = String(c.rating) as keyof Acc['distribution'];
+    if (point in g.distribution) {
+      g.distribution[point] += c.n;
+    }
+    const start = Math.max(c.bucket.getTime(), w.from.getTime());
+    const b = g.series.get(start) ?? { count: 0, sum: 0 };
+    b.count += c.n;
+    b.sum += c.rating * c.n;
+    g.series.set(start, b);
+  }
+  // brand stage order; stages no longer in the brand's list, then no stage, last
+  const rank = (stage: string | null) => (stage === null ? 1e6 : stageOrder.indexOf(stage) + 1 || 1e6 - 1);
+  return [...groups.values()]
+    .sort((a, b) => rank(a.stage) - rank(b.stage) || a.touchpoint.localeCompare(b.touchpoint))
+    .map((g) => {
+      const mean = round(g.sum / g.count, 3);
+      return {
+        touchpoint: g.touchpoint,
+        stage: g.stage,
+        count: g.count,
+        mean,
+        ...labelOf(g.sum / g.count),
+        distribution: g.distribution,
+        series: [...g.series]
+          .sort(([a], [b]) => a - b)
+          .map(([start, b]) => ({
+            start: new Date(start).toISOString(),
+            count: b.count,
+            mean: round(b.sum / b.count, 3),
+          })),
+      };
+    });
+}
