@@ -5,6 +5,7 @@ import { Rewards1764000300000 } from './1764000300000-Rewards.js';
 import { Tiers1764000500000 } from './1764000500000-Tiers.js';
 import { PointLots1764000600000 } from './1764000600000-PointLots.js';
 import { Jobs1764000400000 } from './1764000400000-Jobs.js';
+import { Chain1764001000000 } from './1764001000000-Chain.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Jobs1764000400000,
   Tiers1764000500000,
   PointLots1764000600000,
+  Chain1764001000000,
 ];

@@ -18,6 +18,8 @@ import { TiersModule } from './tiers/tiers.module.js';
 import { SECRET_BOX, SecretBox } from './secrets/secret-box.js';
 import { RewardsModule } from './rewards/rewards.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ChainCoreModule } from './chain/chain-core.module.js';
+import { ChainModule } from './chain/chain.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -57,6 +59,7 @@ export class AppModule {
           logging: false,
         }),
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
+        ChainCoreModule,
         BrandsModule,
         RulesModule,
         MembersModule,
@@ -67,6 +70,7 @@ export class AppModule {
         TiersModule,
         RewardsModule,
         JobsModule,
+        ChainModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -1,3 +1,4 @@
+import type { ChainSettings } from '../chain/chain-settings.js';
 import { NO_TIERS, type TierLadder } from '../tiers/tier-ladder.js';
 
 /** A brand's programme settings, as stored in brands.settings and answered by GET /v1/brand. */
@@ -24,6 +25,10 @@ export interface BrandSettings {
   transitions: { firstPurchase: boolean; secondPurchase: boolean; referralMade: boolean };
   /** Set by PUT /v1/brand/tiers. */
   tiers: TierLadder;
+  /** Optional on-chain tokens (PATCH merges it key by key; checked against the chain when enabled). */
+  chain: ChainSettings | null;
+  /** The domain wallet-link messages (Sign-In with Ethereum) name: the brand's app's host. */
+  siweDomain: string | null;
 }
 
 export const DEFAULT_SETTINGS: BrandSettings = {
@@ -37,6 +42,8 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   inactiveDays: 90,
   transitions: { firstPurchase: true, secondPurchase: true, referralMade: true },
   tiers: NO_TIERS,
+  chain: null,
+  siweDomain: null,
 };
 
 type Patch = {
@@ -53,6 +60,12 @@ export function mergeSettings(current: Partial<BrandSettings>, patch: Patch): Br
     ...(patch as Partial<BrandSettings>),
     referral: { ...base.referral, ...(patch.referral ?? {}) },
     transitions: { ...base.transitions, ...(patch.transitions ?? {}) },
+    chain:
+      patch.chain === undefined
+        ? base.chain
+        : patch.chain === null
+          ? null
+          : ({ ...(base.chain ?? {}), ...patch.chain } as ChainSettings),
   };
 }
 

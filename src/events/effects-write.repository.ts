@@ -16,6 +16,7 @@ export interface QueuedMint {
   eventId: string;
   ruleId: string;
   amount: string;
+  status: 'queued' | 'awaiting_wallet';
 }
 
 export interface EffectsWrite {
@@ -80,9 +81,9 @@ export class EffectsWriteRepository {
           WHERE r.brand_id = $1 AND r.id = s.id
        ),
        mints AS (
-         INSERT INTO token_mints (brand_id, id, member_id, event_id, rule_id, amount)
-         SELECT $1, t.id, t.member_id, t.event_id, t.rule_id, t.amount
-           FROM json_to_recordset($7::json) AS t(id uuid, member_id uuid, event_id uuid, rule_id uuid, amount numeric)
+         INSERT INTO token_mints (brand_id, id, member_id, event_id, rule_id, amount, status)
+         SELECT $1, t.id, t.member_id, t.event_id, t.rule_id, t.amount, t.status
+           FROM json_to_recordset($7::json) AS t(id uuid, member_id uuid, event_id uuid, rule_id uuid, amount numeric, status text)
        ),
        engine_events AS (
          INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, result)
@@ -152,6 +153,7 @@ export class EffectsWriteRepository {
             event_id: m.eventId,
             rule_id: m.ruleId,
             amount: m.amount,
+            status: m.status,
           })),
         ),
         JSON.stringify(w.results.map((result) => ({ id: result.eventId, result }))),

@@ -38,4 +38,5 @@ export const JOB_LOCK_KEYS = {
   'retention-scan': 7_412_102,
   'recalculate-tiers': 7_412_103,
   'expire-points': 7_412_104,
+  'mint-tokens': 7_412_105,
 } as const;

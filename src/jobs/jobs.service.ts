@@ -10,6 +10,7 @@ import { MaturePointsJob } from './mature-points.job.js';
 import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
+import { MintTokensJob } from '../chain/mint-tokens.job.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -26,9 +27,10 @@ export class JobsService {
     retentionScan: RetentionScanJob,
     recalculateTiers: RecalculateTiersJob,
     expirePoints: ExpirePointsJob,
+    mintTokens: MintTokensJob,
   ) {
     this.jobs = new Map<string, Job>(
-      [maturePoints, expirePoints, retentionScan, recalculateTiers].map((job) => [job.name, job]),
+      [maturePoints, expirePoints, retentionScan, recalculateTiers, mintTokens].map((job) => [job.name, job]),
     );
   }
 
