@@ -45,7 +45,7 @@ export class ChainSettingsVerifier {
         'the service has no minter key (MINTER_PRIVATE_KEY or MINTER_KEY_FILE in its environment)',
       );
     }
-    const provider = openProvider(chain.rpcUrl);
+    const provider = openProvider(chain.rpcUrl, chain.chainId); // a fixed network: no detection loop left running
     try {
       let chainId: number;
       try {
