@@ -11,6 +11,7 @@ import {
 } from '../support/factories.js';
 import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
+import { allowTokenRules } from '../support/chain.js';
 import { startListeningApp } from './support/listening-app.js';
 import { postAndAbort } from './support/http.js';
 
@@ -37,6 +38,7 @@ describe('reliability: exactly once (e2e)', () => {
   /** A brand whose purchases earn 25 points and a token, and one member. */
   async function setUp(): Promise<{ brand: TestBrand; member: TestMember }> {
     const brand = await createBrand(t);
+    await allowTokenRules(t, brand.id);
     await createRule(t, brand, {
       name: 'Buy',
       event: 'purchase',
