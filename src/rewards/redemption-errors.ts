@@ -9,6 +9,7 @@ const MESSAGES: Record<IneligibilityReason, string> = {
   tier_not_eligible: "The reward is not offered at the member's tier",
   out_of_stock: 'The reward is out of stock',
   per_member_limit: "The member has reached this reward's per-member limit",
+  token_gate: "The member's wallet holds fewer tokens than this reward needs (or no wallet is linked)",
   insufficient_points: 'The member does not have enough available points (pending points cannot be spent yet)',
 };
 
