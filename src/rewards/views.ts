@@ -20,7 +20,7 @@ function catalogFields(r: Reward) {
     validFrom: r.validFrom?.toISOString() ?? null,
     validUntil: r.validUntil?.toISOString() ?? null,
     active: r.active,
-    tokenGate: r.tokenGateMinBalance === null ? null : { minBalance: r.tokenGateMinBalance },
+    ...(r.tokenGateMinBalance === null ? {} : { tokenGate: { minBalance: r.tokenGateMinBalance } }),
   };
 }
 

@@ -272,7 +272,7 @@ class RewardBaseView {
   @ApiProperty({ nullable: true, type: String }) validFrom: string | null;
   @ApiProperty({ nullable: true, type: String }) validUntil: string | null;
   @ApiProperty() active: boolean;
-  @ApiProperty({ type: TokenGateDto, nullable: true }) tokenGate: TokenGateDto | null;
+  @ApiPropertyOptional({ type: TokenGateDto, description: 'Only on token-gated rewards' }) tokenGate?: TokenGateDto;
 }
 
 export class RewardView extends RewardBaseView {
