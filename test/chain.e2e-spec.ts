@@ -1,4 +1,4 @@
-import { Contract, getAddress, hexlify, Interface, randomBytes, Wallet } from 'ethers';
+import { Contract, getAddress, hexlify, Interface, randomBytes, Transaction, Wallet } from 'ethers';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ describe('on-chain tokens (e2e, real anvil)', () => {
       LOG_LEVEL: 'debug',
       SCHEDULER_ENABLED: 'false',
       MINTER_PRIVATE_KEY: MINTER_KEY,
+      MINT_STUCK_SECONDS: '1', // only the stuck-transaction case leaves one unmined (automine off)
     });
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -273,6 +274,76 @@ describe('on-chain tokens (e2e, real anvil)', () => {
       expect((await runMint()).status).toBe('ok');
       expect(await new Contract(token, PLAIN_ERC20, anvil.provider).balanceOf(wallet)).toBe(15n * 10n ** 17n);
       expect((await runMint()).status).toBe('ok'); // a rerun mints nothing more
+      expect(await new Contract(token, PLAIN_ERC20, anvil.provider).balanceOf(wallet)).toBe(15n * 10n ** 17n);
+    },
+    SLOW,
+  );
+
+  it(
+    'token gate: below the minimum the reward answers token_gate and redemption is refused; above it redeems',
+    async () => {
+      const brand = await createBrand(t());
+      await enableChain(brand).expect(200);
+      await http()
+        .post('/v1/rules')
+        .set(brand.auth)
+        .send({ name: 'Share pays', event: 'share', reward: { points: { fixed: 50 }, token: { amount: '1.5' } } })
+        .expect(201);
+      const reward = await http()
+        .post('/v1/rewards')
+        .set(brand.auth)
+        .send({ name: 'Holders lounge', kind: 'perk', costPoints: 10, perkText: 'VIP', tokenGate: { minBalance: '2' } })
+        .expect(201);
+      expect(reward.body.tokenGate).toEqual({ minBalance: '2' });
+      const m = await createMember(t(), brand, { walletAddress: getAddress(hexlify(randomBytes(20))) });
+      const mt = await memberToken(brand, m.externalId);
+      const asMember = { Authorization: `Bearer ${mt}` };
+      const catalog = async () =>
+        (await http().get('/v1/me/rewards').set(asMember).expect(200)).body.data.find(
+          (r: { id: string }) => r.id === reward.body.id,
+        );
+      const redeem = (key: string) =>
+        http().post('/v1/me/redemptions').set(asMember).send({ rewardId: reward.body.id, idempotencyKey: key });
+
+      await http().post('/v1/events').set(brand.auth).send(event(m, 'share')).expect(201);
+      await runMint(); // holds 1.5 < 2
+      expect(await catalog()).toMatchObject({ redeemable: false, reason: 'token_gate' });
+      const refused = await redeem('gate-1').expect(409);
+      expect(refused.body.code).toBe('redemption.token_gate');
+
+      await http().post('/v1/events').set(brand.auth).send(event(m, 'share')).expect(201);
+      await runMint(); // holds 3 ≥ 2
+      expect(await catalog()).toMatchObject({ redeemable: true });
+      await redeem('gate-2').expect(201);
+    },
+    SLOW,
+  );
+
+  it(
+    'a transaction stuck unmined is replaced at the same nonce with a higher fee; only one lands',
+    async () => {
+      const brand = await brandWithTokens();
+      const wallet = getAddress(hexlify(randomBytes(20)));
+      const m = await createMember(t(), brand, { walletAddress: wallet });
+      await anvil.provider.send('evm_setAutomine', [false]);
+      try {
+        await http().post('/v1/events').set(brand.auth).send(event(m, 'share')).expect(201);
+        expect((await runMint()).processed).toMatchObject({ signed: 1, broadcast: 1 });
+        await new Promise((r) => setTimeout(r, 1_500)); // past MINT_STUCK_SECONDS=1
+        expect((await runMint()).processed).toMatchObject({ replaced: 1 });
+      } finally {
+        await anvil.provider.send('evm_setAutomine', [true]);
+      }
+      await anvil.mine(1);
+      expect((await runMint()).processed).toMatchObject({ confirmed: 1 });
+      const [tx] = await app
+        .get(DataSource)
+        .query(`SELECT nonce, attempts, tx_hash FROM mint_transactions WHERE brand_id = $1`, [brand.id]);
+      expect(tx.attempts).toHaveLength(2);
+      expect(Transaction.from(tx.attempts[1].raw).nonce).toBe(Transaction.from(tx.attempts[0].raw).nonce);
+      expect(BigInt(tx.attempts[1].maxPriorityFeePerGas)).toBeGreaterThan(BigInt(tx.attempts[0].maxPriorityFeePerGas));
+      expect(tx.tx_hash).toBe(tx.attempts[1].hash);
+      expect(await anvil.provider.getTransactionReceipt(tx.attempts[0].hash)).toBeNull();
       expect(await new Contract(token, PLAIN_ERC20, anvil.provider).balanceOf(wallet)).toBe(15n * 10n ** 17n);
     },
     SLOW,

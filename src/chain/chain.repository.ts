@@ -16,6 +16,16 @@ export interface ClaimedMint {
  */
 @Injectable()
 export class ChainRepository {
+  /** Anything for the worker: queued mints or signed transactions (two partial-index probes). */
+  async hasWork(em: EntityManager): Promise<boolean> {
+    const rows = await queryRows<{ work: boolean }>(
+      em,
+      `SELECT EXISTS (SELECT 1 FROM token_mints WHERE status = 'queued')
+           OR EXISTS (SELECT 1 FROM mint_transactions WHERE status = 'signed') AS work`,
+    );
+    return rows[0].work === true;
+  }
+
   /** Brands with queued mints, oldest first. */
   async brandsWithQueued(em: EntityManager): Promise<string[]> {
     const rows = await queryRows<{ brand_id: string }>(

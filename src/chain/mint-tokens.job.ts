@@ -47,6 +47,11 @@ export class MintTokensJob implements Job {
     return now >= this.retryAt;
   }
 
+  /** For the scheduler's 5 s tick: an idle outbox records no run. */
+  async hasWork(): Promise<boolean> {
+    return this.client.signer !== null && (await this.chain.hasWork(this.db.manager));
+  }
+
   async run(_now: Date, processed: Processed): Promise<void> {
     try {
       await this.work(processed);

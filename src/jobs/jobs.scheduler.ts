@@ -18,7 +18,7 @@ export class JobsScheduler {
 
   private minting = false;
 
-  /** Every 5 s, unless the last run failed (an RPC down): then it backs off exponentially. */
+  /** Every 5 s when the outbox has work, unless the last run failed (an RPC down): then it backs off exponentially. */
   @Interval('mint-tokens', 5_000)
   async mintTokensTick(): Promise<void> {
     if (this.minting || !this.mintTokens.due()) {
@@ -26,7 +26,11 @@ export class JobsScheduler {
     }
     this.minting = true;
     try {
-      await this.runQuietly('mint-tokens');
+      if (await this.mintTokens.hasWork()) {
+        await this.runQuietly('mint-tokens');
+      }
+    } catch (e) {
+      this.logger.error({ msg: 'mint-tokens could not look at its outbox', err: e });
     } finally {
       this.minting = false;
     }
