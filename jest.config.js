@@ -27,6 +27,9 @@ const common = {
 export default {
   // ESM mode (vm modules) keeps module graphs alive between suites: recycle a worker that grew.
   workerIdleMemoryLimit: '1GB',
+  // A bound for a hung test or hook, not a speed check. It is a global option (jest ignores it
+  // inside a project), and a suite's beforeAll makes a database and starts the app.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -35,7 +38,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 60000,
     },
   ],
 };

@@ -117,3 +117,79 @@ async function writeOneEvent(client: pg.PoolClient, brandId: string, memberId: s
   );
   await client.query('COMMIT');
 }
+
+/**
+ * The batch ceiling: the same writes for `size` events, issued set-based straight through pg in
+ * one transaction per batch (one statement per table, members locked in id order), by
+ * `concurrency` clients as the batch step runs.
+ */
+export async function batchCeiling(
+  url: string,
+  brandId: string,
+  memberIds: string[],
+  concurrency: number,
+  seconds: number,
+  size: number,
+): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        const members = Array.from({ length: size }, () => memberIds[skewedMember(memberIds.length)]);
+        try {
+          await writeBatch(client, brandId, members, `ceiling-batch-${process.pid}-${n++}`);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+          await client.query('ROLLBACK').catch(() => undefined);
+        }
+      }
+    } finally {
+      client.release();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool.end();
+  return summarise(concurrency, seconds, latencies, errors, size);
+}
+
+async function writeBatch(client: pg.PoolClient, brandId: string, members: string[], keyPrefix: string): Promise<void> {
+  const eventIds = members.map(() => newId());
+  await client.query('BEGIN');
+  await client.query(
+    `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
+     SELECT $1, e.id, $2 || '-' || e.n, 'x', 'purchase', e.member_id, now(), '{"amount":"10.00"}', 'ceiling'
+       FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS e(id, member_id, n)
+     ON CONFLICT DO NOTHING`,
+    [brandId, keyPrefix, eventIds, members],
+  );
+  const locked = await client.query<{ id: string; points_available: string; points_pending: string }>(
+    'SELECT id, points_available, points_pending FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
+    [brandId, [...new Set(members)].sort()],
+  );
+  const balance = new Map(locked.rows.map((r) => [r.id, Number(r.points_available) + Number(r.points_pending)]));
+  const after = members.map((m) => {
+    const b = (balance.get(m) ?? 0) + 10;
+    balance.set(m, b);
+    return b;
+  });
+  await client.query(
+    `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, available_at)
+     SELECT $1, e.id, e.member_id, 'earn', 'available', 10, e.balance_after, e.event_id, now()
+       FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::uuid[]) AS e(id, member_id, balance_after, event_id)`,
+    [brandId, members.map(() => newId()), members, after, eventIds],
+  );
+  await client.query(
+    `UPDATE members m SET points_available = m.points_available + c.n * 10, lifetime_earned = m.lifetime_earned + c.n * 10
+       FROM (SELECT id, count(*) AS n FROM unnest($2::uuid[]) AS u(id) GROUP BY id) c
+      WHERE m.brand_id = $1 AND m.id = c.id`,
+    [brandId, members],
+  );
+  await client.query('COMMIT');
+}

@@ -39,12 +39,20 @@ export function summarise(
   };
 }
 
+/** One or more service instances: connections (closed loop) or requests (fixed rate) take turns. */
+export type Bases = string | readonly string[];
+
+function poolsFor(bases: Bases, connections: number): Pool[] {
+  const list = typeof bases === 'string' ? [bases] : bases;
+  return list.map((b) => new Pool(b, { connections: Math.ceil(connections / list.length), pipelining: 1 }));
+}
+
 /**
  * Closed loop: `concurrency` connections each send the next request as soon as the last
  * answers, for `seconds`. Latency per request in ms.
  */
 export async function closedLoop(
-  base: string,
+  base: Bases,
   path: string,
   headers: Record<string, string>,
   concurrency: number,
@@ -53,11 +61,12 @@ export async function closedLoop(
   units = 1,
   pathOf: () => string = () => path,
 ): Promise<LoadResult> {
-  const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
+  const pools = poolsFor(base, concurrency);
   const latencies: number[] = [];
   let errors = 0;
   const end = Date.now() + seconds * 1000;
-  const worker = async () => {
+  const worker = async (_: unknown, i: number) => {
+    const pool = pools[i % pools.length];
     while (Date.now() < end) {
       const t0 = performance.now();
       try {
@@ -79,20 +88,20 @@ export async function closedLoop(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   return summarise(concurrency, seconds, latencies, errors, units);
 }
 
 /** Open loop at a fixed rate (requests/s), so latency is measured at a known load. */
 export async function fixedRate(
-  base: string,
+  base: Bases,
   path: string,
   headers: Record<string, string>,
   rate: number,
   seconds: number,
   body: () => unknown,
 ): Promise<LoadResult> {
-  const pool = new Pool(base, { connections: 64, pipelining: 1 });
+  const pools = poolsFor(base, 64);
   const latencies: number[] = [];
   let errors = 0;
   const inflight: Promise<void>[] = [];
@@ -104,6 +113,7 @@ export async function fixedRate(
     if (wait > 1) {
       await new Promise((r) => setTimeout(r, wait));
     }
+    const pool = pools[i % pools.length];
     inflight.push(
       (async () => {
         const t0 = performance.now();
@@ -127,6 +137,6 @@ export async function fixedRate(
     );
   }
   await Promise.all(inflight);
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   return summarise(rate, seconds, latencies, errors);
 }

@@ -2,12 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { openBenchDatabase } from './bench-database.js';
-import { ceiling, ceilingAtRate } from './db-ceiling.js';
+import { cpuSample, perEvent, postmasterPid } from './cpu.js';
+import { batchCeiling, ceiling, ceilingAtRate } from './db-ceiling.js';
 import { runEngineBench } from './engine.bench.js';
 import { closedLoop, fixedRate } from './load.js';
-import { type BenchReport, markdown, targetsOf, updateReadme } from './report.js';
+import { type BenchReport, markdown, retentionFigures, targetsOf, updateReadme } from './report.js';
 import { seed } from './seed.js';
-import { startService } from './service-process.js';
+import { type ServiceProcess, startService } from './service-process.js';
 import { eventBody, skewedMember } from './workload.js';
 
 /**
@@ -17,33 +18,73 @@ import { eventBody, skewedMember } from './workload.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
+/** Service processes on the one database, behind the load generator's round robin. */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 
 async function main() {
   const db = await openBenchDatabase();
-  const service = await startService(db.url);
+  const services: ServiceProcess[] = [];
   try {
+    for (let i = 0; i < INSTANCES; i++) {
+      services.push(await startService(db.url));
+    }
+    const [service] = services;
+    const bases = services.map((s) => s.base);
+    const postmaster = await postmasterPid(db.url);
+    const cpu = () =>
+      cpuSample(
+        services.map((s) => s.pid),
+        postmaster,
+      );
     const brand = await seed(service.base, service.adminToken, db.url, MEMBERS);
     log(`seeded ${MEMBERS} members, ${brand.rules} rules`);
     const auth = { authorization: `Bearer ${brand.key}` };
     let n = 0;
     const nextEvent = () => eventBody(`bench-${n++}`, skewedMember(MEMBERS));
 
-    await closedLoop(service.base, '/v1/events', auth, 8, 3, nextEvent); // warm-up: JIT, caches, pool
+    await closedLoop(bases, '/v1/events', auth, 8, 3, nextEvent); // warm-up: JIT, caches, pool
     const events: BenchReport['events'] = [];
     for (const c of CONCURRENCY) {
       await checkpoint(db.url);
-      const s = await closedLoop(service.base, '/v1/events', auth, c, SECONDS, nextEvent);
+      const before = cpu();
+      const s = await closedLoop(bases, '/v1/events', auth, c, SECONDS, nextEvent);
+      const serviceCpu = perEvent(before, cpu(), s.ok);
       await checkpoint(db.url);
+      const beforeCeiling = cpu();
       const d = await ceiling(db.url, brand.brandId, brand.memberIds, c, SECONDS);
-      events.push({ concurrency: c, service: s, ceiling: d, ratio: s.perSecond / d.perSecond });
-      log(`c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}); ceiling ${d.perSecond}/s`);
+      // The ceiling's backends exit with its pool: give the postmaster a moment to reap them (their CPU is then its children's).
+      await new Promise((r) => setTimeout(r, 300));
+      const ceilingCpu = perEvent(beforeCeiling, cpu(), d.ok);
+      const cpuUs = {
+        service: serviceCpu.serviceUs + serviceCpu.postgresUs,
+        ceiling: ceilingCpu.postgresUs + ceilingCpu.benchUs,
+      };
+      events.push({
+        concurrency: c,
+        service: s,
+        ceiling: d,
+        ratio: s.perSecond / d.perSecond,
+        cpu: {
+          service: {
+            nodeUs: serviceCpu.serviceUs,
+            postgresUs: serviceCpu.postgresUs,
+            loadGeneratorUs: serviceCpu.benchUs,
+          },
+          ceiling: { clientUs: ceilingCpu.benchUs, postgresUs: ceilingCpu.postgresUs },
+        },
+        cpuRatio: Math.round((cpuUs.service / cpuUs.ceiling) * 100) / 100,
+      });
+      log(
+        `c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}), CPU/event node ${serviceCpu.serviceUs} µs + pg ${serviceCpu.postgresUs} µs; ` +
+          `ceiling ${d.perSecond}/s, CPU/event client ${ceilingCpu.benchUs} µs + pg ${ceilingCpu.postgresUs} µs`,
+      );
     }
     const peak = Math.max(...events.map((e) => e.service.perSecond));
     const halfRate = Math.max(1, Math.round(peak / 2));
     await checkpoint(db.url);
     // After a checkpoint every first write of a page logs the whole page: let that pass before measuring.
-    await fixedRate(service.base, '/v1/events', auth, halfRate, 3, nextEvent);
-    const halfPeak = await fixedRate(service.base, '/v1/events', auth, halfRate, SECONDS, nextEvent);
+    await fixedRate(bases, '/v1/events', auth, halfRate, 3, nextEvent);
+    const halfPeak = await fixedRate(bases, '/v1/events', auth, halfRate, SECONDS, nextEvent);
     await checkpoint(db.url);
     await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, 3);
     const ceilingAtHalfPeak = await ceilingAtRate(db.url, brand.brandId, brand.memberIds, halfRate, SECONDS);
@@ -51,8 +92,8 @@ async function main() {
       `half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`,
     );
     await checkpoint(db.url);
-    const batch = await closedLoop(
-      service.base,
+    const batchService = await closedLoop(
+      bases,
       '/v1/events/batch',
       auth,
       2,
@@ -60,10 +101,19 @@ async function main() {
       () => ({ events: Array.from({ length: 500 }, nextEvent) }),
       500,
     );
-    log(`batch: ${batch.perSecond} events/s`);
     await checkpoint(db.url);
-    const redemption = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
-    log(`redemptions: ${redemption.perSecond}/s p99 ${redemption.p99} ms (errors ${redemption.errors})`);
+    const batchCeilingResult = await batchCeiling(db.url, brand.brandId, brand.memberIds, 2, SECONDS, 500);
+    const batch = {
+      ...batchService,
+      ceiling: batchCeilingResult,
+      ratio: batchService.perSecond / batchCeilingResult.perSecond,
+    };
+    log(`batch: ${batch.perSecond} events/s; the same writes set-based: ${batchCeilingResult.perSecond} events/s`);
+    await checkpoint(db.url);
+    const redeemed = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
+    const ceilingAt32 = events.find((e) => e.concurrency === 32)?.ceiling.perSecond ?? NaN;
+    const redemptions = { ...redeemed, ratio: redeemed.perSecond / ceilingAt32 };
+    log(`redemptions: ${redemptions.perSecond}/s p99 ${redemptions.p99} ms (errors ${redemptions.errors})`);
     const engine = await runEngineBench();
 
     const partial = {
@@ -76,13 +126,14 @@ async function main() {
         postgres: db.serverVersion,
         database: db.embedded ? 'embedded' : 'server',
       },
-      setup: { members: MEMBERS, rules: brand.rules, seconds: SECONDS },
+      setup: { members: MEMBERS, rules: brand.rules, seconds: SECONDS, instances: INSTANCES },
       events,
-      halfPeak,
+      halfPeak: { ...halfPeak, p99Ratio: halfPeak.p99 / ceilingAtHalfPeak.p99 },
       ceilingAtHalfPeak,
       batch,
-      redemption,
+      redemptions,
       engine,
+      retention: retentionFigures(),
     };
     const report: BenchReport = { ...partial, targets: targetsOf(partial) };
     mkdirSync('bench/results', { recursive: true });
@@ -94,7 +145,7 @@ async function main() {
     }
     console.log('\n' + table + '\n');
   } finally {
-    await service.stop();
+    await Promise.all(services.map((s) => s.stop()));
     await db.drop();
   }
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 
 export interface ServiceProcess {
   base: string;
+  pid: number;
   adminToken: string;
   stop(): Promise<void>;
 }
@@ -57,6 +58,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   }
   return {
     base,
+    pid: child.pid ?? 0,
     adminToken,
     stop: () =>
       new Promise((resolve) => {

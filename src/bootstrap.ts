@@ -43,7 +43,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     new DocumentBuilder()
       .setTitle('Loyalty Loop')
       .setDescription(
-        'Loyalty-and-referral engine: journey stages, rules, events, points ledger. Errors: { statusCode, error, message, code?, details? }.',
+        'Loyalty-and-referral engine: journey stages, rules, events, points ledger. Errors: { statusCode, error, message, code, details? }.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Brand secret key sk_…' }, 'brandKey')

@@ -4,7 +4,7 @@ import { RulesService } from './rules/rules.service.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 import { runMigrations } from './database/migrations.js';
 import { embeddedAdminToken, embeddedSecretsKey, openDatabase } from './database/open-database.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, logFormatFor } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(process.stdout.isTTY));
   const database = await openDatabase(config, logger);
   let shuttingDown = false;
   const stopDatabaseOnFailure = async (e: unknown) => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { createBrand, createMember, createRule, event, ledgerAudit } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { replayable } from './support/fast-check.js';
 
 const points = (body: { effects: Array<{ type: string; points?: number }> }) =>
   body.effects.filter((e) => e.type === 'points').reduce((a, e) => a + (e.points ?? 0), 0);
@@ -449,7 +450,7 @@ describe('event pipeline (e2e)', () => {
             expect(audit.runningMatches).toBe(true);
           }
         }),
-        { numRuns: 15 },
+        replayable({ numRuns: 15 }),
       );
     });
   });

@@ -195,6 +195,55 @@ describe('journey stages and simulation (e2e)', () => {
       expect(ledger.body.data).toHaveLength(1);
     });
 
+    it('takes the body sent to POST /v1/events as it is: event.member names the member, the key is ignored', async () => {
+      const brand = await createBrand(t);
+      await createRule(t, brand, {
+        name: 'Per euro',
+        event: 'purchase',
+        reward: { points: { perUnit: { fact: 'event.amount', rate: 1 } } },
+      });
+      const m = await createMember(t, brand);
+      const sent = {
+        ...event(m, 'purchase', { amount: '42.00', currency: 'EUR' }, 'order-sim-1'),
+        occurredAt: '2026-11-24T10:00:00Z',
+      };
+      const res = await t.http().post('/v1/rules/simulate').set(brand.auth).send({ event: sent }).expect(200);
+      expect(res.body.member).toMatchObject({ id: m.id });
+      expect(res.body.effects).toContainEqual(expect.objectContaining({ type: 'points', points: 42 }));
+      // nothing was recorded, so the same key is still free for the real event
+      await t.http().post('/v1/events').set(brand.auth).send(sent).expect(201);
+      // an explicit top-level member wins over the event's; today's shape keeps working
+      const other = await createMember(t, brand);
+      const explicit = await t
+        .http()
+        .post('/v1/rules/simulate')
+        .set(brand.auth)
+        .send({ event: sent, member: { id: other.id } })
+        .expect(200);
+      expect(explicit.body.member).toMatchObject({ id: other.id });
+      const byExternalId = await t
+        .http()
+        .post('/v1/rules/simulate')
+        .set(brand.auth)
+        .send({ event: { ...sent, member: { externalId: m.externalId, email: 'ann@example.com' } } })
+        .expect(200);
+      expect(byExternalId.body.member).toMatchObject({ id: m.id });
+      const unknown = await t
+        .http()
+        .post('/v1/rules/simulate')
+        .set(brand.auth)
+        .send({ event: { ...sent, member: { externalId: 'nobody' } } })
+        .expect(404);
+      expect(unknown.body.code).toBe('member.not_found');
+      const empty = await t
+        .http()
+        .post('/v1/rules/simulate')
+        .set(brand.auth)
+        .send({ event: { ...sent, member: {} } })
+        .expect(400);
+      expect(empty.body.details).toEqual([{ path: 'event.member', message: 'needs id or externalId' }]);
+    });
+
     it('answers 404 for an unknown member and 400 for bad input', async () => {
       const brand = await createBrand(t);
       await t

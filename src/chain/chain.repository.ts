@@ -1,7 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
 import type { MintAttempt, MintStatus, MintTransaction, MintView } from './mint.js';
+
+/** A token-mint outbox row: minted later by the chain worker, never inside the transaction. */
+export interface QueuedMint {
+  id: string;
+  memberId: string;
+  eventId: string;
+  ruleId: string;
+  amount: string;
+  /** `awaiting_wallet` until the member links a wallet. */
+  status: Extract<MintStatus, 'queued' | 'awaiting_wallet'>;
+}
+
+/** The token-mint outbox's part of an event write (every other token_mints write is below). */
+export function queuedMints(mints: QueuedMint[]): WriteFragment | null {
+  if (mints.length === 0) {
+    return null;
+  }
+  return {
+    name: 'mints',
+    params: [
+      JSON.stringify(
+        mints.map((m) => ({
+          id: m.id,
+          member_id: m.memberId,
+          event_id: m.eventId,
+          rule_id: m.ruleId,
+          amount: m.amount,
+          status: m.status,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `INSERT INTO token_mints (brand_id, id, member_id, event_id, rule_id, amount, status)
+       SELECT $1, t.id, t.member_id, t.event_id, t.rule_id, t.amount, t.status
+         FROM json_to_recordset($${at}::json) AS t(id uuid, member_id uuid, event_id uuid, rule_id uuid, amount numeric, status text)`,
+  };
+}
 
 export interface ClaimedMint {
   id: string;
@@ -11,7 +49,7 @@ export interface ClaimedMint {
 }
 
 /**
- * The chain's tables: the token_mints outbox's lifecycle after the event wrote it, the signed
+ * The chain's tables: the token_mints outbox (the event write's fragment and its lifecycle after), the signed
  * mint transactions, the signer's nonce sequence and the wallet-link challenges.
  */
 @Injectable()

@@ -1,5 +1,4 @@
-import type { LedgerEntryDraft } from '../ledger/posting.js';
-import { post } from '../ledger/posting.js';
+import { credit, type LedgerEntryDraft, reverse } from '../ledger/posting.js';
 import { addDecimal, refundReversal } from '../ledger/refund-reversal.js';
 import type { RefundTarget } from './events.repository.js';
 import { multiplierOf, rankOf, tierFor, type TierLadder } from '../tiers/tier-ladder.js';
@@ -137,10 +136,8 @@ export function applyEvent(
   for (const award of evaluation.points) {
     const pendingDays = award.pendingDays ?? ctx.pendingDays;
     const status = pendingDays > 0 ? 'pending' : 'available';
-    const entry: LedgerEntryDraft = {
+    const { entry } = credit(member, {
       id: ctx.newId(),
-      memberId: member.id,
-      kind: 'earn',
       status,
       points: award.points,
       eventId: event.id,
@@ -148,9 +145,7 @@ export function applyEvent(
       ruleVersion: award.ruleVersion,
       availableAt: new Date(ctx.now.getTime() + pendingDays * DAY_MS),
       expiresAt: ctx.expiryMonths ? addMonths(ctx.now, ctx.expiryMonths) : null,
-      balanceAfter: 0,
-    };
-    entry.balanceAfter = post(member, entry);
+    });
     applied.entries.push(entry);
     applied.effects.push({
       type: 'points',
@@ -282,18 +277,14 @@ function reverseRefund(
     if (take[status] === 0) {
       continue;
     }
-    const entry: LedgerEntryDraft = {
+    const { entry } = reverse(member, {
       id: ctx.newId(),
-      memberId: member.id,
-      kind: 'reverse',
       status,
       points: -take[status],
       eventId: event.id,
       reason: `refund of order ${String(event.attributes.orderId)}`,
       availableAt: status === 'pending' && target.pendingUntil ? target.pendingUntil : ctx.now,
-      balanceAfter: 0,
-    };
-    entry.balanceAfter = post(member, entry);
+    });
     applied.entries.push(entry);
     applied.effects.push({
       type: 'reversal',

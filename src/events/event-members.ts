@@ -4,7 +4,8 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { newId } from '../common/ids.js';
 import { StageChangesRepository } from '../journey/stage-changes.repository.js';
 import type { Member } from '../members/member.entity.js';
-import { MembersRepository, type NewMember } from '../members/members.repository.js';
+import { type MemberIdQuery, MembersRepository, type NewMember } from '../members/members.repository.js';
+import { referrersToLock } from '../referrals/referrals.repository.js';
 import { newReferralCode } from '../members/referral-code.js';
 import { ReferralAttribution } from '../referrals/referral-attribution.js';
 import type { EventInput } from './event-input.js';
@@ -27,8 +28,9 @@ export class EventMembers {
 
   /**
    * Locks every member the list names, plus `alsoLock`, in id order (so transactions never
-   * deadlock on each other). Unknown externalIds are enrolled first when autoEnroll is on,
-   * opening a referral when the reference carries a referral code.
+   * deadlock on each other), and in the same statement every referrer the list may reward: the
+   * lock order is settled before the first lock is taken. Unknown externalIds are enrolled
+   * first when autoEnroll is on, opening a referral when the reference carries a referral code.
    */
   async lock(
     em: EntityManager,
@@ -42,7 +44,7 @@ export class EventMembers {
     const byId = new Map<string, Member>();
     const byExternalId = new Map<string, Member>();
     const index = (members: Member[]) => members.forEach((m) => (byId.set(m.id, m), byExternalId.set(m.externalId, m)));
-    index(await this.members.lock(em, brand.id, ids, externalIds));
+    index(await this.members.lock(em, brand.id, ids, externalIds, referrersOf(brand, inputs)));
 
     const toEnrol = brand.settings.autoEnroll ? externalIds.filter((x) => !byExternalId.has(x)) : [];
     const enrolled = new Set<string>();
@@ -105,6 +107,22 @@ export class EventMembers {
       },
     };
   }
+}
+
+/**
+ * The referrers a list may reward, found by the lock statement itself (a read without locks):
+ * those of pending referrals of members sending the qualifying event, and the owners of the
+ * referral codes enrolling members bring. A referral made meanwhile is the pipeline's rerun.
+ */
+function referrersOf(brand: AuthenticatedBrand, inputs: EventInput[]): MemberIdQuery | null {
+  const qualifying = inputs.filter((e) => e.type === brand.settings.referral.qualifyingEvent);
+  return referrersToLock(
+    {
+      ids: unique(qualifying.map((e) => e.member.id)),
+      externalIds: unique(qualifying.filter((e) => !e.member.id).map((e) => e.member.externalId)),
+    },
+    brand.settings.autoEnroll ? unique(inputs.filter((e) => !e.member.id).map((e) => e.member.referralCode)) : [],
+  );
 }
 
 function unique(values: Array<string | undefined>): string[] {

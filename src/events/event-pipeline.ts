@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
+import { MemberErrors } from '../members/member-errors.js';
 import type { Member } from '../members/member.entity.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { qualifies } from '../referrals/referral-policy.js';
@@ -13,10 +14,14 @@ import { type EffectsWrite, EffectsWriteRepository } from './effects-write.repos
 import type { EventEffect, EventResult } from './event-effects.js';
 import type { EventInput } from './event-input.js';
 import { EventMembers, type LockedMembers } from './event-members.js';
-import { type EventOutcome, EventOutcomes } from './event-outcome.js';
+import { EventErrors } from './event-errors.js';
+import type { EventOutcome } from './event-outcome.js';
 import { EventsRepository, type NewEvent } from './events.repository.js';
 import { ReferralRewards, RelockNeeded } from './referral-rewards.js';
-import { RuleUsageRepository } from './rule-usage.repository.js';
+import { budgetsLeft, RuleUsageRepository } from './rule-usage.repository.js';
+
+/** Reruns for referrals made while a list was locking (each adds the new referrers to the lock). */
+const MAX_RELOCKS = 3;
 
 /**
  * The hot path (DESIGN §4). Its unit of work is a list of events applied in ONE transaction
@@ -42,14 +47,17 @@ export class EventPipeline {
     origin = 'api',
     alsoLock: string[] = [],
   ): Promise<EventOutcome[]> {
-    try {
-      return await this.applyOnce(brand, inputs, origin, alsoLock);
-    } catch (e) {
-      // A referral made a referrer's lock fall out of id order: again, with it locked first.
-      if (e instanceof RelockNeeded && alsoLock.length < 1000) {
-        return this.apply(brand, inputs, origin, [...alsoLock, ...e.ids]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyOnce(brand, inputs, origin, alsoLock);
+      } catch (e) {
+        // A referral made while the lock statement ran: again, with its referrer locked in order.
+        if (e instanceof RelockNeeded && attempt < MAX_RELOCKS) {
+          alsoLock = [...alsoLock, ...e.ids];
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
   }
 
@@ -77,9 +85,9 @@ export class EventPipeline {
       for (const i of primary) {
         const found = memberOf(inputs[i].member);
         if (found === 'email_taken') {
-          outcomes[i] = EventOutcomes.emailTaken();
+          outcomes[i] = { error: MemberErrors.emailTaken() };
         } else if (!found) {
-          outcomes[i] = EventOutcomes.memberNotFound(inputs[i].member);
+          outcomes[i] = { error: MemberErrors.notFoundByEvent(inputs[i].member) };
         }
       }
 
@@ -164,7 +172,7 @@ export class EventPipeline {
       if (first && first.requestHash === inputs[i].requestHash && first.result) {
         outcomes[i] = { status: 200, result: { ...first.result, duplicate: true } };
       } else {
-        outcomes[i] = EventOutcomes.keyConflict(inputs[i].idempotencyKey);
+        outcomes[i] = { error: EventErrors.keyConflict(inputs[i].idempotencyKey) };
       }
     }
   }
@@ -201,9 +209,7 @@ export class EventPipeline {
       .filter((r) => types.has(r.definition.event) && cached.budgets.has(r.id))
       .map((r) => r.id);
     const spent = await this.ruleUsage.lockBudgets(em, brand.id, budgeted);
-    const budgetAtStart = new Map(
-      budgeted.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
-    );
+    const budgetAtStart = budgetsLeft(cached.budgets, spent, budgeted);
     const budgetRemaining = new Map(budgetAtStart);
 
     const refundOrders = events
@@ -308,8 +314,6 @@ export class EventPipeline {
     write.usage = [...usageRows.values()];
     write.results = [...results.values()];
     await this.effects.write(em, brand.id, write);
-    // Reversals spend lots; a separate statement, so it sees the lots this list just wrote.
-    await this.ledger.consumeLots(em, brand.id, write.entries);
     return results;
   }
 }

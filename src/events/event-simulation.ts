@@ -10,7 +10,7 @@ import { RuleSetCache } from '../rules/rule-set.cache.js';
 import { applyEvent, contextFor } from './apply-event.js';
 import type { SimulateDto, SimulationView } from './dto/simulate.dto.js';
 import { checkAttributes } from './event-attributes.js';
-import { RuleUsageRepository } from './rule-usage.repository.js';
+import { budgetsLeft, RuleUsageRepository } from './rule-usage.repository.js';
 
 /** POST /v1/rules/simulate: the pipeline's evaluation on a copy of the member, with no write. */
 @Injectable()
@@ -30,6 +30,12 @@ export class EventSimulation {
     if (dto.member && !dto.member.id && !dto.member.externalId) {
       faults.push({ path: 'member', message: 'needs id or externalId' });
     }
+    // The event's own member counts only when the caller named none at the top level.
+    const eventMember = dto.member || dto.hypotheticalMember ? undefined : dto.event.member;
+    if (eventMember && !eventMember.id && !eventMember.externalId) {
+      faults.push({ path: 'event.member', message: 'needs id or externalId' });
+    }
+    const ref = dto.member ?? eventMember;
     if (dto.hypotheticalMember?.stage && !brand.stages.some((s) => s.key === dto.hypotheticalMember!.stage)) {
       faults.push({ path: 'hypotheticalMember.stage', message: "is not one of the brand's stages" });
     }
@@ -39,17 +45,13 @@ export class EventSimulation {
 
     const em = this.db.manager;
     const cached = await this.ruleSets.get(brand, em);
-    const member = dto.member
-      ? await this.realMember(brand.id, dto.member.id ?? dto.member.externalId!)
-      : this.hypothetical(brand, dto);
-    const usage = dto.member
+    const member = ref ? await this.realMember(brand.id, ref.id ?? ref.externalId!) : this.hypothetical(brand, dto);
+    const usage = ref
       ? ((await this.ruleUsage.usageOf(em, brand.id, [member.id])).get(member.id) ?? new Map())
       : new Map();
     const budgets = [...cached.budgets.keys()];
     const spent = await this.ruleUsage.spentOf(em, brand.id, budgets);
-    const budgetRemaining = new Map(
-      budgets.map((id) => [id, Math.max(0, cached.budgets.get(id)! - (spent.get(id) ?? 0))]),
-    );
+    const budgetRemaining = budgetsLeft(cached.budgets, spent, budgets);
     const now = new Date();
     const applied = applyEvent(
       member,
@@ -66,7 +68,7 @@ export class EventSimulation {
     return {
       effects: applied.effects.map((e) => (e.type === 'points' ? { ...e, entryId: undefined } : e)),
       member: {
-        id: dto.member ? member.id : null,
+        id: ref ? member.id : null,
         stage: member.stage,
         tier: member.tier,
         balance: {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
 import type { PurchaseEarnings } from '../ledger/refund-reversal.js';
 import type { EventResult } from './event-effects.js';
 
@@ -116,4 +117,49 @@ export interface RefundTarget extends PurchaseEarnings {
   refunded: string;
   /** When the purchase's pending points mature: a pending reversal matures with them. */
   pendingUntil: Date | null;
+}
+
+/** Events the engine made (a referrer's `referral`), stored with their answer, in an event write. */
+export function engineEvents(events: Array<NewEvent & { result: EventResult }>): WriteFragment | null {
+  if (events.length === 0) {
+    return null;
+  }
+  return {
+    name: 'engine_events',
+    params: [
+      JSON.stringify(
+        events.map((e) => ({
+          id: e.id,
+          idempotency_key: e.idempotencyKey,
+          request_hash: e.requestHash,
+          type: e.type,
+          member_id: e.memberId,
+          occurred_at: e.occurredAt,
+          attributes: e.attributes,
+          origin: e.origin,
+          result: e.result,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, result)
+       SELECT $1, v.id, v.idempotency_key, v.request_hash, v.type, v.member_id, v.occurred_at, v.attributes, v.origin, v.result
+         FROM json_to_recordset($${at}::json) AS v(id uuid, idempotency_key text, request_hash text, type text, member_id uuid,
+              occurred_at timestamptz, attributes jsonb, origin text, result jsonb)`,
+  };
+}
+
+/** The answers of the events a list applied, stored for replays of their keys. */
+export function eventAnswers(results: EventResult[]): WriteFragment | null {
+  if (results.length === 0) {
+    return null;
+  }
+  return {
+    name: 'answers',
+    params: [JSON.stringify(results.map((result) => ({ id: result.eventId, result })))],
+    cte: (at) =>
+      `UPDATE events e SET result = r.result
+         FROM json_to_recordset($${at}::json) AS r(id uuid, result jsonb)
+        WHERE e.brand_id = $1 AND e.id = r.id`,
+  };
 }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
-import { DomainError, validationFailed } from '../common/errors/domain-error.js';
+import { validationFailed } from '../common/errors/domain-error.js';
+import { statusOf } from '../common/errors/error-body.js';
 import type { RecordEventDto } from './dto/record-event.dto.js';
 import type { EventResult } from './event-effects.js';
 import { type EventInput, parseEventInput } from './event-input.js';
-import { type EventOutcome, EventOutcomes } from './event-outcome.js';
+import type { EventOutcome } from './event-outcome.js';
 import { EventBatcher } from './event-batcher.js';
 import { EventPipeline } from './event-pipeline.js';
-
-const KIND_OF = { 400: 'invalid', 404: 'not_found', 409: 'conflict' } as const;
 
 export interface BatchAnswer {
   results: Array<{
@@ -34,7 +33,7 @@ export class EventsService {
     }
     const outcome = await this.batcher.submit(brand, parsed.input);
     if ('error' in outcome) {
-      throw new DomainError(KIND_OF[outcome.status], outcome.error.code, outcome.error.message, outcome.error.details);
+      throw outcome.error;
     }
     return outcome;
   }
@@ -49,9 +48,11 @@ export class EventsService {
       if (parsed.ok) {
         valid.push({ index, input: parsed.input });
       } else {
-        outcomes[index] = EventOutcomes.invalid(
-          parsed.errors.map((e) => ({ ...e, path: `events[${index}]${e.path ? `.${e.path}` : ''}` })),
-        );
+        outcomes[index] = {
+          error: validationFailed(
+            parsed.errors.map((e) => ({ ...e, path: `events[${index}]${e.path ? `.${e.path}` : ''}` })),
+          ),
+        };
       }
     });
     const applied = await this.pipeline.apply(
@@ -61,11 +62,15 @@ export class EventsService {
     );
     valid.forEach((v, n) => (outcomes[v.index] = applied[n]));
     return {
-      results: outcomes.map((o, index) => ({
-        index,
-        status: o.status,
-        ...('result' in o ? { result: o.result } : { error: o.error }),
-      })),
+      results: outcomes.map((o, index) =>
+        'result' in o
+          ? { index, status: o.status, result: o.result }
+          : {
+              index,
+              status: statusOf(o.error.kind),
+              error: { code: o.error.code, message: o.error.message, details: o.error.details },
+            },
+      ),
     };
   }
 }

@@ -7,7 +7,9 @@ import type { LockedMembers } from './event-members.js';
 
 /**
  * A referrer had to be locked out of id order: the transaction is run again with the
- * referrer locked up front, so that every transaction still locks members in id order.
+ * referrer locked up front, so that every transaction still locks members in id order. The
+ * lock statement finds the referrers before it locks, so this is only reached when a referral
+ * was made for a member of the list while the statement ran (between its read and its lock).
  */
 export class RelockNeeded extends Error {
   constructor(readonly ids: string[]) {
@@ -44,6 +46,7 @@ export class ReferralRewards {
     );
     const missing = [...new Set(pending.map((r) => r.referrerId!).filter((id) => !locked.byId.has(id)))].sort();
     if (missing.length) {
+      // Rare: see RelockNeeded. Locking past the highest id held keeps the order; below it, rerun.
       // uuid order in PostgreSQL is the order of their lower-case hex text
       const highest = [...locked.byId.keys()].sort().at(-1)!;
       if (missing[0] <= highest) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { canonicalJson, requestHash } from './request-hash.js';
+import { replayable } from '../../test/support/fast-check.js';
 
 describe('requestHash', () => {
   it('ignores key order and undefined values', () => {
@@ -16,6 +17,7 @@ describe('requestHash', () => {
       fc.property(fc.jsonValue(), (v) => {
         expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),
+      replayable(),
     );
   });
 });

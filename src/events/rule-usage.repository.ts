@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
 import type { RuleUsage } from '../rules/engine/index.js';
 
 /** The state limits need: per-member usage of each rule, and the rules' global budget counters. */
@@ -60,4 +61,43 @@ export class RuleUsageRepository {
     );
     return new Map(rows.map((r) => [r.id, Number(r.budget_spent)]));
   }
+}
+
+/** Rule usage's part of an event write: each (member, rule)'s usage after the list. */
+export function ruleUsageRows(
+  usage: Array<{ memberId: string; ruleId: string; usage: RuleUsage }>,
+): WriteFragment | null {
+  if (usage.length === 0) {
+    return null;
+  }
+  return {
+    name: 'usage',
+    params: [
+      JSON.stringify(
+        usage.map((u) => ({
+          member_id: u.memberId,
+          rule_id: u.ruleId,
+          period_start: u.usage.periodStart,
+          count: u.usage.count,
+          points: u.usage.points,
+          last_fired_at: u.usage.lastFiredAt,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `INSERT INTO rule_usage (brand_id, member_id, rule_id, period_start, count, points, last_fired_at)
+       SELECT $1, u.member_id, u.rule_id, u.period_start, u.count, u.points, u.last_fired_at
+         FROM json_to_recordset($${at}::json) AS u(member_id uuid, rule_id uuid, period_start timestamptz, count int, points bigint, last_fired_at timestamptz)
+       ON CONFLICT (brand_id, member_id, rule_id) DO UPDATE
+         SET period_start = EXCLUDED.period_start, count = EXCLUDED.count, points = EXCLUDED.points, last_fired_at = EXCLUDED.last_fired_at`,
+  };
+}
+
+/** Points each budgeted rule may still award: its budget less what it spent, never below zero. */
+export function budgetsLeft(
+  budgets: ReadonlyMap<string, number>,
+  spent: ReadonlyMap<string, number>,
+  ruleIds: string[],
+): Map<string, number> {
+  return new Map(ruleIds.map((id) => [id, Math.max(0, budgets.get(id)! - (spent.get(id) ?? 0))]));
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/errors/domain-error.js';
+import { HealthErrors } from './health-errors.js';
 
 @ApiTags('health')
 @Controller()
@@ -24,10 +24,10 @@ export class HealthController {
     try {
       await this.db.query('SELECT 1');
     } catch {
-      throw new DomainError('unavailable', 'health.database_down', 'The database does not answer');
+      throw HealthErrors.databaseDown();
     }
     if (await this.db.showMigrations()) {
-      throw new DomainError('unavailable', 'health.migrations_pending', 'Migrations are pending');
+      throw HealthErrors.migrationsPending();
     }
     return { status: 'ready', database: 'up', migrations: 'applied' };
   }

@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { inTransaction } from '../database/transaction.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
-import { type LedgerEntryDraft, post } from '../ledger/posting.js';
+import { expire, type LedgerEntryDraft } from '../ledger/posting.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
-
-const MEMBERS_PER_BATCH = 1_000;
+import { inMemberBatches, lastOf, MEMBERS_PER_BATCH } from './member-batches.js';
 
 /**
  * What is left of each lapsed lot expires: an `expire` entry per lot (never more than the
@@ -38,11 +36,11 @@ export class ExpirePointsJob implements Job {
     );
   }
 
-  private async expire(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
-    for (let after: string | null = null; ;) {
-      const from: string | null = after;
-      const batch = await inTransaction(this.db, async (em) => {
-        const ids = await this.ledger.membersWithLapsedLots(em, brand.id, now, from, MEMBERS_PER_BATCH);
+  private expire(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
+    return inMemberBatches(
+      this.db,
+      async (em, after) => {
+        const ids = await this.ledger.membersWithLapsedLots(em, brand.id, now, after, MEMBERS_PER_BATCH);
         if (ids.length === 0) {
           return null;
         }
@@ -55,19 +53,15 @@ export class ExpirePointsJob implements Job {
           if (points === 0) {
             continue;
           }
-          const entry: LedgerEntryDraft = {
-            id: newId(),
-            memberId: member.id,
-            kind: 'expire',
-            status: 'available',
-            points: -points,
-            reason: `lot ${lot.id} expired`,
-            actor: 'job:expire-points',
-            availableAt: now,
-            balanceAfter: 0,
-          };
-          entry.balanceAfter = post(member, entry);
-          entries.push(entry);
+          entries.push(
+            expire(member, {
+              id: newId(),
+              points,
+              reason: `lot ${lot.id} expired`,
+              actor: 'job:expire-points',
+              availableAt: now,
+            }).entry,
+          );
         }
         // The lapsed lots are closed already: these debits must not spend other lots.
         await this.ledger.insertWithoutSpending(em, brand.id, entries);
@@ -80,19 +74,14 @@ export class ExpirePointsJob implements Job {
           members: ids.length,
           lots: entries.length,
           points: -entries.reduce((a, e) => a + e.points, 0),
-          last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1],
+          last: lastOf(ids),
         };
-      });
-      if (batch === null) {
-        return;
-      }
-      count(processed, 'members', batch.members);
-      count(processed, 'lots', batch.lots);
-      count(processed, 'points', batch.points);
-      if (batch.last === null) {
-        return;
-      }
-      after = batch.last;
-    }
+      },
+      (batch) => {
+        count(processed, 'members', batch.members);
+        count(processed, 'lots', batch.lots);
+        count(processed, 'points', batch.points);
+      },
+    );
   }
 }

@@ -11,7 +11,6 @@ import { JobRunsRepository } from './job-runs.repository.js';
 import { JobsScheduler } from './jobs.scheduler.js';
 import { JobsService } from './jobs.service.js';
 import { MaturePointsJob } from './mature-points.job.js';
-import { PendingPointsRepository } from './pending-points.repository.js';
 import { TierChangesRepository } from '../tiers/tier-changes.repository.js';
 import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
@@ -29,7 +28,6 @@ import { RetentionRepository } from './retention.repository.js';
     JobsScheduler,
     JobRunsRepository,
     JobBrandsRepository,
-    PendingPointsRepository,
     RetentionRepository,
     MaturePointsJob,
     RetentionScanJob,

@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { inTransaction } from '../database/transaction.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { mature } from '../ledger/posting.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
-import { PendingPointsRepository } from './pending-points.repository.js';
-
-/** Members per transaction: their rows stay locked until it commits. */
-const MEMBERS_PER_BATCH = 1_000;
+import { inMemberBatches, lastOf, MEMBERS_PER_BATCH } from './member-batches.js';
 
 /**
  * Pending points whose `availableAt` has passed become available: each due entry's status
@@ -25,7 +23,7 @@ export class MaturePointsJob implements Job {
   constructor(
     private readonly db: DataSource,
     private readonly brands: JobBrandsRepository,
-    private readonly pending: PendingPointsRepository,
+    private readonly ledger: LedgerRepository,
     private readonly members: MembersRepository,
   ) {}
 
@@ -38,39 +36,31 @@ export class MaturePointsJob implements Job {
     );
   }
 
-  private async matureBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
-    let after: string | null = null;
-    for (;;) {
-      const from: string | null = after;
-      const batch = await inTransaction(this.db, async (em) => {
-        const ids = await this.pending.membersDue(em, brand.id, now, from, MEMBERS_PER_BATCH);
+  private matureBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
+    return inMemberBatches(
+      this.db,
+      async (em, after) => {
+        const ids = await this.ledger.membersWithDuePending(em, brand.id, now, after, MEMBERS_PER_BATCH);
         if (ids.length === 0) {
           return null;
         }
         const locked = await this.members.lock(em, brand.id, ids, []);
         // Read after the locks: entries a concurrent event added meanwhile are included exactly once.
-        const matured = await this.pending.matureDue(em, brand.id, ids, now);
+        const matured = await this.ledger.matureDue(em, brand.id, ids, now);
         const changed = locked.filter((m) => matured.has(m.id));
         for (const member of changed) {
-          member.pointsPending -= matured.get(member.id)!.points;
-          member.pointsAvailable += matured.get(member.id)!.points;
+          mature(member, matured.get(member.id)!.points);
         }
         await this.members.saveStates(em, brand.id, changed);
-        return { last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1], matured: [...matured.values()] };
-      });
-      if (batch === null) {
-        return;
-      }
-      // Counted once committed: a transaction run again after a deadlock must not count twice.
-      count(processed, 'members', batch.matured.length);
-      for (const m of batch.matured) {
-        count(processed, 'entries', m.entries);
-        count(processed, 'points', m.points);
-      }
-      if (batch.last === null) {
-        return;
-      }
-      after = batch.last;
-    }
+        return { last: lastOf(ids), matured: [...matured.values()] };
+      },
+      (batch) => {
+        count(processed, 'members', batch.matured.length);
+        for (const m of batch.matured) {
+          count(processed, 'entries', m.entries);
+          count(processed, 'points', m.points);
+        }
+      },
+    );
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { inTransaction } from '../database/transaction.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { TierChange } from '../tiers/tier-change.js';
@@ -10,8 +9,8 @@ import { rankOf, tierFor } from '../tiers/tier-ladder.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
+import { inMemberBatches, lastOf, MEMBERS_PER_BATCH } from './member-batches.js';
 
-const MEMBERS_PER_BATCH = 1_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -43,12 +42,12 @@ export class RecalculateTiersJob implements Job {
     );
   }
 
-  private async recalculate(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
+  private recalculate(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
     const ladder = brand.settings.tiers;
-    for (let after: string | null = null; ;) {
-      const from: string | null = after;
-      const batch = await inTransaction(this.db, async (em) => {
-        const ids = await this.tierChanges.tieredMembers(em, brand.id, from, MEMBERS_PER_BATCH);
+    return inMemberBatches(
+      this.db,
+      async (em, after) => {
+        const ids = await this.tierChanges.tieredMembers(em, brand.id, after, MEMBERS_PER_BATCH);
         if (ids.length === 0) {
           return null;
         }
@@ -80,18 +79,13 @@ export class RecalculateTiersJob implements Job {
         return {
           members: locked.length,
           downgraded: changes.length,
-          last: ids.length < MEMBERS_PER_BATCH ? null : ids[ids.length - 1],
+          last: lastOf(ids),
         };
-      });
-      if (batch === null) {
-        return;
-      }
-      count(processed, 'members', batch.members);
-      count(processed, 'downgraded', batch.downgraded);
-      if (batch.last === null) {
-        return;
-      }
-      after = batch.last;
-    }
+      },
+      (batch) => {
+        count(processed, 'members', batch.members);
+        count(processed, 'downgraded', batch.downgraded);
+      },
+    );
   }
 }

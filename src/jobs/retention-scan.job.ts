@@ -131,18 +131,18 @@ export class RetentionScanJob implements Job {
       'scheduler',
     );
     outcomes.forEach((o, i) => {
-      if (o.status === 201) {
-        count(processed, 'made');
-      } else if (o.status === 200) {
-        count(processed, 'duplicates');
-      } else if ('error' in o) {
+      if ('error' in o) {
         count(processed, 'refused');
         this.logger.warn({
           msg: 'retention event refused',
           brandId: brand.id,
           key: fresh[i].idempotencyKey,
-          error: o.error,
+          error: { code: o.error.code, message: o.error.message },
         });
+      } else if (o.status === 201) {
+        count(processed, 'made');
+      } else {
+        count(processed, 'duplicates');
       }
     });
   }

@@ -1,29 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import type { StageChange } from './stage-change.js';
 
 /** The stage history that analytics read: one row per move, with what caused it. */
 @Injectable()
 export class StageChangesRepository {
   async insert(em: EntityManager, brandId: string, changes: StageChange[]): Promise<void> {
-    if (changes.length === 0) {
-      return;
-    }
-    await em.query(
-      `INSERT INTO stage_changes (brand_id, id, member_id, from_stage, to_stage, event_id, rule_id, cause)
-       SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::text[])`,
-      [
-        brandId,
-        changes.map((c) => c.id),
-        changes.map((c) => c.memberId),
-        changes.map((c) => c.from),
-        changes.map((c) => c.to),
-        changes.map((c) => c.eventId),
-        changes.map((c) => c.ruleId),
-        changes.map((c) => c.cause),
-      ],
-    );
+    await writeTogether(em, brandId, [stageChanges(changes)]);
   }
 
   async listForMember(em: EntityManager, brandId: string, memberId: string): Promise<StageChange[]> {
@@ -44,4 +29,31 @@ export class StageChangesRepository {
       at: r.created_at as Date,
     }));
   }
+}
+
+/** The stage history's part of a combined write: one row per move. */
+export function stageChanges(changes: StageChange[]): WriteFragment | null {
+  if (changes.length === 0) {
+    return null;
+  }
+  return {
+    name: 'stage_history',
+    params: [
+      JSON.stringify(
+        changes.map((c) => ({
+          id: c.id,
+          member_id: c.memberId,
+          from_stage: c.from,
+          to_stage: c.to,
+          event_id: c.eventId,
+          rule_id: c.ruleId,
+          cause: c.cause,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `INSERT INTO stage_changes (brand_id, id, member_id, from_stage, to_stage, event_id, rule_id, cause)
+       SELECT $1, c.id, c.member_id, c.from_stage, c.to_stage, c.event_id, c.rule_id, c.cause
+         FROM json_to_recordset($${at}::json) AS c(id uuid, member_id uuid, from_stage text, to_stage text, event_id uuid, rule_id uuid, cause text)`,
+  };
 }

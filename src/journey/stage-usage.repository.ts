@@ -49,14 +49,4 @@ export class StageUsageRepository {
       [brandId, stages],
     );
   }
-
-  /** Moves every member of one stage to another; answers the ids moved. */
-  async moveMembers(em: EntityManager, brandId: string, from: string, to: string): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      em,
-      `UPDATE members SET stage = $3, updated_at = now() WHERE brand_id = $1 AND stage = $2 RETURNING id`,
-      [brandId, from, to],
-    );
-    return rows.map((r) => r.id);
-  }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MembersModule } from '../members/members.module.js';
 import { JourneyModule } from './journey.module.js';
 import { StageUsageRepository } from './stage-usage.repository.js';
 import { StagesController } from './stages.controller.js';
@@ -6,7 +7,7 @@ import { StagesService } from './stages.service.js';
 
 /** PUT /v1/brand/stages: replacing a brand's journey. */
 @Module({
-  imports: [JourneyModule],
+  imports: [JourneyModule, MembersModule],
   controllers: [StagesController],
   providers: [StagesService, StageUsageRepository],
 })

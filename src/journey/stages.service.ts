@@ -3,12 +3,15 @@ import { DataSource } from 'typeorm';
 import { BrandsRepository } from '../brands/brands.repository.js';
 import { toBrandView } from '../brands/brands.service.js';
 import type { BrandView } from '../brands/dto/brand.dto.js';
-import { DomainError, type FieldError, validationFailed } from '../common/errors/domain-error.js';
+import { BrandErrors } from '../brands/brand-errors.js';
+import { type FieldError, validationFailed } from '../common/errors/domain-error.js';
 import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import type { ReplaceStagesDto } from './dto/stages.dto.js';
+import { JourneyErrors } from './journey-errors.js';
 import { StageChangesRepository } from './stage-changes.repository.js';
 import { StageUsageRepository } from './stage-usage.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
 
 @Injectable()
 export class StagesService {
@@ -17,6 +20,7 @@ export class StagesService {
     private readonly brands: BrandsRepository,
     private readonly usage: StageUsageRepository,
     private readonly stageChanges: StageChangesRepository,
+    private readonly members: MembersRepository,
   ) {}
 
   /**
@@ -42,7 +46,7 @@ export class StagesService {
     return inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
       if (!brand) {
-        throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
+        throw BrandErrors.notFound();
       }
       const removed = brand.stages.map((s) => s.key).filter((k) => !keys.includes(k));
       for (const from of Object.keys(mapping)) {
@@ -55,34 +59,22 @@ export class StagesService {
       }
       const rules = await this.usage.rulesNaming(em, brandId, removed);
       if (rules.length) {
-        throw new DomainError(
-          'conflict',
-          'journey.stage_used_by_rules',
-          `Rules name stages being removed (${removed.join(', ')}): edit or archive them first`,
-          rules,
-        );
+        throw JourneyErrors.usedByRules(removed, rules);
       }
       const rewards = await this.usage.rewardsNaming(em, brandId, removed);
       if (rewards.length) {
-        throw new DomainError(
-          'conflict',
-          'journey.stage_used_by_rewards',
-          `Rewards name stages being removed (${removed.join(', ')}): edit or delete them first`,
-          rewards,
-        );
+        throw JourneyErrors.usedByRewards(removed, rewards);
       }
       const inUse = await this.usage.membersIn(em, brandId, removed);
       const unmapped = [...inUse.keys()].filter((k) => !mapping[k]);
       if (unmapped.length) {
-        throw new DomainError(
-          'conflict',
-          'journey.stage_in_use',
-          `Members are in ${unmapped.join(', ')}: give a mapping to a new stage`,
+        throw JourneyErrors.inUse(
+          unmapped,
           unmapped.map((k) => ({ stage: k, members: inUse.get(k) })),
         );
       }
       for (const [from, to] of Object.entries(mapping)) {
-        const moved = await this.usage.moveMembers(em, brandId, from, to);
+        const moved = await this.members.moveStage(em, brandId, from, to);
         await this.stageChanges.insert(
           em,
           brandId,

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { MemberRefPipe } from '../members/member-ref.pipe.js';
-import { type AuthenticatedMember, CurrentMember, MemberTokenGuard } from '../members/member-token.guard.js';
 import { AdjustmentDto, AdjustmentView, LedgerPageView } from './dto/ledger.dto.js';
 import { LedgerService } from './ledger.service.js';
 
@@ -35,20 +34,5 @@ export class LedgerController {
     @Body() body: AdjustmentDto,
   ): Promise<AdjustmentView> {
     return this.ledger.adjust(brand, id, body);
-  }
-}
-
-@ApiTags('member API')
-@ApiBearerAuth('memberToken')
-@UseGuards(MemberTokenGuard)
-@Controller('v1/me/ledger')
-export class MeLedgerController {
-  constructor(private readonly ledger: LedgerService) {}
-
-  @Get()
-  @ApiOperation({ summary: "The member's own ledger, newest first" })
-  @ApiOkResponse({ type: LedgerPageView })
-  list(@CurrentMember() me: AuthenticatedMember, @Query() q: PageQuery): Promise<LedgerPageView> {
-    return this.ledger.listForMember(me.brandId, me.memberId, q.cursor, q.limit);
   }
 }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MembersModule } from '../members/members.module.js';
-import { LedgerController, MeLedgerController } from './ledger.controller.js';
-import { MeController } from './me.controller.js';
+import { LedgerController } from './ledger.controller.js';
+import { MeLedgerController } from './me-ledger.controller.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
 
 @Module({
   imports: [MembersModule],
-  controllers: [LedgerController, MeLedgerController, MeController],
+  controllers: [LedgerController, MeLedgerController],
   providers: [LedgerRepository, LedgerService],
   exports: [LedgerRepository, LedgerService],
 })

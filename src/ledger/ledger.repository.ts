@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import type { LedgerEntryDraft } from './posting.js';
 
 export interface LedgerEntryRow {
@@ -24,17 +25,14 @@ export interface LedgerEntryRow {
 
 /**
  * The append-only ledger: entries are inserted, never changed in points; a correction is a new
- * entry. Beside the points, a credit's `lot_remaining` tracks what is left of it to spend.
+ * entry. Beside the points, a credit's `lot_remaining` tracks what is left of it to spend, and a
+ * pending entry's `status` flips to available when it matures. Every write of the table is here.
  */
 @Injectable()
 export class LedgerRepository {
-  /**
-   * All entries of a transaction in one statement, in the order given (seq follows it). The
-   * rows travel as one JSON parameter: cheaper to build and parse than fifteen array literals.
-   */
   /** Inserts entries; their debits spend lots. Answers the lots spent. */
   async insert(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<LotSpend[]> {
-    await this.insertWithoutSpending(em, brandId, entries);
+    await writeTogether(em, brandId, [ledgerEntries(entries, { spendLots: false })]);
     return this.consumeLots(em, brandId, entries);
   }
 
@@ -43,38 +41,15 @@ export class LedgerRepository {
    * the lots the debit spent get their points back, with their own expiry.
    */
   async insertRestoring(em: EntityManager, brandId: string, entry: LedgerEntryDraft, spent: LotSpend[]): Promise<void> {
-    await this.insertWithoutSpending(em, brandId, [entry]);
-    await em.query(`UPDATE ledger_entries SET lot_remaining = NULL WHERE brand_id = $1 AND id = $2`, [
-      brandId,
-      entry.id,
+    await writeTogether(em, brandId, [
+      ledgerEntries([entry], { spendLots: false, openLots: false }),
+      restoredLots(spent),
     ]);
-    if (spent.length === 0) {
-      return;
-    }
-    await em.query(
-      `UPDATE ledger_entries e SET lot_remaining = e.lot_remaining + s.points
-         FROM json_to_recordset($2::json) AS s("lotId" uuid, points bigint)
-        WHERE e.brand_id = $1 AND e.id = s."lotId"`,
-      [brandId, JSON.stringify(spent)],
-    );
   }
 
   /** Inserts entries whose debits were already matched to lots (expiry closes the lots it expires). */
   async insertWithoutSpending(em: EntityManager, brandId: string, entries: LedgerEntryDraft[]): Promise<void> {
-    if (entries.length === 0) {
-      return;
-    }
-    await em.query(
-      `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
-                                   redemption_id, reason, actor, available_at, expires_at, lot_remaining)
-       SELECT $1, e.id, e.member_id, e.kind, e.status, e.points, e.balance_after, e.event_id, e.rule_id, e.rule_version,
-              e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at, CASE WHEN e.points > 0 THEN e.points END
-         FROM json_to_recordset($2::json) AS e(id uuid, member_id uuid, kind text, status text, points bigint,
-              balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
-              available_at timestamptz, expires_at timestamptz, n int)
-        ORDER BY e.n`,
-      [brandId, JSON.stringify(ledgerEntryRecords(entries))],
-    );
+    await writeTogether(em, brandId, [ledgerEntries(entries, { spendLots: false })]);
   }
 
   /**
@@ -82,39 +57,57 @@ export class LedgerRepository {
    * from lots of its own status. The members must be locked. Past the lots (a reversal may take
    * a balance below zero) nothing is left to spend.
    */
-  async consumeLots(
+  consumeLots(
     em: EntityManager,
     brandId: string,
     entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>,
   ): Promise<LotSpend[]> {
-    const debits = entries.filter((e) => e.points < 0);
-    if (debits.length === 0) {
-      return [];
-    }
-    const rows = await queryRows<{ id: string; taken: string }>(
+    return spendLots(em, brandId, entries);
+  }
+
+  /** Members with a pending entry due by `now`, in id order after `afterId` (keyset pages). */
+  async membersWithDuePending(
+    em: EntityManager,
+    brandId: string,
+    now: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await queryRows<{ member_id: string }>(
       em,
-      `WITH need AS (
-         SELECT member_id, status, -sum(points) AS points
-           FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
-          GROUP BY member_id, status),
-       lots AS (
-         SELECT l.id, l.lot_remaining, n.points AS need,
-                sum(l.lot_remaining) OVER (PARTITION BY l.member_id, l.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
-           FROM ledger_entries l JOIN need n ON n.member_id = l.member_id AND n.status = l.status
-          -- the member ids again as an array: the planner then probes each member's open lots by
-          -- index instead of joining every open lot of the brand
-          WHERE l.brand_id = $1 AND l.member_id = ANY($3::uuid[]) AND l.lot_remaining > 0)
-       UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
-         FROM lots
-        WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
-       RETURNING e.id, lots.lot_remaining - e.lot_remaining AS taken`,
-      [
-        brandId,
-        JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))),
-        [...new Set(debits.map((d) => d.memberId))],
-      ],
+      `SELECT DISTINCT member_id FROM ledger_entries
+        WHERE brand_id = $1 AND status = 'pending' AND available_at <= $2
+          AND ($3::uuid IS NULL OR member_id > $3::uuid)
+        ORDER BY member_id LIMIT $4`,
+      [brandId, now, afterId, limit],
     );
-    return rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })).filter((s) => s.points > 0);
+    return rows.map((r) => r.member_id);
+  }
+
+  /**
+   * Makes these members' due entries available (the one change an entry ever sees besides its
+   * lot: never its points); answers the points (and entries) moved per member. The members
+   * must be locked: their balances move by the same amounts.
+   */
+  async matureDue(
+    em: EntityManager,
+    brandId: string,
+    memberIds: string[],
+    now: Date,
+  ): Promise<Map<string, { entries: number; points: number }>> {
+    if (memberIds.length === 0) {
+      return new Map();
+    }
+    const rows = await queryRows<{ member_id: string; entries: string; points: string }>(
+      em,
+      `WITH matured AS (
+         UPDATE ledger_entries SET status = 'available'
+          WHERE brand_id = $1 AND member_id = ANY($2::uuid[]) AND status = 'pending' AND available_at <= $3
+          RETURNING member_id, points)
+       SELECT member_id, count(*) AS entries, sum(points) AS points FROM matured GROUP BY member_id`,
+      [brandId, memberIds, now],
+    );
+    return new Map(rows.map((r) => [r.member_id, { entries: Number(r.entries), points: Number(r.points) }]));
   }
 
   /** The member's next lapsing lots: the earliest expiry date and the points left that lapse then. */
@@ -234,8 +227,53 @@ export interface LotSpend {
   points: number;
 }
 
-/** Entries as the JSON records the INSERTs read with json_to_recordset (n keeps their order). */
-export function ledgerEntryRecords(entries: LedgerEntryDraft[]): Array<Record<string, unknown>> {
+export interface LedgerWriteOptions {
+  /** Debits spend open lots right after the insert (default); off when their lots are settled already. */
+  spendLots?: boolean;
+  /** Credits open a lot of their own (default); off for a credit that gives points back to the lots they came from. */
+  openLots?: boolean;
+}
+
+/** The ledger's part of a combined write: its entries, in the order given (seq follows it). */
+export function ledgerEntries(entries: LedgerEntryDraft[], options: LedgerWriteOptions = {}): WriteFragment | null {
+  if (entries.length === 0) {
+    return null;
+  }
+  const spend = (options.spendLots ?? true) && entries.some((e) => e.points < 0);
+  return {
+    name: 'ledger',
+    params: [JSON.stringify(ledgerEntryRecords(entries, options.openLots ?? true))],
+    cte: (at) =>
+      `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id, rule_version,
+                                   redemption_id, reason, actor, available_at, expires_at, lot_remaining)
+       SELECT $1, e.id, e.member_id, e.kind, e.status, e.points, e.balance_after, e.event_id, e.rule_id, e.rule_version,
+              e.redemption_id, e.reason, e.actor, e.available_at, e.expires_at, e.lot_remaining
+         FROM json_to_recordset($${at}::json) AS e(n int, id uuid, member_id uuid, kind text, status text, points bigint,
+              balance_after bigint, event_id uuid, rule_id uuid, rule_version int, redemption_id uuid, reason text, actor text,
+              available_at timestamptz, expires_at timestamptz, lot_remaining bigint)
+        ORDER BY e.n`,
+    // A separate statement: it must see the lots this write opens (a refund of a purchase in the same list).
+    then: spend ? (em, brandId) => spendLots(em, brandId, entries) : undefined,
+  };
+}
+
+/** Points given back to the lots a debit spent (they keep their own expiry). */
+export function restoredLots(spent: LotSpend[]): WriteFragment | null {
+  if (spent.length === 0) {
+    return null;
+  }
+  return {
+    name: 'ledger_lots_restored',
+    params: [JSON.stringify(spent)],
+    cte: (at) =>
+      `UPDATE ledger_entries e SET lot_remaining = e.lot_remaining + s.points
+         FROM json_to_recordset($${at}::json) AS s("lotId" uuid, points bigint)
+        WHERE e.brand_id = $1 AND e.id = s."lotId"`,
+  };
+}
+
+/** Entries as the JSON records the ledger fragment reads with json_to_recordset (n keeps their order). */
+export function ledgerEntryRecords(entries: LedgerEntryDraft[], openLots = true): Array<Record<string, unknown>> {
   return entries.map((e, n) => ({
     n,
     id: e.id,
@@ -252,5 +290,41 @@ export function ledgerEntryRecords(entries: LedgerEntryDraft[]): Array<Record<st
     actor: e.actor ?? null,
     available_at: e.availableAt,
     expires_at: e.expiresAt ?? null,
+    lot_remaining: openLots && e.points > 0 ? e.points : null,
   }));
+}
+
+async function spendLots(
+  em: EntityManager,
+  brandId: string,
+  entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>,
+): Promise<LotSpend[]> {
+  const debits = entries.filter((e) => e.points < 0);
+  if (debits.length === 0) {
+    return [];
+  }
+  const rows = await queryRows<{ id: string; taken: string }>(
+    em,
+    `WITH need AS (
+       SELECT member_id, status, -sum(points) AS points
+         FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
+        GROUP BY member_id, status),
+     lots AS (
+       SELECT l.id, l.lot_remaining, n.points AS need,
+              sum(l.lot_remaining) OVER (PARTITION BY l.member_id, l.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
+         FROM ledger_entries l JOIN need n ON n.member_id = l.member_id AND n.status = l.status
+        -- the member ids again as an array: the planner then probes each member's open lots by
+        -- index instead of joining every open lot of the brand
+        WHERE l.brand_id = $1 AND l.member_id = ANY($3::uuid[]) AND l.lot_remaining > 0)
+     UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
+       FROM lots
+      WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
+     RETURNING e.id, lots.lot_remaining - e.lot_remaining AS taken`,
+    [
+      brandId,
+      JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))),
+      [...new Set(debits.map((d) => d.memberId))],
+    ],
+  );
+  return rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })).filter((s) => s.points > 0);
 }

@@ -6,12 +6,11 @@ import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { toMemberView } from '../members/member-view.js';
-import type { MeView } from './me.controller.js';
 import { MembersRepository } from '../members/members.repository.js';
-import type { AdjustmentDto, AdjustmentView, LedgerEntryView } from './dto/ledger.dto.js';
+import type { AdjustmentDto, AdjustmentView, LedgerEntryView, MeView } from './dto/ledger.dto.js';
 import { LedgerErrors } from './ledger-errors.js';
 import { LedgerRepository, type LedgerEntryRow } from './ledger.repository.js';
-import { type LedgerEntryDraft, post } from './posting.js';
+import { adjust } from './posting.js';
 
 @Injectable()
 export class LedgerService {
@@ -64,18 +63,14 @@ export class LedgerService {
         throw LedgerErrors.insufficientPoints(member.pointsAvailable, dto.points);
       }
       const now = new Date();
-      const entry: LedgerEntryDraft = {
+      const { entry } = adjust(member, {
         id: newId(),
-        memberId: member.id,
-        kind: 'adjust',
         status: 'available',
         points: dto.points,
         reason: dto.reason,
         actor: `key:${brand.keyId}`,
         availableAt: now,
-        balanceAfter: 0,
-      };
-      entry.balanceAfter = post(member, entry);
+      });
       await this.ledger.insert(em, brand.id, [entry]);
       await this.members.saveStates(em, brand.id, [member]);
       return {

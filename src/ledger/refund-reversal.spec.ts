@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { addDecimal, refundReversal } from './refund-reversal.js';
+import { replayable } from '../../test/support/fast-check.js';
 
 describe('refundReversal', () => {
   const purchase = { amount: '100.00', earnedPending: 30, earnedAvailable: 70, reversed: 0 };
@@ -35,6 +36,7 @@ describe('refundReversal', () => {
           expect(reversed).toBeLessThanOrEqual(pending + available);
         },
       ),
+      replayable(),
     );
   });
   it('adds decimals exactly', () => {

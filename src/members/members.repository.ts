@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import { isUuid } from '../common/ids.js';
 import type { Member } from './member.entity.js';
 import { MEMBER_COLUMNS, toMember } from './member-row.js';
@@ -14,6 +15,13 @@ export interface NewMember {
   source: string;
   referralCode: string;
   enrolledAt: Date;
+}
+
+/** More members to lock with the named ones: a query answering member ids (`$1` is the brand id). */
+export interface MemberIdQuery {
+  /** Its parameters are numbered from `$at`. */
+  sql(at: number): string;
+  params: unknown[];
 }
 
 export interface MemberFilter {
@@ -84,25 +92,35 @@ export class MembersRepository {
   }
 
   /**
-   * Locks members named by id or externalId, in id order, so that transactions locking
-   * several members never deadlock. Answers the locked rows.
+   * Locks members named by id or externalId, and those `also` names, in id order in one
+   * statement, so that transactions locking several members never deadlock. Answers the
+   * locked rows.
    */
-  async lock(em: EntityManager, brandId: string, ids: string[], externalIds: string[]): Promise<Member[]> {
+  async lock(
+    em: EntityManager,
+    brandId: string,
+    ids: string[],
+    externalIds: string[],
+    also: MemberIdQuery | null = null,
+  ): Promise<Member[]> {
     if (ids.length === 0 && externalIds.length === 0) {
       return [];
     }
     const rows = await queryRows(
       em,
-      // The ids are resolved first, in an InitPlan (two index probes; an OR of two ANY arrays makes
-      // the planner scan the brand's members), and the lock then takes rows by id alone: a join
-      // or IN-subquery under FOR UPDATE can drop rows when a concurrent update is re-checked.
+      // The ids are resolved first, in an InitPlan (index probes, read without locks; an OR of two
+      // ANY arrays makes the planner scan the brand's members), and the lock then takes rows by
+      // id alone: a join or IN-subquery under FOR UPDATE can drop rows when a concurrent update
+      // is re-checked.
       `SELECT ${MEMBER_COLUMNS} FROM members
         WHERE brand_id = $1 AND id = ANY(ARRAY(
           SELECT id FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[])
           UNION ALL
-          SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($3::text[])))
+          SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($3::text[])${
+            also ? `\n          UNION ALL\n          ${also.sql(4)}` : ''
+          }))
         ORDER BY id FOR UPDATE`,
-      [brandId, ids, externalIds],
+      [brandId, ids, externalIds, ...(also?.params ?? [])],
     );
     return rows.map(toMember);
   }
@@ -132,29 +150,25 @@ export class MembersRepository {
   }
 
   async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
-    if (members.length === 0) {
-      return;
-    }
-    await em.query(
-      `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
-              last_purchase_at = u.last_purchase_at, points_available = u.points_available, points_pending = u.points_pending,
-              lifetime_earned = u.lifetime_earned, updated_at = now()
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::bigint[], $9::bigint[], $10::bigint[])
-              AS u(id, stage, tier, purchase_count, referral_count, last_purchase_at, points_available, points_pending, lifetime_earned)
-        WHERE m.brand_id = $1 AND m.id = u.id`,
-      [
-        brandId,
-        members.map((m) => m.id),
-        members.map((m) => m.stage),
-        members.map((m) => m.tier),
-        members.map((m) => m.purchaseCount),
-        members.map((m) => m.referralCount),
-        members.map((m) => m.lastPurchaseAt),
-        members.map((m) => m.pointsAvailable),
-        members.map((m) => m.pointsPending),
-        members.map((m) => m.lifetimeEarned),
-      ],
+    await writeTogether(em, brandId, [memberStates(members)]);
+  }
+
+  /** Moves every member of one stage to another; answers the ids moved. */
+  async moveStage(em: EntityManager, brandId: string, from: string, to: string): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      em,
+      `UPDATE members SET stage = $3, updated_at = now() WHERE brand_id = $1 AND stage = $2 RETURNING id`,
+      [brandId, from, to],
     );
+    return rows.map((r) => r.id);
+  }
+
+  async setReferredBy(em: EntityManager, brandId: string, refereeId: string, referrerId: string): Promise<void> {
+    await em.query(`UPDATE members SET referred_by = $3 WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      refereeId,
+      referrerId,
+    ]);
   }
 
   async insertToken(
@@ -177,4 +191,36 @@ export class MembersRepository {
     );
     return rows.length ? { brandId: rows[0].brand_id, memberId: rows[0].member_id } : null;
   }
+}
+
+/** The members' part of a combined write: the state a transaction changed (stage, counters, balance). */
+export function memberStates(members: Member[]): WriteFragment | null {
+  if (members.length === 0) {
+    return null;
+  }
+  return {
+    name: 'member_states',
+    params: [
+      JSON.stringify(
+        members.map((m) => ({
+          id: m.id,
+          stage: m.stage,
+          tier: m.tier,
+          purchase_count: m.purchaseCount,
+          referral_count: m.referralCount,
+          last_purchase_at: m.lastPurchaseAt,
+          points_available: m.pointsAvailable,
+          points_pending: m.pointsPending,
+          lifetime_earned: m.lifetimeEarned,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
+              last_purchase_at = u.last_purchase_at, points_available = u.points_available, points_pending = u.points_pending,
+              lifetime_earned = u.lifetime_earned, updated_at = now()
+         FROM json_to_recordset($${at}::json) AS u(id uuid, stage text, tier text, purchase_count int, referral_count int,
+              last_purchase_at timestamptz, points_available bigint, points_pending bigint, lifetime_earned bigint)
+        WHERE m.brand_id = $1 AND m.id = u.id`,
+  };
 }

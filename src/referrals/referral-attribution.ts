@@ -5,6 +5,7 @@ import { newId } from '../common/ids.js';
 import { periodStart } from '../rules/engine/index.js';
 import { attribute, type RejectionReason } from './referral-policy.js';
 import { ReferralsRepository } from './referrals.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
 
 export interface Attribution {
   referralId: string;
@@ -20,7 +21,10 @@ export interface Attribution {
  */
 @Injectable()
 export class ReferralAttribution {
-  constructor(private readonly referrals: ReferralsRepository) {}
+  constructor(
+    private readonly referrals: ReferralsRepository,
+    private readonly members: MembersRepository,
+  ) {}
 
   async open(
     em: EntityManager,
@@ -60,7 +64,7 @@ export class ReferralAttribution {
       return null;
     } // already referred once: the first attribution stands
     if (decision.status === 'pending') {
-      await this.referrals.setReferredBy(em, brand.id, referee.id, referrer!.id);
+      await this.members.setReferredBy(em, brand.id, referee.id, referrer!.id);
     }
     return { referralId: id, status: decision.status, reason, referrerId: referrer?.id ?? null };
   }

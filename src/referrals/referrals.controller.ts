@@ -1,13 +1,12 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { type AuthenticatedMember, CurrentMember, MemberTokenGuard } from '../members/member-token.guard.js';
-import { MyReferralView, ReferralListQuery, ReferralPageView, ReferralView } from './dto/referral.dto.js';
+import { ReferralListQuery, ReferralPageView, ReferralView } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
 
 @ApiTags('referrals')
@@ -28,21 +27,6 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralView })
   get(@CurrentBrand() brand: AuthenticatedBrand, @Param('id', UuidParamPipe) id: string): Promise<ReferralView> {
     return this.referrals.get(brand.id, id);
-  }
-}
-
-@ApiTags('member API')
-@ApiBearerAuth('memberToken')
-@UseGuards(MemberTokenGuard)
-@Controller('v1/me/referral')
-export class MyReferralController {
-  constructor(private readonly referrals: ReferralsService) {}
-
-  @Get()
-  @ApiOperation({ summary: "The member's referral code, share link, clicks, referrals and points earned through them" })
-  @ApiOkResponse({ type: MyReferralView })
-  mine(@CurrentMember() me: AuthenticatedMember): Promise<MyReferralView> {
-    return this.referrals.mine(me.brandId, me.memberId);
   }
 }
 

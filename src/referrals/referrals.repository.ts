@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
+import type { MemberIdQuery } from '../members/members.repository.js';
 
 export interface Referral {
   id: string;
@@ -72,14 +74,6 @@ export class ReferralsRepository {
           walletAddress: (rows[0].wallet_address as string | null) ?? null,
         }
       : null;
-  }
-
-  async setReferredBy(em: EntityManager, brandId: string, refereeId: string, referrerId: string): Promise<void> {
-    await em.query(`UPDATE members SET referred_by = $3 WHERE brand_id = $1 AND id = $2`, [
-      brandId,
-      refereeId,
-      referrerId,
-    ]);
   }
 
   /** The member and brand behind a code, across brands: the public link /r/{code} names no brand. */
@@ -176,4 +170,56 @@ export class ReferralsRepository {
       points: Number(r.points),
     };
   }
+}
+
+/**
+ * The members an event list may reward as referrers, to lock with the list's members (in the
+ * same sorted statement): the referrers of the pending referrals of `referees` (the members
+ * sending a qualifying event, by id or externalId) and the owners of the referral `codes` that
+ * members enrolling with the list bring.
+ */
+export function referrersToLock(
+  referees: { ids: string[]; externalIds: string[] },
+  codes: string[],
+): MemberIdQuery | null {
+  if (referees.ids.length === 0 && referees.externalIds.length === 0 && codes.length === 0) {
+    return null;
+  }
+  return {
+    params: [referees.ids, referees.externalIds, codes.map((c) => c.toUpperCase())],
+    sql: (at) =>
+      `SELECT referrer_id FROM referrals
+            WHERE brand_id = $1 AND status = 'pending' AND referrer_id IS NOT NULL AND referee_id = ANY(ARRAY(
+              SELECT id FROM members WHERE brand_id = $1 AND id = ANY($${at}::uuid[])
+              UNION ALL
+              SELECT id FROM members WHERE brand_id = $1 AND external_id = ANY($${at + 1}::text[])))
+          UNION ALL
+          SELECT id FROM members WHERE brand_id = $1 AND referral_code = ANY($${at + 2}::text[])`,
+  };
+}
+
+/** The referrals' part of an event write: referrals this list qualified and rewarded. */
+export function rewardedReferrals(
+  referrals: Array<{ id: string; qualifyingEventId: string; referralEventId: string }>,
+): WriteFragment | null {
+  if (referrals.length === 0) {
+    return null;
+  }
+  return {
+    name: 'referral_outcomes',
+    params: [
+      JSON.stringify(
+        referrals.map((r) => ({
+          id: r.id,
+          qualifying_event_id: r.qualifyingEventId,
+          referral_event_id: r.referralEventId,
+        })),
+      ),
+    ],
+    cte: (at) =>
+      `UPDATE referrals r SET status = 'rewarded', qualified_at = now(), rewarded_at = now(),
+              qualifying_event_id = q.qualifying_event_id, referral_event_id = q.referral_event_id
+         FROM json_to_recordset($${at}::json) AS q(id uuid, qualifying_event_id uuid, referral_event_id uuid)
+        WHERE r.brand_id = $1 AND r.id = q.id AND r.status = 'pending'`,
+  };
 }

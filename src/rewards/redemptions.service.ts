@@ -5,7 +5,7 @@ import { newId } from '../common/ids.js';
 import { inTransaction } from '../database/transaction.js';
 import { requestHash } from '../events/request-hash.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
-import { type LedgerEntryDraft, post } from '../ledger/posting.js';
+import { debit, reverse } from '../ledger/posting.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { RedeemDto, RedemptionListQuery, RedemptionResultView, RedemptionView } from './dto/redemption.dto.js';
@@ -30,7 +30,7 @@ export interface RedeemOutcome {
 /**
  * Spending points on rewards. Every write locks the member row first and the reward row
  * second (the same order everywhere, so they never deadlock) and moves points only through
- * the ledger's post(): the balance stays equal to the sum of the entries.
+ * the ledger's posting operations: the balance stays equal to the sum of the entries.
  */
 @Injectable()
 export class RedemptionsService {
@@ -104,20 +104,17 @@ export class RedemptionsService {
     }
 
     const id = newId();
-    // Ledger v1: a redemption debits available points; FIFO over earn lots comes with expiry.
-    const entry: LedgerEntryDraft = {
+    // A redemption debits available points; the ledger spends them from lots, soonest-expiring first.
+    const { entry } = debit(member, {
       id: newId(),
-      memberId: member.id,
       kind: 'redeem',
       status: 'available',
-      points: -reward.costPoints,
+      points: reward.costPoints,
       redemptionId: id,
       reason: `redeemed: ${reward.name}`,
       actor,
       availableAt: now,
-      balanceAfter: 0,
-    };
-    entry.balanceAfter = post(member, entry);
+    });
     const code = reward.kind === 'coupon' ? await this.rewards.claimCode(em, brandId, reward.id, id, now) : null;
     // Unreachable while the reward row is locked (eligibility saw an unused code), but never hand out nothing.
     if (reward.kind === 'coupon' && !code) {
@@ -178,19 +175,15 @@ export class RedemptionsService {
       const [member] = await this.members.lock(em, brandId, [found.memberId], []);
       await this.rewards.lock(em, brandId, found.rewardId, true);
       const now = new Date();
-      const entry: LedgerEntryDraft = {
+      const { entry } = reverse(member, {
         id: newId(),
-        memberId: member.id,
-        kind: 'reverse',
         status: 'available',
         points: found.costPoints,
         redemptionId: id,
         reason: 'redemption cancelled',
         actor,
         availableAt: now,
-        balanceAfter: 0,
-      };
-      entry.balanceAfter = post(member, entry);
+      });
       // The points go back to the lots they came from, so they keep the expiry they had.
       await this.ledger.insertRestoring(em, brandId, entry, found.spentLots);
       // Conditional on 'completed' and taken under the member lock: a second cancel finds it done.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, LessThan, MoreThan } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import type { WriteFragment } from '../database/write-fragment.js';
 import type { RuleDefinition, RuleStatus, StoredRule } from './engine/index.js';
 import { RuleVersion } from './rule-version.entity.js';
 import { Rule } from './rule.entity.js';
@@ -158,4 +159,19 @@ export class RulesRepository {
 
 function columnsOf(definition: RuleDefinition): Pick<Rule, 'name' | 'eventType' | 'status' | 'definition'> {
   return { name: definition.name, eventType: definition.event, status: definition.status, definition };
+}
+
+/** The rules' part of an event write: points each budgeted rule spent, added to its counter. */
+export function budgetSpent(spent: Map<string, number>): WriteFragment | null {
+  if (spent.size === 0) {
+    return null;
+  }
+  return {
+    name: 'budgets',
+    params: [JSON.stringify([...spent].map(([id, points]) => ({ id, points })))],
+    cte: (at) =>
+      `UPDATE rules r SET budget_spent = r.budget_spent + s.points
+         FROM json_to_recordset($${at}::json) AS s(id uuid, points bigint)
+        WHERE r.brand_id = $1 AND r.id = s.id`,
+  };
 }

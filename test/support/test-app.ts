@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { createApp } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/app-config.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -18,17 +18,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on a fresh database of its own, ready for supertest. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  const config = loadConfig({
-    DATABASE_URL: db.url,
+/** The configuration every test app runs with (tests move the clock themselves: no scheduler). */
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
     ADMIN_TOKEN,
     SECRETS_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SCHEDULER_ENABLED: 'false',
     ...env,
   });
+}
+
+/** The real application on a fresh database of its own, ready for supertest. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = testConfig(db.url, env);
   const app = await createApp({ config, databaseUrl: db.url, logger: createLogger(config.logLevel) });
   const server = app.getHttpServer() as Server;
   return {

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { DomainError } from '../errors/domain-error.js';
+import { commonError } from '../errors/domain-error.js';
 import { sameSecret } from '../secret-token.js';
 import { bearerToken } from './bearer.js';
 
@@ -13,7 +13,7 @@ export class AdminGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
     if (!token || !this.config.adminToken || !sameSecret(token, this.config.adminToken)) {
-      throw new DomainError('unauthorized', 'auth.invalid_admin_token', 'A valid operator token is required');
+      throw commonError('auth.invalid_admin_token', 'A valid operator token is required');
     }
     return true;
   }

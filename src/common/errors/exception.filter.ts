@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from './domain-error.js';
-import { type ErrorBody, errorBody, STATUS_OF } from './error-body.js';
+import { commonError, DomainError } from './domain-error.js';
+import { type ErrorBody, errorBody, statusOf } from './error-body.js';
 
 /** Maps every error to the one shape. Anything unexpected is logged and answered 500 without internals. */
 @Catch()
@@ -30,8 +30,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  const error = asDomainError(exception);
+  return errorBody(statusOf(error.kind), error.message, error.code, error.details);
+}
+
+/** Errors raised by Nest or Fastify (no route, bad JSON, body too large, wrong content type) get a code of ours. */
+function asDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) {
-    return errorBody(STATUS_OF[exception.kind], exception.message, exception.code, exception.details);
+    return exception;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -42,20 +48,32 @@ export function toErrorBody(exception: unknown): ErrorBody {
         : Array.isArray((response as { message?: unknown }).message)
           ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
-    return errorBody(status, message);
+    return requestError(status, message);
   }
-  // Errors raised by Fastify itself (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
   const status = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = (exception as { code?: string }).code;
-    return errorBody(status, fastifyMessage(status, exception as Error), code ? code.toLowerCase() : undefined);
+    const message = status === 413 ? 'Request body is too large' : (exception as Error).message;
+    return requestError(status, message, (exception as { code?: unknown }).code);
   }
-  return errorBody(500, 'Internal server error');
+  return commonError('internal_error', 'Internal server error');
 }
 
-function fastifyMessage(status: number, e: Error): string {
-  if (status === 413) {
-    return 'Request body is too large';
+const MALFORMED_BODY = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
+
+function requestError(status: number, message: string, fastifyCode?: unknown): DomainError {
+  if (typeof fastifyCode === 'string' && MALFORMED_BODY.has(fastifyCode)) {
+    return commonError('request.malformed', message);
   }
-  return e.message;
+  switch (status) {
+    case 404:
+      return commonError('route.not_found', message);
+    case 413:
+      return commonError('request.too_large', message);
+    case 415:
+      return commonError('request.unsupported_media_type', message);
+    case 429:
+      return commonError('rate_limited', message);
+    default:
+      return commonError('request.invalid', message);
+  }
 }

@@ -14,8 +14,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { EventMemberDto } from './record-event.dto.js';
 
+/** An event body as sent to POST /v1/events is taken as it is: `member` names the member, `idempotencyKey` is ignored. */
 export class SimulatedEventDto {
+  @ApiPropertyOptional({ example: 'order-1042', description: 'Ignored: a simulation records nothing' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string;
+
   @ApiProperty({ example: 'purchase' })
   @IsString()
   @Matches(/^[a-z][a-z0-9_.]{0,63}$/, { message: 'must match [a-z][a-z0-9_.]{0,63}' })
@@ -30,6 +38,16 @@ export class SimulatedEventDto {
   @IsOptional()
   @IsObject()
   attributes?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: EventMemberDto,
+    description: 'The member, as in POST /v1/events; used when neither `member` nor `hypotheticalMember` is given',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventMemberDto)
+  member?: EventMemberDto;
 }
 
 /** A member that does not exist: only the facts rules read. */
@@ -59,7 +77,8 @@ export class SimulateDto {
 
   @ApiPropertyOptional({
     type: SimulatedMemberRefDto,
-    description: 'A real member (its facts, limits and usage are read, nothing is written)',
+    description:
+      'A real member (its facts, limits and usage are read, nothing is written); optional when `event.member` names one',
   })
   @IsOptional()
   @IsObject()

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { MemberView } from '../../members/dto/member.dto.js';
 
 export class AdjustmentDto {
   @ApiProperty({ example: 250, description: 'Signed, non-zero: positive credits, negative debits (never below zero)' })
@@ -46,4 +47,15 @@ export class AdjustmentView {
     pending: number;
     lifetimeEarned: number;
   };
+}
+
+export class NextExpiryView {
+  @ApiProperty() at: string;
+  @ApiProperty({ description: 'Points left in the lots that lapse then' }) points: number;
+}
+
+/** GET /v1/me: the member, with the next lapsing points (the ledger's, so served beside it). */
+export class MeView extends MemberView {
+  @ApiProperty({ type: NextExpiryView, nullable: true, description: 'The next lapsing points, or null' })
+  nextExpiry: NextExpiryView | null;
 }

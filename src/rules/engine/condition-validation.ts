@@ -1,5 +1,6 @@
 import { EVENT_ATTRIBUTE_PATTERN, isKnownFact } from './facts.js';
-import { OPS, type Condition, type FactCondition, type Op } from './rule-definition.js';
+import { isOp, OPERATORS, OPS } from './operators.js';
+import type { Condition, FactCondition } from './rule-definition.js';
 import { childPath, indexPath, isRecord, type ValidationReport } from './validation-report.js';
 
 /**
@@ -13,11 +14,8 @@ export const MAX_CONDITION_DEPTH = 10;
 export const MAX_CONDITION_LEAVES = 200;
 /** Groups count too, so a flood of empty `all: []` cannot make validation or compilation slow. */
 export const MAX_CONDITION_NODES = 1_000;
-/** A rule value is a threshold or a label, not a document. */
-export const MAX_VALUE_LENGTH = 1_000;
-export const MAX_LIST_LENGTH = 10_000;
+export { MAX_LIST_LENGTH, MAX_VALUE_LENGTH } from './operators.js';
 
-const opNames: ReadonlySet<string> = new Set(OPS);
 const groupKeys = ['all', 'any', 'not'] as const;
 const leafKeys: ReadonlySet<string> = new Set(['fact', 'op', 'value']);
 const KIND_HINT = 'a condition is one of {"all": [...]}, {"any": [...]}, {"not": {...}} or {"fact", "op", "value"}';
@@ -118,12 +116,11 @@ function visitLeaf(
     report.add(childPath(path, 'fact'), unknownFactMessage(fact));
   }
   const op = input.op;
-  if (typeof op !== 'string' || !opNames.has(op)) {
+  if (!isOp(op)) {
     report.add(childPath(path, 'op'), `must be one of ${OPS.join(', ')}`);
     return null;
   }
-  const value = checkValue(
-    op as Op,
+  const value = OPERATORS[op].validate(
     Object.hasOwn(input, 'value') ? input.value : undefined,
     childPath(path, 'value'),
     report,
@@ -131,7 +128,7 @@ function visitLeaf(
   if (report.count !== before) {
     return null;
   }
-  const leaf: FactCondition = { fact: fact as string, op: op as Op };
+  const leaf: FactCondition = { fact: fact as string, op };
   if (value !== undefined) {
     leaf.value = value;
   }
@@ -145,74 +142,4 @@ export function unknownFactMessage(fact: string): string {
     return `unknown fact ${JSON.stringify(shown)}: an event attribute name is a letter then up to 63 letters, digits or _`;
   }
   return `unknown fact ${JSON.stringify(shown)}: use event.<attribute>, member.(stage|tier|enrolledDaysAgo|purchaseCount|referralCount|lifetimePoints|daysSinceLastPurchase|source|referred) or time.(dayOfWeek|hour)`;
-}
-
-/** @returns the value to keep (undefined for a valueless `exists`); errors go to `report`. */
-function checkValue(op: Op, value: unknown, path: string, report: ValidationReport): unknown {
-  switch (op) {
-    case 'eq':
-    case 'neq':
-    case 'contains':
-      if (value === undefined) {
-        report.add(path, `required for ${op}: a string, number or boolean`);
-      } else {
-        checkScalar(value, path, report);
-      }
-      return value;
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-      if (!isFiniteNumber(value)) {
-        report.add(path, `must be a number for ${op}`);
-      }
-      return value;
-    case 'in':
-    case 'nin':
-      if (!Array.isArray(value)) {
-        report.add(path, `must be an array of strings, numbers or booleans for ${op}`);
-      } else if (value.length === 0) {
-        report.add(path, `must list at least one value for ${op}`);
-      } else if (value.length > MAX_LIST_LENGTH) {
-        report.add(path, `must list at most ${MAX_LIST_LENGTH} values`);
-      } else {
-        for (let i = 0; i < value.length && !report.full; i++) {
-          checkScalar(value[i], indexPath(path, i), report);
-        }
-      }
-      return Array.isArray(value) ? [...value] : value;
-    case 'exists':
-      if (value !== undefined && typeof value !== 'boolean') {
-        report.add(path, 'for exists: leave out, or true / false');
-      }
-      return value;
-    case 'between':
-      if (!Array.isArray(value) || value.length !== 2) {
-        report.add(path, 'must be [low, high] for between');
-      } else if (!isFiniteNumber(value[0]) || !isFiniteNumber(value[1])) {
-        if (!isFiniteNumber(value[0])) {
-          report.add(indexPath(path, 0), 'must be a number');
-        }
-        if (!isFiniteNumber(value[1])) {
-          report.add(indexPath(path, 1), 'must be a number');
-        }
-      } else if (value[0] > value[1]) {
-        report.add(path, 'low must not be greater than high');
-      }
-      return Array.isArray(value) ? [...value] : value;
-  }
-}
-
-function checkScalar(value: unknown, path: string, report: ValidationReport): void {
-  if (typeof value === 'string') {
-    if (value.length > MAX_VALUE_LENGTH) {
-      report.add(path, `must be at most ${MAX_VALUE_LENGTH} characters`);
-    }
-  } else if (typeof value !== 'boolean' && !isFiniteNumber(value)) {
-    report.add(path, 'must be a string, a finite number or a boolean');
-  }
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -1,5 +1,5 @@
-import { factNumber } from './fact-number.js';
 import { factReader, type Facts } from './facts.js';
+import { type Comparison, isOp, OPERATORS } from './operators.js';
 import type { Condition, FactCondition } from './rule-definition.js';
 
 /**
@@ -133,141 +133,15 @@ function preview(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-type Comparison = (actual: unknown) => boolean;
-
-const isMissing = (actual: unknown): boolean => actual === undefined || actual === null;
-
 /**
  * @throws Error for an op or value shape `validateRule` refuses (definitions are validated
  *   before they are compiled; this keeps a corrupt row from silently matching).
  */
 export function compileComparison(leaf: FactCondition): Comparison {
-  const { op, value } = leaf;
-  switch (op) {
-    case 'eq': {
-      const equals = compileEquals(value, leaf);
-      return (actual) => !isMissing(actual) && equals(actual);
-    }
-    case 'neq': {
-      const equals = compileEquals(value, leaf);
-      return (actual) => !isMissing(actual) && !equals(actual);
-    }
-    case 'gt': {
-      const bound = requireNumber(value, leaf);
-      return (actual) => factNumber(actual) > bound;
-    }
-    case 'gte': {
-      const bound = requireNumber(value, leaf);
-      return (actual) => factNumber(actual) >= bound;
-    }
-    case 'lt': {
-      const bound = requireNumber(value, leaf);
-      return (actual) => factNumber(actual) < bound;
-    }
-    case 'lte': {
-      const bound = requireNumber(value, leaf);
-      return (actual) => factNumber(actual) <= bound;
-    }
-    case 'between': {
-      if (!Array.isArray(value) || value.length !== 2) {
-        throw invalid(leaf);
-      }
-      const lo = requireNumber(value[0], leaf);
-      const hi = requireNumber(value[1], leaf);
-      return (actual) => {
-        const x = factNumber(actual);
-        return x >= lo && x <= hi;
-      };
-    }
-    case 'in': {
-      const member = compileMembership(value, leaf);
-      return (actual) => !isMissing(actual) && member(actual);
-    }
-    case 'nin': {
-      const member = compileMembership(value, leaf);
-      return (actual) => !isMissing(actual) && !member(actual);
-    }
-    case 'contains': {
-      const equals = compileEquals(value, leaf);
-      const needle = typeof value === 'string' ? value : null;
-      return (actual) => {
-        if (typeof actual === 'string') {
-          return needle !== null && actual.includes(needle);
-        }
-        if (Array.isArray(actual)) {
-          for (let i = 0; i < actual.length; i++) {
-            if (equals(actual[i])) {
-              return true;
-            }
-          }
-        }
-        return false;
-      };
-    }
-    case 'exists': {
-      if (value === false) {
-        return isMissing;
-      }
-      if (value !== undefined && value !== true) {
-        throw invalid(leaf);
-      }
-      return (actual) => !isMissing(actual);
-    }
-    default:
-      throw invalid(leaf);
-  }
-}
-
-/** Equality with one rule value: numerically for a number, exactly for a string or boolean. */
-function compileEquals(value: unknown, leaf: FactCondition): Comparison {
-  if (typeof value === 'number') {
-    const n = requireNumber(value, leaf);
-    return (actual) => factNumber(actual) === n;
-  }
-  if (typeof value === 'string' || typeof value === 'boolean') {
-    return (actual) => actual === value;
-  }
-  throw invalid(leaf);
-}
-
-function compileMembership(value: unknown, leaf: FactCondition): Comparison {
-  if (!Array.isArray(value)) {
+  if (!isOp(leaf.op)) {
     throw invalid(leaf);
   }
-  const strings = new Set<string>();
-  const numbers = new Set<number>();
-  const booleans = new Set<boolean>();
-  for (const item of value) {
-    if (typeof item === 'string') {
-      strings.add(item);
-    } else if (typeof item === 'number') {
-      numbers.add(requireNumber(item, leaf));
-    } else if (typeof item === 'boolean') {
-      booleans.add(item);
-    } else {
-      throw invalid(leaf);
-    }
-  }
-  const hasNumbers = numbers.size > 0;
-  return (actual) => {
-    switch (typeof actual) {
-      case 'string':
-        return strings.has(actual) || (hasNumbers && numbers.has(factNumber(actual)));
-      case 'number':
-        return numbers.has(actual);
-      case 'boolean':
-        return booleans.has(actual);
-      default:
-        return false;
-    }
-  };
-}
-
-function requireNumber(value: unknown, leaf: FactCondition): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalid(leaf);
-  }
-  return value;
+  return OPERATORS[leaf.op].compile(leaf.value, () => invalid(leaf));
 }
 
 function invalid(leaf: FactCondition): Error {

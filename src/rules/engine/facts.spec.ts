@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { buildFacts, factReader, isKnownFact, readFact } from './facts.js';
 import { aMember, factsOf } from './test-support.js';
+import { replayable } from '../../../test/support/fast-check.js';
 
 describe('buildFacts: event.*', () => {
   it('reads attributes and the event type', () => {
@@ -124,7 +125,7 @@ describe('buildFacts: time.* in the brand time zone', () => {
           expect([facts.time.dayOfWeek, facts.time.hour]).toEqual(expected);
         },
       ),
-      { numRuns: 500 },
+      replayable({ numRuns: 500 }),
     );
   });
 });

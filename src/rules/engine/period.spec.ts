@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { periodStart } from './period.js';
 import type { Period } from './rule-definition.js';
+import { replayable } from '../../../test/support/fast-check.js';
 
 const start = (at: string, period: Period, timeZone: string) =>
   periodStart(new Date(at), period, timeZone).toISOString();
@@ -97,7 +98,7 @@ describe('periodStart', () => {
           expect(periodStart(at, period, timeZone).getTime()).toBe(bruteForcePeriodStart(at, period, timeZone));
         },
       ),
-      { numRuns: 400 },
+      replayable({ numRuns: 400 }),
     );
   });
 });

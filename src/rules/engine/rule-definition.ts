@@ -7,8 +7,9 @@
 export const PERIODS = ['day', 'week', 'month', 'lifetime'] as const;
 export type Period = (typeof PERIODS)[number];
 
-export const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'exists', 'between'] as const;
-export type Op = (typeof OPS)[number];
+import type { Op } from './operators.js';
+
+export { OPS, type Op } from './operators.js';
 
 export const ROUNDINGS = ['floor', 'round', 'ceil'] as const;
 export type Rounding = (typeof ROUNDINGS)[number];

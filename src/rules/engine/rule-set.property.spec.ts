@@ -6,6 +6,7 @@ import { MAX_AWARD_POINTS, type Condition, type FactCondition, type Period } fro
 import { validateRule } from './rule-validation.js';
 import { compileRuleSet } from './rule-set.js';
 import { JOURNEY } from './test-support.js';
+import { replayable } from '../../../test/support/fast-check.js';
 
 /**
  * The compiled engine against a deliberately naive interpreter: it walks the rule JSON on
@@ -573,7 +574,7 @@ describe('compileRuleSet agrees with a naive interpreter', () => {
           expect(actual.trace).toHaveLength(rules.length);
         }
       }),
-      { numRuns: 3_000 },
+      replayable({ numRuns: 3_000 }),
     );
   });
 
@@ -590,7 +591,7 @@ describe('compileRuleSet agrees with a naive interpreter', () => {
         fired += evaluation.trace.filter((t) => t.fired).length;
         capped += evaluation.trace.filter((t) => t.reason.includes('capped')).length;
       }),
-      { numRuns: 1000 },
+      replayable({ numRuns: 1000 }),
     );
     // About 500 and 30 on average.
     expect(fired).toBeGreaterThan(200);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { MAX_CONDITION_DEPTH } from './condition-validation.js';
 import { validateRule, type RuleValidation } from './rule-validation.js';
 import { JOURNEY } from './test-support.js';
+import { replayable } from '../../../test/support/fast-check.js';
 
 const context = { stages: JOURNEY };
 
@@ -303,10 +304,8 @@ describe('validateRule: pathological conditions', () => {
     ]);
   });
 
-  it('refuses 100,000 levels fast, without recursing into them', () => {
-    const started = performance.now();
+  it('refuses 100,000 levels without recursing into them (recursion that deep would overflow the stack)', () => {
     const errors = errorsOf(validateRule({ ...example(), conditions: nestedNots(100_000) }, context));
-    expect(performance.now() - started).toBeLessThan(100);
     expect(errors).toHaveLength(1);
   });
 
@@ -326,8 +325,7 @@ describe('validateRule: pathological conditions', () => {
     ).toEqual([{ path: 'conditions', message: 'more than 200 conditions' }]);
   });
 
-  it('refuses a million empty groups and a million bad stages fast, with a bounded answer', () => {
-    const started = performance.now();
+  it('refuses a million empty groups and a million bad stages with a bounded answer', () => {
     const groups = errorsOf(
       validateRule(
         { ...example(), conditions: { all: Array.from({ length: 1_000_000 }, () => ({ all: [] })) } },
@@ -337,8 +335,8 @@ describe('validateRule: pathological conditions', () => {
     const stages = errorsOf(
       validateRule({ ...example(), stages: Array.from({ length: 1_000_000 }, () => 'vip') }, context),
     );
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(groups[0].path).toBe('conditions');
+    expect(groups.length).toBeLessThanOrEqual(50);
     expect(stages.length).toBeLessThanOrEqual(50);
   });
 
@@ -384,7 +382,7 @@ describe('validateRule: never throws', () => {
           expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
         }
       }),
-      { numRuns: 2_000 },
+      replayable({ numRuns: 2_000 }),
     );
   });
 
@@ -426,7 +424,7 @@ describe('validateRule: never throws', () => {
           expect(result.errors.map((e) => e.message)).not.toContain('the rule could not be read');
         }
       }),
-      { numRuns: 2_000 },
+      replayable({ numRuns: 2_000 }),
     );
   });
 

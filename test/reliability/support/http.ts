@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { TestApp } from '../../support/test-app.js';
 
 /** Makes the in-process test app listen on a free local port (for raw clients); answers its base URL. */
-export async function listen(t: TestApp): Promise<string> {
+export async function listen(t: Pick<TestApp, 'app' | 'server'>): Promise<string> {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.server.address();
   if (!address || typeof address === 'string') {
