@@ -8,6 +8,7 @@ import { Jobs1764000400000 } from './1764000400000-Jobs.js';
 import { HooksIn1764000800000 } from './1764000800000-HooksIn.js';
 import { Webhooks1764000900000 } from './1764000900000-Webhooks.js';
 import { Analytics1764001100000 } from './1764001100000-Analytics.js';
+import { Chain1764001000000 } from './1764001000000-Chain.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   HooksIn1764000800000,
   Webhooks1764000900000,
   Analytics1764001100000,
+  Chain1764001000000,
 ];

@@ -21,6 +21,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
+import { ChainCoreModule } from './chain/chain-core.module.js';
+import { ChainModule } from './chain/chain.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +62,7 @@ export class AppModule {
           logging: false,
         }),
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
+        ChainCoreModule,
         BrandsModule,
         RulesModule,
         MembersModule,
@@ -73,6 +76,7 @@ export class AppModule {
         HooksModule,
         WebhooksModule,
         AnalyticsModule,
+        ChainModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -1,5 +1,6 @@
 import { ANALYTICS_ERRORS } from './analytics/analytics-errors.js';
 import { BRAND_ERRORS } from './brands/brand-errors.js';
+import { CHAIN_ERRORS } from './chain/chain-errors.js';
 import { COMMON_ERRORS, type ErrorSpec } from './common/errors/domain-error.js';
 import { EVENT_ERRORS } from './events/event-errors.js';
 import { HEALTH_ERRORS } from './health/health-errors.js';
@@ -31,4 +32,5 @@ export const ERROR_CATALOGUES: ReadonlyArray<{ feature: string; codes: Readonly<
   { feature: 'hooks', codes: HOOK_ERRORS },
   { feature: 'webhooks', codes: WEBHOOK_ERRORS },
   { feature: 'analytics', codes: ANALYTICS_ERRORS },
+  { feature: 'chain', codes: CHAIN_ERRORS },
 ];

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RuleSetCache } from '../src/rules/rule-set.cache.js';
-import { createBrand, type TestBrand } from './support/factories.js';
+import { allowTokenRules } from './support/chain.js';
+import { createBrand as createPlainBrand, type TestBrand } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** The rule of DESIGN §3. */
@@ -51,6 +52,13 @@ interface RuleBody {
   stages: string[];
   [key: string]: unknown;
 }
+
+/** The DESIGN rule pays a token too: these brands have their chain on. */
+const createBrand = async (t: TestApp): Promise<TestBrand> => {
+  const brand = await createPlainBrand(t);
+  await allowTokenRules(t, brand.id);
+  return brand;
+};
 
 describe('rules (e2e)', () => {
   let t: TestApp;

@@ -1,3 +1,4 @@
+import type { ChainSettings } from '../chain/chain-settings.js';
 import { NO_TIERS, type TierLadder } from '../tiers/tier-ladder.js';
 
 /** A brand's programme settings, as stored in brands.settings and answered by GET /v1/brand. */
@@ -28,6 +29,10 @@ export interface BrandSettings {
   tiers: TierLadder;
   /** What one point is worth in the brand's currency (decimal string): values the liability. */
   pointValue: string | null;
+  /** Optional on-chain tokens (PATCH merges it key by key; checked against the chain when enabled). */
+  chain: ChainSettings | null;
+  /** The domain wallet-link messages (Sign-In with Ethereum) name: the brand's app's host. */
+  siweDomain: string | null;
 }
 
 export const DEFAULT_SETTINGS: BrandSettings = {
@@ -43,6 +48,8 @@ export const DEFAULT_SETTINGS: BrandSettings = {
   transitions: { firstPurchase: true, secondPurchase: true, referralMade: true },
   tiers: NO_TIERS,
   pointValue: null,
+  chain: null,
+  siweDomain: null,
 };
 
 type Patch = {
@@ -59,6 +66,12 @@ export function mergeSettings(current: Partial<BrandSettings>, patch: Patch): Br
     ...(patch as Partial<BrandSettings>),
     referral: { ...base.referral, ...(patch.referral ?? {}) },
     transitions: { ...base.transitions, ...(patch.transitions ?? {}) },
+    chain:
+      patch.chain === undefined
+        ? base.chain
+        : patch.chain === null
+          ? null
+          : ({ ...(base.chain ?? {}), ...patch.chain } as ChainSettings),
   };
 }
 

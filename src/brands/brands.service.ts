@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ChainClient } from '../chain/chain-client.js';
+import { ChainSettingsVerifier } from '../chain/chain-settings.verifier.js';
 import { newId } from '../common/ids.js';
 import { hashSecret, newSecret } from '../common/secret-token.js';
 import { DEFAULT_STAGES } from '../journey/stages.js';
 import type { ApiKey } from './api-key.entity.js';
 import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandErrors } from './brand-errors.js';
-import { mergeSettings, withDefaults } from './brand-settings.js';
+import { type BrandSettings, mergeSettings, withDefaults } from './brand-settings.js';
 import type { Brand } from './brand.entity.js';
 import { BrandsRepository } from './brands.repository.js';
 import type { ApiKeyView, BrandView, CreatedApiKeyView, CreatedBrandView, UpdateBrandDto } from './dto/brand.dto.js';
@@ -18,6 +20,8 @@ export class BrandsService {
   constructor(
     private readonly db: DataSource,
     private readonly brands: BrandsRepository,
+    private readonly chain: ChainSettingsVerifier,
+    private readonly chainClient: ChainClient,
   ) {}
 
   /** A new brand with the default journey and its first secret key (returned once). */
@@ -58,22 +62,36 @@ export class BrandsService {
     if (!brand) {
       throw BrandErrors.notFound();
     }
-    return toBrandView(brand);
+    return this.withSigner(toBrandView(brand));
   }
 
   async updateBrand(brandId: string, patch: UpdateBrandDto): Promise<BrandView> {
-    return this.db.transaction(async (em) => {
+    // checked against the chain before the transaction: no RPC call while the brand row is locked
+    let chain: BrandSettings['chain'] | undefined;
+    if (patch.settings?.chain) {
+      const stored = await this.brands.findBrand(this.db.manager, brandId);
+      chain = await this.chain.check(
+        mergeSettings(stored?.settings ?? {}, { chain: patch.settings.chain }).chain ?? {},
+      );
+    }
+    const view = await this.db.transaction(async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
       if (!brand) {
         throw BrandErrors.notFound();
       }
       const settings = patch.settings
-        ? mergeSettings(brand.settings, { ...patch.settings })
+        ? mergeSettings(brand.settings, { ...patch.settings, ...(chain !== undefined ? { chain } : {}) })
         : withDefaults(brand.settings);
       const name = patch.name ?? brand.name;
       await this.brands.updateBrand(em, brandId, { name, settings });
       return toBrandView({ ...brand, name, settings });
     });
+    return this.withSigner(view);
+  }
+
+  /** The minter's address (never its key) beside the chain settings. */
+  private withSigner(view: BrandView): BrandView {
+    return { ...view, chainSigner: this.chainClient.signerAddress };
   }
 
   async createKey(brandId: string, name?: string | null): Promise<CreatedApiKeyView> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The validated environment. Read once at start; nothing else reads process.env. */
@@ -25,6 +26,15 @@ export interface AppConfig {
   secretsKey: Buffer | null;
   /** Webhooks may go to loopback and private addresses, and over plain http (local development, tests). */
   webhookAllowPrivateTargets: boolean;
+  /** The chain minter's key (MINTER_PRIVATE_KEY or the file MINTER_KEY_FILE names); null: no brand can mint. */
+  minterKey: string | null;
+  /**
+   * Test-only (refused in production): the mint worker SIGKILLs its own process at this point,
+   * so the crash suites stop it exactly between signing and broadcasting, or broadcasting and the receipt.
+   */
+  mintCrashAt: 'after-sign' | 'after-broadcast' | null;
+  /** Seconds a broadcast mint may stay unmined before it is replaced at the same nonce with a higher fee. */
+  mintStuckSeconds: number;
 }
 
 const port = (fallback: number) =>
@@ -76,7 +86,38 @@ const schema = z.object({
     )
     .optional(),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean(false),
+  MINTER_PRIVATE_KEY: z.string().optional(),
+  MINTER_KEY_FILE: z.string().min(1).optional(),
+  MINT_CRASH_AT: z.enum(['after-sign', 'after-broadcast']).optional(),
+  MINT_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  NODE_ENV: z.string().optional(),
 });
+
+const MINTER_KEY = /^0x[0-9a-fA-F]{64}$/;
+
+/** The key from the environment or its file; never echoed in an error (only the variable's name). */
+function minterKey(e: { MINTER_PRIVATE_KEY?: string; MINTER_KEY_FILE?: string }): string | null {
+  if (e.MINTER_PRIVATE_KEY && e.MINTER_KEY_FILE) {
+    throw new ConfigError('Invalid configuration: set MINTER_PRIVATE_KEY or MINTER_KEY_FILE, not both');
+  }
+  let key: string;
+  if (e.MINTER_PRIVATE_KEY) {
+    key = e.MINTER_PRIVATE_KEY.trim();
+  } else if (e.MINTER_KEY_FILE) {
+    try {
+      key = readFileSync(e.MINTER_KEY_FILE, 'utf8').trim();
+    } catch {
+      throw new ConfigError(`Invalid configuration: MINTER_KEY_FILE cannot be read (${e.MINTER_KEY_FILE})`);
+    }
+  } else {
+    return null;
+  }
+  if (!MINTER_KEY.test(key)) {
+    const name = e.MINTER_PRIVATE_KEY ? 'MINTER_PRIVATE_KEY' : 'MINTER_KEY_FILE';
+    throw new ConfigError(`Invalid configuration: ${name} must hold a private key, 0x and 64 hex digits`);
+  }
+  return key;
+}
 
 export class ConfigError extends Error {}
 
@@ -87,7 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+    // a key's value never goes into an error message
+    const got = name.startsWith('MINTER_') ? '' : ` (got ${JSON.stringify(env[name] ?? null)})`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${got}`);
   }
   const e = parsed.data;
   if (e.DATABASE_URL && !e.ADMIN_TOKEN) {
@@ -99,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       'Invalid configuration: SECRETS_KEY is required when DATABASE_URL is set (32 bytes, base64: openssl rand -base64 32)',
     );
+  }
+  if (e.MINT_CRASH_AT && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: MINT_CRASH_AT is a test hook, refused when NODE_ENV=production');
   }
   return {
     port: e.PORT,
@@ -116,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     referralClicksPerMinute: e.REFERRAL_CLICKS_PER_MINUTE,
     secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'base64') : null,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    minterKey: minterKey(e),
+    mintCrashAt: e.MINT_CRASH_AT ?? null,
+    mintStuckSeconds: e.MINT_STUCK_SECONDS,
   };
 }
 

@@ -64,7 +64,7 @@ export interface AppliedEvent {
   effects: EventEffect[];
   entries: LedgerEntryDraft[];
   stageChanges: StageChange[];
-  tokens: Array<TokenAward & { mintId: string }>;
+  tokens: Array<TokenAward & { mintId: string; status: 'queued' | 'awaiting_wallet' }>;
   /** The new usage of each rule that fired (to persist). */
   usage: Map<string, RuleUsage>;
   tierChanges: TierChange[];
@@ -158,14 +158,16 @@ export function applyEvent(
   }
   for (const token of evaluation.tokens) {
     const mintId = ctx.newId();
-    applied.tokens.push({ ...token, mintId });
+    // no wallet yet: the mint waits, and linking one queues it
+    const status = member.walletAddress ? 'queued' : 'awaiting_wallet';
+    applied.tokens.push({ ...token, mintId, status });
     applied.effects.push({
       type: 'token',
       ruleId: token.ruleId,
       ruleVersion: token.ruleVersion,
       amount: token.amount,
       mintId,
-      status: 'queued',
+      status,
     });
   }
   if (refunded) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { type QueuedMint, queuedMints } from '../chain/chain.repository.js';
 import { writeTogether } from '../database/write-fragment.js';
 import { type StageChange } from '../journey/stage-change.js';
 import { stageChanges } from '../journey/stage-changes.repository.js';
@@ -12,13 +13,12 @@ import type { RuleUsage } from '../rules/engine/index.js';
 import { budgetSpent } from '../rules/rules.repository.js';
 import type { TierChange } from '../tiers/tier-change.js';
 import { tierChanges } from '../tiers/tier-changes.repository.js';
-import { type QueuedMint, queuedMints } from '../tokens/token-mints.repository.js';
 import { type OutboxRecord, webhookMessages } from '../webhooks/webhook-outbox.repository.js';
 import type { EventResult } from './event-effects.js';
 import { engineEvents, eventAnswers, type NewEvent } from './events.repository.js';
 import { ruleUsageRows } from './rule-usage.repository.js';
 
-export type { QueuedMint } from '../tokens/token-mints.repository.js';
+export type { QueuedMint } from '../chain/chain.repository.js';
 
 export interface EffectsWrite {
   entries: LedgerEntryDraft[];

@@ -9,7 +9,14 @@ export type EventEffect =
       entryId: string;
     }
   | { type: 'stage'; from: string; to: string; cause: 'transition' | 'rule'; ruleId?: string }
-  | { type: 'token'; ruleId: string; ruleVersion: number; amount: string; mintId: string; status: 'queued' }
+  | {
+      type: 'token';
+      ruleId: string;
+      ruleVersion: number;
+      amount: string;
+      mintId: string;
+      status: 'queued' | 'awaiting_wallet';
+    }
   | { type: 'referral'; referralId: string; referrerId: string; status: 'rewarded' }
   | { type: 'tier'; from: string | null; to: string }
   | { type: 'reversal'; points: number; status: 'pending' | 'available'; entryId: string; orderId: string };

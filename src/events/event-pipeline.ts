@@ -287,7 +287,14 @@ export class EventPipeline {
       write.stageChanges.push(...applied.stageChanges);
       write.tierChanges.push(...applied.tierChanges);
       for (const t of applied.tokens) {
-        write.mints.push({ id: t.mintId, memberId: member.id, eventId: event.id, ruleId: t.ruleId, amount: t.amount });
+        write.mints.push({
+          id: t.mintId,
+          memberId: member.id,
+          eventId: event.id,
+          ruleId: t.ruleId,
+          amount: t.amount,
+          status: t.status,
+        });
       }
       for (const [ruleId, u] of applied.usage) {
         usageRows.set(`${member.id}:${ruleId}`, { memberId: member.id, ruleId, usage: u });

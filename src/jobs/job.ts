@@ -39,4 +39,5 @@ export const JOB_LOCK_KEYS = {
   'recalculate-tiers': 7_412_103,
   'expire-points': 7_412_104,
   'deliver-webhooks': 7_412_105,
+  'mint-tokens': 7_412_106,
 } as const;

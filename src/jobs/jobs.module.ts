@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChainModule } from '../chain/chain.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { MembersModule } from '../members/members.module.js';
@@ -19,7 +20,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Scheduled jobs (DESIGN §6): maturing pending points, the retention scan; run records and the operator's routes. */
 @Module({
-  imports: [MembersModule, EventsModule, LedgerModule, WebhooksModule],
+  imports: [MembersModule, EventsModule, LedgerModule, WebhooksModule, ChainModule],
   controllers: [AdminJobsController],
   providers: [
     { provide: Clock, useClass: SystemClock },

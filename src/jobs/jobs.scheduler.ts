@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { MintTokensJob } from '../chain/mint-tokens.job.js';
 import { JobsService } from './jobs.service.js';
 
 /**
@@ -10,7 +11,30 @@ import { JobsService } from './jobs.service.js';
 export class JobsScheduler {
   private readonly logger = new Logger('JobsScheduler');
 
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly mintTokens: MintTokensJob,
+  ) {}
+
+  private minting = false;
+
+  /** Every 5 s when the outbox has work, unless the last run failed (an RPC down): then it backs off exponentially. */
+  @Interval('mint-tokens', 5_000)
+  async mintTokensTick(): Promise<void> {
+    if (this.minting || !this.mintTokens.due()) {
+      return;
+    }
+    this.minting = true;
+    try {
+      if (await this.mintTokens.hasWork()) {
+        await this.runQuietly('mint-tokens');
+      }
+    } catch (e) {
+      this.logger.error({ msg: 'mint-tokens could not look at its outbox', err: e });
+    } finally {
+      this.minting = false;
+    }
+  }
 
   @Cron(CronExpression.EVERY_5_MINUTES, { name: 'mature-points', waitForCompletion: true })
   maturePoints(): Promise<void> {

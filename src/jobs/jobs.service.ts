@@ -11,6 +11,7 @@ import { ExpirePointsJob } from './expire-points.job.js';
 import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { DeliverWebhooksJob } from '../webhooks/deliver-webhooks.job.js';
+import { MintTokensJob } from '../chain/mint-tokens.job.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -28,9 +29,13 @@ export class JobsService {
     recalculateTiers: RecalculateTiersJob,
     expirePoints: ExpirePointsJob,
     deliverWebhooks: DeliverWebhooksJob,
+    mintTokens: MintTokensJob,
   ) {
     this.jobs = new Map<string, Job>(
-      [maturePoints, expirePoints, retentionScan, recalculateTiers, deliverWebhooks].map((job) => [job.name, job]),
+      [maturePoints, expirePoints, retentionScan, recalculateTiers, deliverWebhooks, mintTokens].map((job) => [
+        job.name,
+        job,
+      ]),
     );
   }
 

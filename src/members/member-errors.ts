@@ -6,6 +6,7 @@ export const MEMBER_ERRORS = {
     meaning: 'No member of this brand has that id or externalId (an event without `autoEnroll` names nobody)',
   },
   'member.email_taken': { kind: 'conflict', meaning: 'Another member of this brand has that email' },
+  'member.wallet_taken': { kind: 'conflict', meaning: 'Another member of this brand has that wallet address' },
   'auth.invalid_member_token': { kind: 'unauthorized', meaning: 'The member token is missing, unknown or expired' },
 } as const satisfies ErrorCatalogue<string>;
 
@@ -15,6 +16,7 @@ const memberError = errorsOf<MemberErrorCode>(MEMBER_ERRORS);
 export const MemberErrors = {
   notFound: (id: string) => memberError('member.not_found', `No member ${id}`),
   emailTaken: () => memberError('member.email_taken', 'Another member of this brand has that email'),
+  walletTaken: () => memberError('member.wallet_taken', 'Another member of this brand has that wallet address'),
   /** An event's member reference that names nobody (and enrolment could not make them). */
   notFoundByEvent: (ref: { id?: string; externalId?: string }) =>
     memberError(

@@ -149,6 +149,15 @@ export class MembersRepository {
   }
 
   /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
+  /** The member's linked wallet (EIP-55), or null to unlink; unique per brand (index members_wallet). */
+  async setWallet(em: EntityManager, brandId: string, memberId: string, address: string | null): Promise<void> {
+    await em.query(`UPDATE members SET wallet_address = $3, updated_at = now() WHERE brand_id = $1 AND id = $2`, [
+      brandId,
+      memberId,
+      address,
+    ]);
+  }
+
   async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
     await writeTogether(em, brandId, [memberStates(members)]);
   }

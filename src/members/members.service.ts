@@ -89,6 +89,9 @@ export class MembersService {
         if (constraint === 'members_email') {
           throw MemberErrors.emailTaken();
         }
+        if (constraint === 'members_wallet') {
+          throw MemberErrors.walletTaken();
+        }
         // a referral code already taken (1 in ~10^11): draw another
         if (constraint === 'members_referral_code' && attempt < CODE_ATTEMPTS) {
           continue;

@@ -22,6 +22,7 @@ function reward(over: Partial<Reward> = {}): Reward {
     validFrom: null,
     validUntil: null,
     active: true,
+    tokenGateMinBalance: null,
     createdAt: now,
     updatedAt: now,
     ...over,
@@ -132,5 +133,16 @@ describe('remainingOf', () => {
     expect(remainingOf({ kind: 'coupon', stock: null, redeemed: 0, codesUnused: 4 })).toBe(4);
     expect(remainingOf({ kind: 'coupon', stock: 10, redeemed: 8, codesUnused: 4 })).toBe(2);
     expect(remainingOf({ kind: 'coupon', stock: 10, redeemed: 0, codesUnused: 4 })).toBe(4);
+  });
+
+  it('a token gate needs the wallet to hold at least minBalance (in 18-decimal base units); unknown is closed', () => {
+    const gated = reward({ tokenGateMinBalance: '10' });
+    expect(reasonOf(gated, member({ tokenBalance: 10n * 10n ** 18n - 1n }))).toBe('token_gate');
+    expect(reasonOf(gated, member({ tokenBalance: 10n * 10n ** 18n }))).toBe('ok');
+    expect(reasonOf(gated, member({ tokenBalance: null }))).toBe('token_gate');
+    expect(reasonOf(gated, member())).toBe('token_gate');
+    expect(reasonOf(reward({ tokenGateMinBalance: '0.5' }), member({ tokenBalance: 5n * 10n ** 17n }))).toBe('ok');
+    // points are checked after the gate
+    expect(reasonOf(gated, member({ tokenBalance: 10n ** 20n, pointsAvailable: 0 }))).toBe('insufficient_points');
   });
 });

@@ -9,6 +9,7 @@ export const INELIGIBILITY_REASONS = [
   'tier_not_eligible',
   'out_of_stock',
   'per_member_limit',
+  'token_gate',
   'insufficient_points',
 ] as const;
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
@@ -22,6 +23,8 @@ export interface MemberStanding {
   pointsAvailable: number;
   /** The member's live (not cancelled) redemptions of this reward. */
   redemptionsOfReward: number;
+  /** The wallet's token balance in base units (18 decimals); null when unknown (no chain, or unreadable). */
+  tokenBalance?: bigint | null;
 }
 
 type RewardTerms = Pick<
@@ -37,6 +40,7 @@ type RewardTerms = Pick<
   | 'stock'
   | 'redeemed'
   | 'codesUnused'
+  | 'tokenGateMinBalance'
 >;
 
 /**
@@ -68,8 +72,25 @@ export function eligibility(reward: RewardTerms, member: MemberStanding, now: Da
   if (reward.perMemberLimit !== null && member.redemptionsOfReward >= reward.perMemberLimit) {
     return no('per_member_limit');
   }
+  if (reward.tokenGateMinBalance !== null) {
+    const held = member.tokenBalance ?? null;
+    if (held === null || held < baseUnits(reward.tokenGateMinBalance)) {
+      return no('token_gate');
+    }
+  }
   if (member.pointsAvailable < reward.costPoints) {
     return no('insufficient_points');
   }
   return { redeemable: true };
+}
+
+/** "10.5" whole tokens → base units at 18 decimals. */
+export function baseUnits(amount: string): bigint {
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole) * 10n ** 18n + BigInt((fraction + '0'.repeat(18)).slice(0, 18));
+}
+
+/** Whether any of these rewards needs the member's token balance (a read on chain). */
+export function needsTokenBalance(rewards: Array<{ tokenGateMinBalance: string | null }>): boolean {
+  return rewards.some((r) => r.tokenGateMinBalance !== null);
 }

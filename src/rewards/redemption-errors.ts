@@ -18,6 +18,10 @@ export const REDEMPTION_ERRORS = {
   'redemption.tier_not_eligible': { kind: 'conflict', meaning: "The reward is not offered at the member's tier" },
   'redemption.out_of_stock': { kind: 'conflict', meaning: 'No stock (or, for a coupon, no unused code) is left' },
   'redemption.per_member_limit': { kind: 'conflict', meaning: "The member has reached the reward's per-member limit" },
+  'redemption.token_gate': {
+    kind: 'conflict',
+    meaning: "The member's wallet holds fewer tokens than the reward's `tokenGate.minBalance` (or no wallet is linked)",
+  },
   'redemption.insufficient_points': {
     kind: 'conflict',
     meaning: 'The member has too few available points (pending points cannot be spent yet)',
@@ -47,6 +51,11 @@ function refusal(reason: IneligibilityReason): { code: RedemptionErrorCode; mess
       return { code: 'redemption.out_of_stock', message: 'The reward is out of stock' };
     case 'per_member_limit':
       return { code: 'redemption.per_member_limit', message: "The member has reached this reward's per-member limit" };
+    case 'token_gate':
+      return {
+        code: 'redemption.token_gate',
+        message: "The member's wallet holds fewer tokens than this reward needs (or no wallet is linked)",
+      };
     case 'insufficient_points':
       return {
         code: 'redemption.insufficient_points',

@@ -9,7 +9,8 @@ import { debit, reverse } from '../ledger/posting.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { RedeemDto, RedemptionListQuery, RedemptionResultView, RedemptionView } from './dto/redemption.dto.js';
-import { eligibility } from './eligibility.js';
+import { eligibility, needsTokenBalance } from './eligibility.js';
+import { TokenHoldings } from '../chain/token-holdings.js';
 import type { Redemption } from './redemption.js';
 import { RedemptionErrors } from './redemption-errors.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
@@ -41,6 +42,7 @@ export class RedemptionsService {
     private readonly ledger: LedgerRepository,
     private readonly members: MembersRepository,
     private readonly webhooks: WebhookOutbox,
+    private readonly tokens: TokenHoldings,
   ) {}
 
   /**
@@ -55,8 +57,14 @@ export class RedemptionsService {
     }
     // The key is unique per brand, so the member is part of what a replay must repeat.
     const hash = requestHash({ memberId: found.id, rewardId: dto.rewardId.toLowerCase() });
+    // a token gate reads the chain: before the transaction, never while the member row is locked
+    const gated = await this.rewards.find(this.db.manager, brandId, dto.rewardId.toLowerCase());
+    const tokenBalance =
+      gated && needsTokenBalance([gated]) ? await this.tokens.heldBy(brandId, found.walletAddress) : null;
     try {
-      return await inTransaction(this.db, (em) => this.redeemLocked(em, brandId, found.id, dto, hash, actor));
+      return await inTransaction(this.db, (em) =>
+        this.redeemLocked(em, brandId, found.id, dto, hash, actor, tokenBalance),
+      );
     } catch (e) {
       // The same key, committed meanwhile by a request for another member (so not serialised by our lock).
       const again = isKeyTaken(e) ? await this.replay(this.db.manager, brandId, dto.idempotencyKey, hash) : null;
@@ -74,6 +82,7 @@ export class RedemptionsService {
     dto: RedeemDto,
     hash: string,
     actor: string,
+    tokenBalance: bigint | null,
   ): Promise<RedeemOutcome> {
     const [member] = await this.members.lock(em, brandId, [memberId], []);
     const prior = await this.replay(em, brandId, dto.idempotencyKey, hash);
@@ -87,7 +96,11 @@ export class RedemptionsService {
 
     const live = await this.redemptions.countLive(em, brandId, member.id, [reward.id]);
     const now = new Date();
-    const verdict = eligibility(reward, { ...member, redemptionsOfReward: live.get(reward.id) ?? 0 }, now);
+    const verdict = eligibility(
+      reward,
+      { ...member, redemptionsOfReward: live.get(reward.id) ?? 0, tokenBalance },
+      now,
+    );
     if (!verdict.redeemable) {
       throw RedemptionErrors.notRedeemable(verdict.reason);
     }

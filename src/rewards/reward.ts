@@ -24,6 +24,8 @@ export interface Reward {
   validFrom: Date | null;
   validUntil: Date | null;
   active: boolean;
+  /** Token-gated: the member's wallet must hold at least this many whole tokens (decimal string); null = no gate. */
+  tokenGateMinBalance: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

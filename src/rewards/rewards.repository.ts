@@ -5,7 +5,7 @@ import { queryRows } from '../database/query-rows.js';
 import type { Reward, RewardKind } from './reward.js';
 
 const COLUMNS = `brand_id, id, name, description, kind, cost_points, stock, redeemed, codes_unused, per_member_limit, stages, tiers,
-  content_url, perk_text, valid_from, valid_until, active, created_at, updated_at`;
+  content_url, perk_text, valid_from, valid_until, active, token_gate_min_balance::text AS token_gate_min_balance, created_at, updated_at`;
 
 /** What a brand sets on a reward; the counters (redeemed, codes_unused) are the repository's. */
 export type RewardTerms = Omit<Reward, 'brandId' | 'redeemed' | 'codesUnused' | 'createdAt' | 'updatedAt'>;
@@ -25,8 +25,8 @@ export class RewardsRepository {
     const rows = await queryRows(
       em,
       `INSERT INTO rewards (brand_id, id, name, description, kind, cost_points, stock, per_member_limit, stages, tiers,
-                            content_url, perk_text, valid_from, valid_until, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                            content_url, perk_text, valid_from, valid_until, active, token_gate_min_balance)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        RETURNING ${COLUMNS}`,
       [
         brandId,
@@ -44,6 +44,7 @@ export class RewardsRepository {
         t.validFrom,
         t.validUntil,
         t.active,
+        t.tokenGateMinBalance,
       ],
     );
     return toReward(rows[0]);
@@ -91,7 +92,7 @@ export class RewardsRepository {
     const rows = await queryRows(
       em,
       `UPDATE rewards SET name = $3, description = $4, cost_points = $5, stock = $6, per_member_limit = $7, stages = $8, tiers = $9,
-              content_url = $10, perk_text = $11, valid_from = $12, valid_until = $13, active = $14, updated_at = now()
+              content_url = $10, perk_text = $11, valid_from = $12, valid_until = $13, active = $14, token_gate_min_balance = $15, updated_at = now()
         WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL
         RETURNING ${COLUMNS}`,
       [
@@ -109,6 +110,7 @@ export class RewardsRepository {
         t.validFrom,
         t.validUntil,
         t.active,
+        t.tokenGateMinBalance,
       ],
     );
     return toReward(rows[0]);
@@ -205,7 +207,16 @@ function toReward(r: Record<string, unknown>): Reward {
     validFrom: (r.valid_from as Date | null) ?? null,
     validUntil: (r.valid_until as Date | null) ?? null,
     active: r.active as boolean,
+    tokenGateMinBalance:
+      r.token_gate_min_balance === null || r.token_gate_min_balance === undefined
+        ? null
+        : trimDecimal(r.token_gate_min_balance as string),
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };
+}
+
+/** numeric text without trailing zeros: "10.000000000000000000" → "10". */
+function trimDecimal(v: string): string {
+  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
 }

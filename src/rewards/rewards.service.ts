@@ -16,7 +16,8 @@ import type {
   RewardView,
   UpdateRewardDto,
 } from './dto/reward.dto.js';
-import { eligibility } from './eligibility.js';
+import { eligibility, needsTokenBalance } from './eligibility.js';
+import { TokenHoldings } from '../chain/token-holdings.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
 import { remainingOf } from './reward.js';
 import { RewardErrors } from './reward-errors.js';
@@ -34,6 +35,7 @@ export class RewardsService {
     private readonly rewards: RewardsRepository,
     private readonly redemptions: RedemptionsRepository,
     private readonly members: MembersRepository,
+    private readonly tokens: TokenHoldings,
   ) {}
 
   async create(brand: AuthenticatedBrand, dto: CreateRewardDto): Promise<RewardView> {
@@ -52,6 +54,7 @@ export class RewardsService {
       validFrom: toDate(dto.validFrom),
       validUntil: toDate(dto.validUntil),
       active: dto.active ?? true,
+      tokenGateMinBalance: dto.tokenGate?.minBalance ?? null,
     };
     assertTerms(terms, stageKeys(brand));
     return toRewardView(await inTransaction(this.db, (em) => this.rewards.insert(em, brand.id, terms)));
@@ -98,6 +101,8 @@ export class RewardsService {
         validFrom: dto.validFrom !== undefined ? toDate(dto.validFrom) : current.validFrom,
         validUntil: dto.validUntil !== undefined ? toDate(dto.validUntil) : current.validUntil,
         active: dto.active ?? current.active,
+        tokenGateMinBalance:
+          dto.tokenGate !== undefined ? (dto.tokenGate?.minBalance ?? null) : current.tokenGateMinBalance,
       };
       // A stage the brand has since dropped from its journey must not block an edit of something else.
       const allowed = dto.stages === undefined ? [...stageKeys(brand), ...current.stages] : stageKeys(brand);
@@ -156,10 +161,14 @@ export class RewardsService {
       member.id,
       page.data.map((r) => r.id),
     );
+    const tokenBalance = needsTokenBalance(page.data) ? await this.tokens.heldBy(brandId, member.walletAddress) : null;
     const now = new Date();
     return {
       data: page.data.map((r) =>
-        toMemberRewardView(r, eligibility(r, { ...member, redemptionsOfReward: counts.get(r.id) ?? 0 }, now)),
+        toMemberRewardView(
+          r,
+          eligibility(r, { ...member, redemptionsOfReward: counts.get(r.id) ?? 0, tokenBalance }, now),
+        ),
       ),
       nextCursor: page.nextCursor,
     };

@@ -20,6 +20,7 @@ function catalogFields(r: Reward) {
     validFrom: r.validFrom?.toISOString() ?? null,
     validUntil: r.validUntil?.toISOString() ?? null,
     active: r.active,
+    ...(r.tokenGateMinBalance === null ? {} : { tokenGate: { minBalance: r.tokenGateMinBalance } }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
+import { enabledChain } from '../chain/chain-settings.js';
 import { validationFailed } from '../common/errors/domain-error.js';
 import { type Page, toPage } from '../common/http/pagination.js';
 import { isUuid, newId } from '../common/ids.js';
@@ -32,7 +33,7 @@ export class RulesService {
   ) {}
 
   async createRule(brand: AuthenticatedBrand, body: unknown): Promise<RuleView> {
-    const definition = validDefinition(body, brand.stages);
+    const definition = validDefinition(body, brand);
     return this.db.transaction(async (em) => {
       const rule = await this.insertRule(em, brand.id, definition, actorOf(brand));
       await this.rules.bumpRulesVersion(em, brand.id);
@@ -60,7 +61,7 @@ export class RulesService {
 
   /** Full replacement of the definition: a new version. */
   async replaceRule(brand: AuthenticatedBrand, id: string, body: unknown): Promise<RuleView> {
-    const definition = validDefinition(body, brand.stages);
+    const definition = validDefinition(body, brand);
     return this.db.transaction(async (em) => {
       const rule = await this.existingRule(em, brand.id, id, true);
       if (rule.status === 'archived') {
@@ -120,7 +121,9 @@ export class RulesService {
     stages: readonly JourneyStage[],
     actor: string,
   ): Promise<TemplateResult> {
-    const definitions = loyaltyLoopFor(stages.map((s) => s.key)).map((rule) => validDefinition(rule, stages));
+    const definitions = loyaltyLoopFor(stages.map((s) => s.key)).map((rule) =>
+      validDefinition(rule, { stages, settings: {} }),
+    );
     return this.db.transaction(async (em) => {
       await this.rules.lockBrandRules(em, brandId);
       const names = await this.rules.ruleNames(em, brandId);
@@ -168,10 +171,17 @@ export class RulesService {
 }
 
 /** The engine's validator is the only one: its faults carry JSON paths such as `conditions.all[0].op`. */
-function validDefinition(body: unknown, stages: readonly JourneyStage[]): RuleDefinition {
-  const result = validateRule(body, { stages: stages.map((s) => s.key) });
+function validDefinition(
+  body: unknown,
+  brand: { stages: readonly JourneyStage[]; settings: Parameters<typeof enabledChain>[0] },
+): RuleDefinition {
+  const result = validateRule(body, { stages: brand.stages.map((s) => s.key) });
   if (!result.ok) {
     throw validationFailed(result.errors);
+  }
+  // tokens are optional per brand: a token reward needs the brand's chain switched on
+  if (result.rule.reward.token && !enabledChain(brand.settings)) {
+    throw validationFailed([{ path: 'reward.token', message: "needs the brand's chain enabled (settings.chain)" }]);
   }
   return result.rule;
 }

@@ -56,6 +56,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One endpoint (its secret is never shown again)' })
   @ApiOkResponse({ type: WebhookEndpointView })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse(NOT_FOUND)

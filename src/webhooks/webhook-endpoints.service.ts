@@ -4,7 +4,7 @@ import { type Page, toPage } from '../common/http/pagination.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
-import { pageCursor } from '../rewards/page-cursor.js';
+import { idCursor } from '../common/http/pagination.js';
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js';
 import type {
   CreatedWebhookEndpointView,
@@ -58,7 +58,7 @@ export class WebhookEndpointsService {
 
   async list(brandId: string, q: WebhookPageQuery): Promise<Page<WebhookEndpointView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.endpoints.list(this.db.manager, brandId, pageCursor(q.cursor), limit + 1);
+    const rows = await this.endpoints.list(this.db.manager, brandId, idCursor(q.cursor), limit + 1);
     return toPage(rows.map(toView), limit);
   }
 
@@ -132,7 +132,7 @@ export class WebhookEndpointsService {
   async deliveries(brandId: string, id: string, q: WebhookPageQuery): Promise<Page<WebhookDeliveryView>> {
     await this.find(brandId, id);
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.outbox.deliveries(this.db.manager, brandId, id, pageCursor(q.cursor), limit + 1);
+    const rows = await this.outbox.deliveries(this.db.manager, brandId, id, idCursor(q.cursor), limit + 1);
     return toPage(rows.map(toDeliveryView), limit);
   }
 

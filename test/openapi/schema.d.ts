@@ -727,6 +727,439 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hooks/{brandId}/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A campaign conversion: the member is found or enrolled, moved to conversion, and earns by the rules. Signed (Standard Webhooks) or with a hook token. */
+        post: operations["Hooks_convert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hooks/{brandId}/mailchimp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mailchimp checks a webhook URL with a GET when it is saved */
+        get: operations["Hooks_mailchimpCheck"];
+        put?: never;
+        /** A Mailchimp audience webhook: subscribe enrols the subscriber; other types are ignored */
+        post: operations["Hooks_mailchimpReceive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hooks/{brandId}/shopify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shopify webhooks (orders/paid, refunds/create), verified with the app's client secret over the raw body */
+        post: operations["Hooks_shopifyReceive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/brand/hook-secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live hook secrets (never the secrets themselves) */
+        get: operations["HookCredentials_listSecrets"];
+        put?: never;
+        /** A Standard Webhooks secret for POST /v1/hooks/{brandId}/campaigns (shown once; two live at most) */
+        post: operations["HookCredentials_createSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/brand/hook-secrets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a hook secret: signatures made with it fail from now on */
+        delete: operations["HookCredentials_revokeSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/brand/hook-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live hook tokens (never the tokens themselves) */
+        get: operations["HookCredentials_listTokens"];
+        put?: never;
+        /** A hook token ht_… for senders that cannot sign (Klaviyo, Mailchimp); shown once */
+        post: operations["HookCredentials_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/brand/hook-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a hook token */
+        delete: operations["HookCredentials_revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/brand/integrations/shopify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Shopify integration (never the secret) */
+        get: operations["ShopifyIntegration_get"];
+        /** Connect a Shopify shop (its webhooks go to POST /v1/hooks/{brandId}/shopify); a new secret rotates */
+        put: operations["ShopifyIntegration_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trade a conversion's claim token (once, within 7 days) for a member token */
+        post: operations["Claims_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand’s endpoints, oldest first; cursor-paginated */
+        get: operations["WebhookEndpoints_list"];
+        put?: never;
+        /** Add an endpoint: every change of the subscribed types is POSTed to it, signed */
+        post: operations["WebhookEndpoints_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint (its secret is never shown again) */
+        get: operations["WebhookEndpoints_get"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint with its pending messages and its attempts log */
+        delete: operations["WebhookEndpoints_remove"];
+        options?: never;
+        head?: never;
+        /** Change url, events, description or status (enabled | disabled) */
+        patch: operations["WebhookEndpoints_update"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret; for 24 h messages carry signatures with both */
+        post: operations["WebhookEndpoints_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test message to this endpoint now */
+        post: operations["WebhookEndpoints_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every attempt to this endpoint, newest first: status code, duration, error, next attempt */
+        get: operations["WebhookEndpoints_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send that attempt’s message again now, with the same webhook-id */
+        post: operations["WebhookDeliveries_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stage entries, members now, conversion to a later stage and median days, per stage */
+        get: operations["Analytics_funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention rate (E − N) / S per week or month */
+        get: operations["Analytics_retention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clicks, sign-ups, rejections, qualified referrals, referred revenue and the K-factor */
+        get: operations["Analytics_referrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Point flows over the window, breakage, and the liability members hold now */
+        get: operations["Analytics_points"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per rule: events fired on, members and points over the window */
+        get: operations["Analytics_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/touchpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feedback per touchpoint and stage: mean on the 6-point scale, distribution, series */
+        get: operations["Analytics_touchpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wallet/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An EIP-4361 (Sign-In with Ethereum) message to sign: single-use nonce, 10 minutes */
+        post: operations["Wallet_challenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link the wallet that signed the challenge; mints awaiting a wallet are queued */
+        post: operations["Wallet_link"];
+        /** Unlink the wallet; queued mints wait for a wallet again */
+        delete: operations["Wallet_unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Token balance read on chain (cached 60 s) and the mints still on their way */
+        get: operations["Wallet_tokensOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/mints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's token mints, newest first: status, transaction hash, block */
+        get: operations["Mints_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -827,6 +1260,11 @@ export interface components {
             settings: components["schemas"]["BrandSettingsView"];
             /** Format: date-time */
             createdAt: string;
+            /**
+             * @description The service's minter address (its key never leaves the environment); null: no minter key
+             * @example 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+             */
+            chainSigner?: string | null;
         };
         ReferralPolicyDto: {
             /**
@@ -852,6 +1290,24 @@ export interface components {
             /** @description A qualified referral moves the referrer to loyalty */
             referralMade?: boolean;
         };
+        ChainSettingsDto: {
+            /** @description Mint tokens for this brand (needs chainId, rpcUrl, tokenAddress) */
+            enabled?: boolean;
+            /** @example 31337 */
+            chainId?: number;
+            /** @example http://127.0.0.1:8545 */
+            rpcUrl?: string;
+            /**
+             * @description The LoyaltyToken
+             * @example 0x5FbDB2315678afecb367f032d93F642f64180aa3
+             */
+            tokenAddress?: string;
+            /**
+             * @description Blocks before a mint counts as confirmed
+             * @example 1
+             */
+            confirmations?: number;
+        };
         BrandSettingsDto: {
             /**
              * @description IANA time zone
@@ -871,6 +1327,11 @@ export interface components {
              * @example https://shop.example.com/welcome
              */
             referralLandingUrl?: string | null;
+            /**
+             * @description Campaign conversions answer enrollmentUrl = this URL with ?claim=<claim token>
+             * @example https://shop.example.com/join
+             */
+            enrollmentLandingUrl?: string | null;
             referral?: components["schemas"]["ReferralPolicyDto"];
             /** @example 14 */
             pendingDays?: number;
@@ -881,7 +1342,18 @@ export interface components {
             expiryMonths?: number | null;
             /** @example 90 */
             inactiveDays?: number;
+            /**
+             * @description One point's worth in the brand's currency (decimal string): values the points liability
+             * @example 0.01
+             */
+            pointValue?: string | null;
             transitions?: components["schemas"]["TransitionsDto"];
+            chain?: components["schemas"]["ChainSettingsDto"] | null;
+            /**
+             * @description Domain in wallet-link messages
+             * @example shop.example.com
+             */
+            siweDomain?: string | null;
         };
         UpdateBrandDto: {
             /** @example Acme Coffee Roasters */
@@ -1483,8 +1955,11 @@ export interface components {
             amount: string;
             /** Format: uuid */
             mintId: string;
-            /** @enum {string} */
-            status: "queued";
+            /**
+             * @description awaiting_wallet: minted once the member links a wallet
+             * @enum {string}
+             */
+            status: "queued" | "awaiting_wallet";
         };
         ReferralEffectView: {
             /**
@@ -1726,6 +2201,13 @@ export interface components {
             /** @description Points earned through referral events */
             pointsEarned: number;
         };
+        TokenGateDto: {
+            /**
+             * @description Whole tokens the member's wallet must hold (decimal string, ≤ 18 decimals)
+             * @example 10
+             */
+            minBalance: string;
+        };
         CreateRewardDto: {
             /** @example Valid in every store */
             description?: string | null;
@@ -1770,6 +2252,8 @@ export interface components {
              * @example 2026-01-01T00:00:00Z
              */
             validFrom?: string | null;
+            /** @description Token-gated: redeemable only while the member's wallet holds minBalance tokens; null clears it */
+            tokenGate?: components["schemas"]["TokenGateDto"] | null;
             /**
              * Format: date-time
              * @description Redeemable until (exclusive); null = no end
@@ -1811,6 +2295,8 @@ export interface components {
             /** Format: date-time */
             validUntil: string | null;
             active: boolean;
+            /** @description Only on token-gated rewards */
+            tokenGate?: components["schemas"]["TokenGateDto"];
             /** @description content rewards */
             contentUrl?: string;
             /** @description perk rewards */
@@ -1872,6 +2358,8 @@ export interface components {
              * @example 2026-01-01T00:00:00Z
              */
             validFrom?: string | null;
+            /** @description Token-gated: redeemable only while the member's wallet holds minBalance tokens; null clears it */
+            tokenGate?: components["schemas"]["TokenGateDto"] | null;
             /**
              * Format: date-time
              * @description Redeemable until (exclusive); null = no end
@@ -2019,12 +2507,14 @@ export interface components {
             /** Format: date-time */
             validUntil: string | null;
             active: boolean;
+            /** @description Only on token-gated rewards */
+            tokenGate?: components["schemas"]["TokenGateDto"];
             redeemable: boolean;
             /**
              * @description Why not, when not redeemable
              * @enum {string}
              */
-            reason?: "inactive" | "not_yet_valid" | "expired" | "stage_not_eligible" | "tier_not_eligible" | "out_of_stock" | "per_member_limit" | "insufficient_points";
+            reason?: "inactive" | "not_yet_valid" | "expired" | "stage_not_eligible" | "tier_not_eligible" | "out_of_stock" | "per_member_limit" | "token_gate" | "insufficient_points";
         };
         MemberRewardPage: {
             data: components["schemas"]["MemberRewardView"][];
@@ -2073,6 +2563,687 @@ export interface components {
              * @example 2026-12-01T03:00:00Z
              */
             now?: string;
+        };
+        ShopifyAnswerView: {
+            /** Format: uuid */
+            eventId: string;
+            duplicate: boolean;
+            /** @description What the event did, in order */
+            effects: (components["schemas"]["PointsEffectView"] | components["schemas"]["StageEffectView"] | components["schemas"]["TierEffectView"] | components["schemas"]["TokenEffectView"] | components["schemas"]["ReferralEffectView"] | components["schemas"]["ReversalEffectView"])[];
+            member: components["schemas"]["EventMemberView"];
+        };
+        IgnoredView: {
+            /**
+             * @description What was ignored (the topic or type)
+             * @example orders/create
+             */
+            ignored: string;
+            /** @example no customer and no e-mail */
+            reason?: string;
+        };
+        CampaignOrderDto: {
+            /**
+             * @description The order id (a string: ids may exceed 2^53)
+             * @example 5801234567890
+             */
+            id: string;
+            /**
+             * @description Decimal string
+             * @example 59.90
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 code
+             * @example EUR
+             */
+            currency: string;
+        };
+        CampaignConversionDto: {
+            /** @enum {string} */
+            type: "conversion";
+            /**
+             * @description Enrolment source of a new member: campaign:<campaignId>
+             * @example spring-24
+             */
+            campaignId: string;
+            /** @example cart-abandoners */
+            segment?: string;
+            /**
+             * @description Matched lower-cased
+             * @example Lea.Mueller@example.com
+             */
+            email?: string;
+            /**
+             * @description The brand's own customer id
+             * @example 7401234567890
+             */
+            externalId?: string;
+            /** @description The order that converted: a purchase event order:<id> */
+            order?: components["schemas"]["CampaignOrderDto"];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T10:00:00Z
+             */
+            occurredAt?: string;
+        };
+        CampaignConversionView: {
+            /** Format: uuid */
+            memberId: string;
+            /** @description true when this conversion enrolled the member */
+            enrolled: boolean;
+            /** @description true when the order was already recorded (by this hook or by Shopify): it paid once */
+            duplicate: boolean;
+            /** @example conversion */
+            stage: string;
+            /** @description The effects of the enrolment, the stage move and the purchase, as POST /v1/events answers them */
+            effects: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description One-time, 7 days: POST /v1/claims trades it for a member token
+             * @example cl_…
+             */
+            claimToken: string;
+            /**
+             * @description enrollmentLandingUrl with ?claim=<claimToken>; null while the brand has not set it
+             * @example https://shop.example.com/join?claim=cl_…
+             */
+            enrollmentUrl: string | null;
+        };
+        HookAliveView: {
+            /** @example true */
+            ok: boolean;
+        };
+        MailchimpAnswerView: {
+            /** Format: uuid */
+            memberId?: string;
+            enrolled?: boolean;
+            /** @example awareness */
+            stage?: string;
+            effects?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description The type that was ignored
+             * @example unsubscribe
+             */
+            ignored?: string;
+        };
+        CreatedHookSecretView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Standard Webhooks signing secret. Shown only in this answer.
+             * @example whsec_…
+             */
+            secret: string;
+        };
+        HookSecretView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        HookSecretListView: {
+            data: components["schemas"]["HookSecretView"][];
+            /** @description Always null: at most two are live */
+            nextCursor: string | null;
+        };
+        CreateHookTokenDto: {
+            /** @example klaviyo-flow */
+            name?: string;
+        };
+        CreatedHookTokenView: {
+            /** Format: uuid */
+            id: string;
+            /** @example klaviyo-flow */
+            name: string;
+            /**
+             * @description The first characters of the token, to tell tokens apart
+             * @example ht_AbCd
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Send as X-Hook-Token or ?token=. Shown only in this answer.
+             * @example ht_…
+             */
+            token: string;
+        };
+        HookTokenView: {
+            /** Format: uuid */
+            id: string;
+            /** @example klaviyo-flow */
+            name: string;
+            /**
+             * @description The first characters of the token, to tell tokens apart
+             * @example ht_AbCd
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        HookTokenListView: {
+            data: components["schemas"]["HookTokenView"][];
+            /** @description Always null: one page */
+            nextCursor: string | null;
+        };
+        PutShopifyIntegrationDto: {
+            /** @example demo-roastery.myshopify.com */
+            shopDomain: string;
+            /**
+             * @description The app's client secret (signs the webhooks). A new one rotates: the previous stays valid 1 hour.
+             * @example shpss_…
+             */
+            clientSecret: string;
+            /**
+             * @description Default: "subtotal_price".
+             * @enum {string}
+             */
+            amountField?: "subtotal_price" | "total_price";
+        };
+        ShopifyIntegrationView: {
+            /** @example demo-roastery.myshopify.com */
+            shopDomain: string;
+            /** @enum {string} */
+            amountField: "subtotal_price" | "total_price";
+            /** @example true */
+            secretSet: boolean;
+        };
+        ClaimDto: {
+            /**
+             * @description The claimToken of a campaign conversion
+             * @example cl_…
+             */
+            token: string;
+        };
+        ClaimedView: {
+            /**
+             * @description A member token for /v1/me
+             * @example mt_…
+             */
+            memberToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            member: components["schemas"]["MemberView"];
+        };
+        CreateWebhookEndpointDto: {
+            /**
+             * @description https (http too with WEBHOOK_ALLOW_PRIVATE_TARGETS); never a loopback, private, link-local, CGNAT, multicast or cloud-metadata address
+             * @example https://hooks.example.com/loyalty
+             */
+            url: string;
+            /**
+             * @description Event types to receive, or ["*"] for all
+             * @example [
+             *       "points.earned",
+             *       "member.tier_changed"
+             *     ]
+             */
+            events: ("member.enrolled" | "member.stage_changed" | "member.tier_changed" | "points.earned" | "points.redeemed" | "points.expired" | "points.reversed" | "referral.qualified" | "redemption.created" | "redemption.cancelled" | "token.minted" | "*")[];
+            /** @example CRM sync */
+            description?: string | null;
+        };
+        CreatedWebhookEndpointView: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            /**
+             * @description Event types to receive, or ["*"] for all
+             * @example [
+             *       "points.earned",
+             *       "member.tier_changed"
+             *     ]
+             */
+            events: ("member.enrolled" | "member.stage_changed" | "member.tier_changed" | "points.earned" | "points.redeemed" | "points.expired" | "points.reversed" | "referral.qualified" | "redemption.created" | "redemption.cancelled" | "token.minted" | "*")[];
+            description: string | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description Why the service disabled it (gone (410), every attempt failed for 5 days); null otherwise */
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret (Standard Webhooks), shown this once
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpointView: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            /**
+             * @description Event types to receive, or ["*"] for all
+             * @example [
+             *       "points.earned",
+             *       "member.tier_changed"
+             *     ]
+             */
+            events: ("member.enrolled" | "member.stage_changed" | "member.tier_changed" | "points.earned" | "points.redeemed" | "points.expired" | "points.reversed" | "referral.qualified" | "redemption.created" | "redemption.cancelled" | "token.minted" | "*")[];
+            description: string | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description Why the service disabled it (gone (410), every attempt failed for 5 days); null otherwise */
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookEndpointPage: {
+            data: components["schemas"]["WebhookEndpointView"][];
+            nextCursor: string | null;
+        };
+        UpdateWebhookEndpointDto: {
+            /**
+             * @description https (http too with WEBHOOK_ALLOW_PRIVATE_TARGETS); never a loopback, private, link-local, CGNAT, multicast or cloud-metadata address
+             * @example https://hooks.example.com/loyalty
+             */
+            url?: string;
+            /**
+             * @description Event types to receive, or ["*"] for all
+             * @example [
+             *       "points.earned",
+             *       "member.tier_changed"
+             *     ]
+             */
+            events?: ("member.enrolled" | "member.stage_changed" | "member.tier_changed" | "points.earned" | "points.redeemed" | "points.expired" | "points.reversed" | "referral.qualified" | "redemption.created" | "redemption.cancelled" | "token.minted" | "*")[];
+            /**
+             * @description enabled again: pending messages go out
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
+            /** @description null clears it */
+            description?: string | null;
+        };
+        RotatedSecretView: {
+            /** Format: uuid */
+            id: string;
+            /** @description The new signing secret, shown this once */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until then every message carries two signatures: the new secret and the previous one
+             */
+            previousSecretExpiresAt: string;
+        };
+        TestMessageView: {
+            /**
+             * Format: uuid
+             * @description The webhook-id the test message is sent with
+             */
+            messageId: string;
+            /** @enum {string} */
+            type: "webhook.test";
+        };
+        WebhookDeliveryView: {
+            /**
+             * Format: uuid
+             * @description This attempt
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The message (its webhook-id): the same on every retry
+             */
+            messageId: string;
+            /** @example points.earned */
+            type: string;
+            /** @example 1 */
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            /** @description The answer, or null when none came */
+            statusCode: number | null;
+            durationMs: number;
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null when delivered or given up
+             */
+            nextAttemptAt: string | null;
+        };
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDeliveryView"][];
+            nextCursor: string | null;
+        };
+        RedeliveryView: {
+            /** Format: uuid */
+            messageId: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @enum {string} */
+            status: "pending";
+        };
+        FunnelStageView: {
+            /** @example conversion */
+            key: string;
+            /** @example Conversion */
+            name: string;
+            /** @description Distinct members who entered the stage in the window */
+            entered: number;
+            /** @description Members in the stage at asOf */
+            current: number;
+            /** @description Of those who entered, how many reached a later stage by `to` */
+            advanced: number;
+            /** @description advanced / entered; null when nothing entered */
+            conversionToNext: number | null;
+            /** @description Median days in the stage of the members who left it in the window; null when none left */
+            medianDaysInStage: number | null;
+        };
+        FunnelView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            stages: components["schemas"]["FunnelStageView"][];
+        };
+        RetentionPeriodView: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            /** @description Customers at the start */
+            S: number;
+            /** @description Customers at the end */
+            E: number;
+            /** @description Customers at the end whose first purchase falls in the period */
+            N: number;
+            /** @description (E − N) / S; null when S = 0 */
+            rate: number | null;
+        };
+        RetentionView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            /** @enum {string} */
+            period: "week" | "month";
+            /** @description The brand's inactiveDays: how far back a purchase makes a customer */
+            inactiveDays: number;
+            periods: components["schemas"]["RetentionPeriodView"][];
+        };
+        ReferralsView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            /** @description Clicks on share links (/r/{code}) */
+            clicks: number;
+            /** @description Sign-ups with a referral code that were accepted (not rejected) */
+            signups: number;
+            /**
+             * @description Refused sign-ups by reason
+             * @example {
+             *       "self_referral": 2
+             *     }
+             */
+            rejected: {
+                [key: string]: number;
+            };
+            /** @description Referrals qualified in the window */
+            qualified: number;
+            /** @description qualified / signups; null when no sign-ups */
+            conversionRate: number | null;
+            /**
+             * @description Sum of referees' purchase amounts in the window (decimal)
+             * @example 1250.00
+             */
+            referredRevenue: string;
+            /** @description Members with any event in the window */
+            activeMembers: number;
+            /** @description qualified / activeMembers; null when none active */
+            kFactor: number | null;
+        };
+        LiabilityView: {
+            available: number;
+            pending: number;
+            total: number;
+        };
+        PointsView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            /** @description Points earned (earn entries) */
+            issued: number;
+            /** @description Points spent on rewards, net of cancelled redemptions */
+            redeemed: number;
+            /** @description Points that lapsed */
+            expired: number;
+            /** @description Points taken back by refunds */
+            reversed: number;
+            /** @description Net manual adjustments (credits minus debits) */
+            adjusted: number;
+            /** @description expired / issued; null when nothing was issued */
+            breakage: number | null;
+            /** @description What members hold at asOf: the sum of every balance */
+            liability: components["schemas"]["LiabilityView"];
+            /**
+             * @description liability.total × the pointValue setting (decimal); null when unset
+             * @example 1234.56
+             */
+            liabilityValue: string | null;
+        };
+        RuleFiguresView: {
+            /** Format: uuid */
+            ruleId: string;
+            name: string;
+            /** @example purchase */
+            event: string;
+            /** @enum {string} */
+            status: "active" | "paused" | "archived";
+            stages: string[];
+            /** @description Events the rule fired on (points or a stage move) */
+            fired: number;
+            /** @description Distinct members it fired for */
+            members: number;
+            /** @description Points it awarded */
+            points: number;
+        };
+        RulesFiguresView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            rules: components["schemas"]["RuleFiguresView"][];
+        };
+        RatingDistributionView: {
+            1: number;
+            2: number;
+            3: number;
+            4: number;
+            5: number;
+            6: number;
+        };
+        TouchpointBucketView: {
+            /**
+             * Format: date-time
+             * @description Bucket start (clipped to the window)
+             */
+            start: string;
+            count: number;
+            mean: number;
+        };
+        TouchpointView: {
+            /**
+             * @description The feedback event’s touchpoint attribute, or its channel
+             * @example checkout
+             */
+            touchpoint: string;
+            /**
+             * @description The member's stage when the feedback came in (null for events recorded before stages were kept)
+             * @example conversion
+             */
+            stage: string | null;
+            count: number;
+            /** @example 4.5 */
+            mean: number;
+            /** @enum {string} */
+            label: "slecht" | "matig" | "aardig" | "best" | "goed" | "subliem";
+            /** @enum {string} */
+            labelEn: "bad" | "poor" | "fair" | "decent" | "good" | "sublime";
+            distribution: components["schemas"]["RatingDistributionView"];
+            series: components["schemas"]["TouchpointBucketView"][];
+        };
+        TouchpointsView: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive)
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures describe: every figure is read from one database snapshot taken then
+             */
+            asOf: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            touchpoints: components["schemas"]["TouchpointView"][];
+        };
+        WalletChallengeDto: {
+            /**
+             * @description Any case; answered EIP-55
+             * @example 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+             */
+            address: string;
+        };
+        WalletChallengeView: {
+            /** @description The EIP-4361 message, to be signed as it is (personal_sign) */
+            message: string;
+            /** @example 5f0c3e0f8a4b2d7e9c1a6b3d */
+            nonce: string;
+            /**
+             * Format: date-time
+             * @description Single use, valid 10 minutes
+             */
+            expiresAt: string;
+        };
+        LinkWalletDto: {
+            /** @description The challenge message, exactly as issued */
+            message: string;
+            /**
+             * @description 65-byte signature, hex
+             * @example 0x…
+             */
+            signature: string;
+        };
+        WalletView: {
+            /** @example 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 */
+            walletAddress: string;
+            /** @description Mints that waited for a wallet and are now queued */
+            mintsQueued: number;
+        };
+        PendingMintView: {
+            /** Format: uuid */
+            mintId: string;
+            /** @example 1.5 */
+            amount: string;
+            /** @enum {string} */
+            status: "awaiting_wallet" | "queued" | "signed";
+        };
+        TokensView: {
+            walletAddress: string | null;
+            /**
+             * @description Read on chain (cached 60 s); null: no wallet
+             * @example 12.5
+             */
+            balance: string | null;
+            /** @example ACME */
+            symbol: string;
+            /** @example 18 */
+            decimals: number;
+            pending: components["schemas"]["PendingMintView"][];
+        };
+        MintItemView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 1.5 */
+            amount: string;
+            /** @enum {string} */
+            status: "awaiting_wallet" | "queued" | "signed" | "confirmed" | "failed";
+            /** Format: uuid */
+            eventId: string | null;
+            /** Format: uuid */
+            ruleId: string | null;
+            toAddress: string | null;
+            txHash: string | null;
+            blockNumber: number | null;
+            failureReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MintPageView: {
+            data: components["schemas"]["MintItemView"][];
+            nextCursor: string | null;
         };
         Error: {
             /** @example 400 */
@@ -5463,6 +6634,2179 @@ export interface operations {
             };
             /** @description A content type this operation does not accept */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Hooks_convert: {
+        parameters: {
+            query?: {
+                /** @description A hook token ht_… (instead of the X-Hook-Token header) */
+                token?: unknown;
+            };
+            header?: {
+                /** @description For senders that cannot sign */
+                "X-Hook-Token"?: string;
+                /** @description v1,<base64 HMAC-SHA256 of "id.timestamp.body"> */
+                "webhook-signature"?: string;
+                /** @description Unix seconds, at most 5 minutes off */
+                "webhook-timestamp"?: string;
+                /** @description Standard Webhooks message id (a replay is answered from the first) */
+                "webhook-id"?: string;
+            };
+            path: {
+                brandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignConversionDto"];
+            };
+        };
+        responses: {
+            /** @description Applied, or a replayed webhook-id: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignConversionView"];
+                };
+            };
+            /** @description The body (checked after the signature), with field paths */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid signature (or a timestamp more than 5 minutes off) and no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such brand */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Hooks_mailchimpCheck: {
+        parameters: {
+            query: {
+                /** @description A hook token ht_… (instead of the X-Hook-Token header) */
+                token: unknown;
+            };
+            header?: never;
+            path: {
+                brandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookAliveView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid hook token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such brand */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Hooks_mailchimpReceive: {
+        parameters: {
+            query: {
+                /** @description A hook token ht_… (instead of the X-Hook-Token header) */
+                token: unknown;
+            };
+            header?: never;
+            path: {
+                brandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @example subscribe */
+                    type: string;
+                    /** @example lea.mueller@example.com */
+                    "data[email]"?: string;
+                    /** @example a6b5da1054 */
+                    "data[list_id]"?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailchimpAnswerView"];
+                };
+            };
+            /** @description A subscribe without a valid data[email] or data[list_id] */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid hook token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such brand */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Hooks_shopifyReceive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A delivery seen before is answered from the first */
+                "X-Shopify-Webhook-Id"?: string;
+                /** @description orders/paid, refunds/create; others are ignored */
+                "X-Shopify-Topic": string;
+                "X-Shopify-Shop-Domain": string;
+                /** @description base64 HMAC-SHA256 of the raw body */
+                "X-Shopify-Hmac-Sha256": string;
+            };
+            path: {
+                brandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The event result (as POST /v1/events answers), or { ignored: topic } for what is not used */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopifyAnswerView"] | components["schemas"]["IgnoredView"];
+                };
+            };
+            /** @description The payload (checked after the HMAC), with field paths */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Bad HMAC, another shop, or no Shopify integration */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such brand */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_listSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookSecretListView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_createSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedHookSecretView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Two secrets are live already: revoke one first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_revokeSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No live secret by that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookTokenListView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHookTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedHookTokenView"];
+                };
+            };
+            /** @description Invalid name, with field paths */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HookCredentials_revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No live token by that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ShopifyIntegration_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopifyIntegrationView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Shopify integration */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ShopifyIntegration_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutShopifyIntegrationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopifyIntegrationView"];
+                };
+            };
+            /** @description Invalid shopDomain, clientSecret or amountField, with field paths */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Claims_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedView"];
+                };
+            };
+            /** @description Not a claim token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such claim token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already used, or expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many claims from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description validation_failed (cursor, limit) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its secret shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointView"];
+                };
+            };
+            /** @description validation_failed: a refused url, an unknown event type… */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            /** @description id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretView"];
+                };
+            };
+            /** @description id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestMessageView"];
+                };
+            };
+            /** @description id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookEndpoints_deliveries: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description validation_failed (id, cursor, limit) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_endpoint.not_found (also for another brand’s endpoint) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhookDeliveries_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryView"];
+                };
+            };
+            /** @description id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_delivery.not_found (also for another brand’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_funnel: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelView"];
+                    "text/csv": components["schemas"]["FunnelView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_retention: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+                period?: "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionView"];
+                    "text/csv": components["schemas"]["RetentionView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_referrals: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralsView"];
+                    "text/csv": components["schemas"]["ReferralsView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_points: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsView"];
+                    "text/csv": components["schemas"]["PointsView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_rules: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesFiguresView"];
+                    "text/csv": components["schemas"]["RulesFiguresView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Analytics_touchpoints: {
+        parameters: {
+            query?: {
+                /** @description ISO date (the start of that day in the brand's time zone) or date-time; default `to` − 30 days */
+                from?: string;
+                /** @description ISO date (the window includes that whole local day) or date-time (exclusive); default now */
+                to?: string;
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TouchpointsView"];
+                    "text/csv": components["schemas"]["TouchpointsView"];
+                };
+            };
+            /** @description A bad from/to/period/interval, from after to, or a window over 366 days (details name the parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Wallet_challenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalletChallengeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletChallengeView"];
+                };
+            };
+            /** @description Bad address, or the brand's chain or siweDomain is not set */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Wallet_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkWalletDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletView"];
+                };
+            };
+            /** @description Not the issued message, used or expired nonce, other domain, bad signature */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The member has another wallet, or another member has this one */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Wallet_unlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No wallet linked */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type this operation does not accept */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Wallet_tokensOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokensView"];
+                };
+            };
+            /** @description The brand's chain is not enabled */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired member token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Mints_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MintPageView"];
+                };
+            };
+            /** @description Bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such member in this brand */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ import {
 } from '../support/factories.js';
 import type { TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
+import { allowTokenRules } from '../support/chain.js';
 import { startInstances } from './support/listening-app.js';
 import { postAndAbort } from './support/http.js';
 
@@ -39,6 +40,7 @@ describe.each([1, 2])('reliability: exactly once, %i instance(s) on one database
   /** A brand whose purchases earn 25 points and a token, and one member. */
   async function setUp(): Promise<{ brand: TestBrand; member: TestMember }> {
     const brand = await createBrand(t);
+    await allowTokenRules(t, brand.id);
     await createRule(t, brand, {
       name: 'Buy',
       event: 'purchase',

@@ -19,6 +19,7 @@ import {
   summarise,
   VALID_LEAF,
 } from './support/hostile.js';
+import { allowTokenRules } from '../support/chain.js';
 import { startListeningApp } from './support/listening-app.js';
 import { rawRequest } from './support/http.js';
 
@@ -275,6 +276,7 @@ describe('reliability: hostile input (e2e)', () => {
     // (stages, settings, paused rules) does not make another's valid bodies invalid
     for (const ep of ENDPOINTS) {
       const brand = await createBrand(t, `Hostile ${ep.name}`);
+      await allowTokenRules(t, brand.id); // the DESIGN rule pays a token too
       const member = await createMember(t, brand, { email: `${next()}@example.com` });
       const rule = await createRule(t, brand, DESIGN_RULE());
       await t
@@ -503,6 +505,7 @@ describe('reliability: hostile input (e2e)', () => {
 
     it('rules at every size limit are taken, and events and simulations that evaluate them in full are answered', async () => {
       const brand = await createBrand(t, 'Heavy rules');
+      await allowTokenRules(t, brand.id);
       const member = await createMember(t, brand);
       const chain = (depth: number): unknown => (depth === 1 ? leaf : { all: [chain(depth - 1)] });
       const channels = Array.from({ length: 10_000 }, (_, i) => `${'c'.repeat(40)}${i}`);

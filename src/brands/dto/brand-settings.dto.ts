@@ -105,6 +105,38 @@ export class TransitionsDto {
   referralMade?: boolean;
 }
 
+/** settings.chain: merged key by key; enabling it is checked against the chain before it is saved. */
+export class ChainSettingsDto {
+  @ApiPropertyOptional({ description: 'Mint tokens for this brand (needs chainId, rpcUrl, tokenAddress)' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 31337, type: 'integer' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2 ** 53 - 1)
+  chainId?: number;
+
+  @ApiPropertyOptional({ example: 'http://127.0.0.1:8545' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+  rpcUrl?: string;
+
+  @ApiPropertyOptional({ example: '0x5FbDB2315678afecb367f032d93F642f64180aa3', description: 'The LoyaltyToken' })
+  @IsOptional()
+  @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'must be a 0x-prefixed 20-byte hex address' })
+  tokenAddress?: string;
+
+  @ApiPropertyOptional({ example: 1, type: 'integer', description: 'Blocks before a mint counts as confirmed' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  confirmations?: number;
+}
+
 /** A partial settings object: what PATCH /v1/brand merges into the stored settings. */
 export class BrandSettingsDto {
   @ApiPropertyOptional(DOC.timezone)
@@ -130,6 +162,7 @@ export class BrandSettingsDto {
   referralLandingUrl?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'https://shop.example.com/join',
     nullable: true,
     description: 'Campaign conversions answer enrollmentUrl = this URL with ?claim=<claim token>',
@@ -187,6 +220,26 @@ export class BrandSettingsDto {
   @ValidateNested()
   @Type(() => TransitionsDto)
   transitions?: TransitionsDto;
+
+  @ApiPropertyOptional({ type: ChainSettingsDto, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChainSettingsDto)
+  chain?: ChainSettingsDto | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'shop.example.com',
+    nullable: true,
+    description: 'Domain in wallet-link messages',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Matches(/^[a-z0-9.-]{1,253}(:\d{1,5})?$/i, { message: 'must be a host name, optionally with :port' })
+  siweDomain?: string | null;
 }
 
 export class ReferralPolicyView {

@@ -51,6 +51,14 @@ export class BrandView {
   @ApiProperty({ type: BrandSettingsView })
   settings: BrandSettingsView;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    type: String,
+    example: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+    description: "The service's minter address (its key never leaves the environment); null: no minter key",
+  })
+  chainSigner?: string | null;
 }
 
 export class ApiKeyView {

@@ -63,7 +63,11 @@ export class TokenEffectView {
   @ApiProperty({ type: 'integer' }) ruleVersion: number;
   @ApiProperty({ example: '1.5', description: 'Decimal string' }) amount: string;
   @ApiProperty({ format: 'uuid' }) mintId: string;
-  @ApiProperty({ enum: ['queued'] }) status: 'queued';
+  @ApiProperty({
+    enum: ['queued', 'awaiting_wallet'],
+    description: 'awaiting_wallet: minted once the member links a wallet',
+  })
+  status: 'queued' | 'awaiting_wallet';
 }
 
 export class ReferralEffectView {

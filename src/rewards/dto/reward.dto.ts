@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,6 +11,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -19,6 +20,7 @@ import {
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { INELIGIBILITY_REASONS } from '../eligibility.js';
@@ -110,6 +112,15 @@ const DOC: Record<string, ApiPropertyOptions> = {
   active: { example: true, default: true },
 };
 
+export class TokenGateDto {
+  @ApiProperty({
+    example: '10',
+    description: "Whole tokens the member's wallet must hold (decimal string, ≤ 18 decimals)",
+  })
+  @Matches(/^\d{1,30}(\.\d{1,18})?$/, { message: 'must be a decimal string such as "10" or "2.5"' })
+  minBalance: string;
+}
+
 /** The terms create and update take alike (optional in both; null clears a nullable one). */
 class RewardTermsDto {
   @ApiPropertyOptional(DOC.description)
@@ -151,6 +162,18 @@ class RewardTermsDto {
   @NotNull()
   @Instant()
   validFrom?: string | null;
+
+  @ApiPropertyOptional({
+    type: TokenGateDto,
+    nullable: true,
+    description: "Token-gated: redeemable only while the member's wallet holds minBalance tokens; null clears it",
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TokenGateDto)
+  tokenGate?: TokenGateDto | null;
 
   @ApiPropertyOptional(DOC.validUntil)
   @NotNull()
@@ -258,6 +281,7 @@ class RewardBaseView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) validFrom: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) validUntil: string | null;
   @ApiProperty() active: boolean;
+  @ApiPropertyOptional({ type: TokenGateDto, description: 'Only on token-gated rewards' }) tokenGate?: TokenGateDto;
 }
 
 export class RewardView extends RewardBaseView {
