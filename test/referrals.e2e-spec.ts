@@ -102,13 +102,14 @@ describe('referrals and shares (e2e)', () => {
       expect(res.body.code).toBe('member.email_taken'); // one email per brand: the same person cannot enrol twice
       const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
       const w1 = await createMember(t, brand, { walletAddress: wallet });
+      // one member per wallet within a brand (issue 12): the same wallet cannot enrol twice either
       const w2 = await t
         .http()
         .put('/v1/members/w2')
         .set(brand.auth)
         .send({ walletAddress: wallet.toLowerCase(), referralCode: w1.referralCode })
-        .expect(201);
-      expect(w2.body.referral).toMatchObject({ status: 'rejected', reason: 'self_referral' });
+        .expect(409);
+      expect(w2.body.code).toBe('member.wallet_taken');
     });
 
     it('a referee who was already a member', async () => {

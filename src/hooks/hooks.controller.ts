@@ -2,7 +2,6 @@ import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
-  ApiConsumes,
   ApiExtraModels,
   ApiHeader,
   ApiNotFoundResponse,
@@ -14,6 +13,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { Accepts } from '../common/http/content-types.js';
 import { CampaignHookService } from './campaign-hook.service.js';
 import {
   CampaignConversionDto,
@@ -103,7 +103,8 @@ export class HooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A Mailchimp audience webhook: subscribe enrols the subscriber; other types are ignored' })
   @ApiQuery({ ...TOKEN_QUERY, required: true })
-  @ApiConsumes('application/x-www-form-urlencoded')
+  // Mailchimp posts forms: the one route that takes a body other than JSON.
+  @Accepts('application/x-www-form-urlencoded')
   @ApiBody({
     schema: {
       type: 'object',

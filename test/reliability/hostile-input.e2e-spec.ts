@@ -1030,6 +1030,7 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
   beforeAll(async () => {
     ({ t, base, query } = await startListeningApp());
     brand = await createBrand(t, 'Contract edges');
+    await allowTokenRules(t, brand.id); // the DESIGN rule pays a token too
     member = await createMember(t, brand);
     ruleId = (await createRule(t, brand, DESIGN_RULE())).id;
     token = (await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token;
