@@ -351,6 +351,28 @@ describe('webhooks out (e2e)', () => {
     expect(new Date(got[1].timestamp).getTime()).toBe(later.getTime());
   });
 
+  it('reports a member enrolled by an inbound hook (a Mailchimp sign-up) in the transaction of the enrolment', async () => {
+    const brand = await createBrand(t);
+    const r = await receiver();
+    await endpoint(brand, r, ['member.enrolled']);
+    const token = (await t.http().post('/v1/brand/hook-tokens').set(brand.auth).send({}).expect(201)).body.token;
+    const joined = await t
+      .http()
+      .post(`/v1/hooks/${brand.id}/mailchimp?token=${token}`)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('type=subscribe&data[email]=hooked@example.com&data[list_id]=list-1')
+      .expect(200);
+    expect(joined.body.enrolled).toBe(true);
+    expect(await messagesOf(brand.id)).toEqual([{ type: 'member.enrolled', status: 'pending', attempts: 0 }]);
+    await deliver();
+    const got = r.received.map((g) => g.verified as Delivered);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      type: 'member.enrolled',
+      data: { member: { id: joined.body.memberId, email: 'hooked@example.com' }, source: 'mailchimp:list-1' },
+    });
+  });
+
   it('writes no outbox row for a brand without endpoints, nor for types nobody subscribed to', async () => {
     const quiet = await earningBrand();
     const m = await createMember(t, quiet);

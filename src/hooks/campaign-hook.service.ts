@@ -113,7 +113,6 @@ export class CampaignHookService {
           effects.push(...r.effects);
         }
       }
-      // TODO(webhooks-out): a `member.enrolled` outbound message when `enrolled` (same transaction).
       const claimToken = await this.claims.issue(em, brand.id, member.id);
       const answer: CampaignConversionView = {
         memberId: member.id,

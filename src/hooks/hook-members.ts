@@ -8,6 +8,8 @@ import type { Member } from '../members/member.entity.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { newReferralCode } from '../members/referral-code.js';
 import { referrersToLock } from '../referrals/referrals.repository.js';
+import { enrolledChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 export interface Who {
   externalId: string | null;
@@ -24,6 +26,7 @@ export class HookMembers {
   constructor(
     private readonly members: MembersRepository,
     private readonly stageChanges: StageChangesRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async findOrEnrol(
@@ -79,7 +82,12 @@ export class HookMembers {
       [],
       referrersToLock({ ids: [found.id], externalIds: [] }, []),
     );
-    return { member: locked.find((m) => m.id === found.id)!, enrolled };
+    const member = locked.find((m) => m.id === found.id)!;
+    if (enrolled) {
+      // The brand's other systems hear of the new member in the transaction that made them.
+      await this.webhooks.enqueue(em, brand.id, enrolledChange(member));
+    }
+    return { member, enrolled };
   }
 
   /** Forward-only move of a locked member (a conversion reported from outside), kept in the stage history. */

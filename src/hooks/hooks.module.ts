@@ -19,10 +19,11 @@ import { ShopifyHookService } from './shopify-hook.service.js';
 import { ShopifyIntegrationController } from './shopify-integration.controller.js';
 import { ShopifyIntegrationRepository } from './shopify-integration.repository.js';
 import { ShopifyIntegrationService } from './shopify-integration.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Webhooks in (issue 11 §1–2): campaign conversions, Mailchimp sign-ups, Shopify orders; claim links. */
 @Module({
-  imports: [EventsModule, MembersModule, JourneyModule],
+  imports: [EventsModule, MembersModule, JourneyModule, WebhooksModule],
   controllers: [HooksController, HookCredentialsController, ShopifyIntegrationController, ClaimsController],
   providers: [
     HookBrands,

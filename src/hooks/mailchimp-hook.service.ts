@@ -59,7 +59,6 @@ export class MailchimpHookService {
         ],
         alsoLock,
       );
-      // TODO(webhooks-out): a `member.enrolled` outbound message when `enrolled` (same transaction).
       return {
         memberId: member.id,
         enrolled,

@@ -78,7 +78,6 @@ export class ShopifyHookService {
         if (!o.customerId && !o.email) {
           answer = { ignored: topic, reason: 'the order has no customer and no e-mail' };
         } else {
-          // TODO(webhooks-out): a `member.enrolled` outbound message when findOrEnrol enrolled (same transaction).
           const { member } = await this.hookMembers.findOrEnrol(
             em,
             brand,
