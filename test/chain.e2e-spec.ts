@@ -51,6 +51,7 @@ describe('on-chain tokens (e2e, real anvil)', () => {
       LOG_LEVEL: 'debug',
       SCHEDULER_ENABLED: 'false',
       MINTER_PRIVATE_KEY: MINTER_KEY,
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', // an endpoint on loopback hears of confirmed mints
       MINT_STUCK_SECONDS: '1', // only the stuck-transaction case leaves one unmined (automine off)
     });
     const sink = new Writable({
@@ -136,6 +137,11 @@ describe('on-chain tokens (e2e, real anvil)', () => {
     'event → awaiting_wallet → SIWE link queues it → worker mints → balance read by a plain ERC-20 equals /v1/me/tokens',
     async () => {
       const brand = await brandWithTokens();
+      await http()
+        .post('/v1/webhook-endpoints')
+        .set(brand.auth)
+        .send({ url: 'http://127.0.0.1:9/hooks', events: ['token.minted'] })
+        .expect(201);
       const m = await createMember(t(), brand);
       const first = await http().post('/v1/events').set(brand.auth).send(event(m, 'share')).expect(201);
       const effect = first.body.effects.find((e: { type: string }) => e.type === 'token');
@@ -154,6 +160,29 @@ describe('on-chain tokens (e2e, real anvil)', () => {
       expect(mints.map((x: { status: string }) => x.status)).toEqual(['confirmed', 'confirmed']);
       expect(mints[0].txHash).toMatch(/^0x[0-9a-f]{64}$/);
       expect(mints[0].blockNumber).toBeGreaterThan(0);
+
+      // each confirmed mint is a token.minted message, written in the transaction that confirmed it
+      const messages = (await app
+        .get(DataSource)
+        .query(`SELECT payload FROM webhook_messages WHERE brand_id = $1 AND type = 'token.minted'`, [
+          brand.id,
+        ])) as Array<{
+        payload: { data: Record<string, unknown> };
+      }>;
+      expect(
+        messages.map((x) => x.payload.data).sort((a, b) => String(a.mintId).localeCompare(String(b.mintId))),
+      ).toEqual(
+        [...mints]
+          .sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id))
+          .map((x: { id: string; txHash: string; blockNumber: number }) => ({
+            member: expect.objectContaining({ id: m.id, externalId: m.externalId }),
+            mintId: x.id,
+            amount: '1.5',
+            walletAddress: wallet.address,
+            txHash: x.txHash,
+            blockNumber: x.blockNumber,
+          })),
+      );
 
       const plain = new Contract(token, PLAIN_ERC20, anvil.provider);
       const onChain = (await plain.balanceOf(wallet.address)) as bigint;

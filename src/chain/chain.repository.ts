@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 import type { WriteFragment } from '../database/write-fragment.js';
 import type { MintAttempt, MintStatus, MintTransaction, MintView } from './mint.js';
+import type { MemberLike } from '../webhooks/webhook-events.js';
 
 /** A token-mint outbox row: minted later by the chain worker, never inside the transaction. */
 export interface QueuedMint {
@@ -52,6 +53,16 @@ export interface ClaimedMint {
  * The chain's tables: the token_mints outbox (the event write's fragment and its lifecycle after), the signed
  * mint transactions, the signer's nonce sequence and the wallet-link challenges.
  */
+/** A mint the chain confirmed, as the token.minted message reports it. */
+export interface ConfirmedMint {
+  mintId: string;
+  toAddress: string;
+  amount: string;
+  txHash: string;
+  blockNumber: number;
+  member: MemberLike;
+}
+
 @Injectable()
 export class ChainRepository {
   /** Anything for the worker: queued mints or signed transactions (two partial-index probes). */
@@ -174,20 +185,53 @@ export class ChainRepository {
     ]);
   }
 
-  /** Mined and deep enough: the transaction and its mints confirmed; answers the wallets credited. */
-  async confirm(em: EntityManager, brandId: string, txId: string, hash: string, block: number): Promise<string[]> {
+  /** Mined and deep enough: the transaction and its mints confirmed; answers the mints, with their members. */
+  async confirm(
+    em: EntityManager,
+    brandId: string,
+    txId: string,
+    hash: string,
+    block: number,
+  ): Promise<ConfirmedMint[]> {
     await em.query(
       `UPDATE mint_transactions SET status = 'confirmed', tx_hash = $3, block_number = $4, updated_at = now()
         WHERE brand_id = $1 AND id = $2 AND status = 'signed'`,
       [brandId, txId, hash, block],
     );
-    const rows = await queryRows<{ to_address: string }>(
+    const rows = await queryRows<{
+      id: string;
+      to_address: string;
+      amount: string;
+      member_id: string;
+      external_id: string;
+      email: string | null;
+      points_available: string;
+      points_pending: string;
+      lifetime_earned: string;
+    }>(
       em,
-      `UPDATE token_mints SET status = 'confirmed', tx_hash = $3, block_number = $4, updated_at = now()
-        WHERE brand_id = $1 AND tx_id = $2 AND status = 'signed' RETURNING to_address`,
+      `UPDATE token_mints t SET status = 'confirmed', tx_hash = $3, block_number = $4, updated_at = now()
+         FROM members m
+        WHERE t.brand_id = $1 AND t.tx_id = $2 AND t.status = 'signed' AND m.brand_id = t.brand_id AND m.id = t.member_id
+        RETURNING t.id, t.to_address, trim_scale(t.amount)::text AS amount, m.id AS member_id, m.external_id, m.email,
+                  m.points_available, m.points_pending, m.lifetime_earned`,
       [brandId, txId, hash, block],
     );
-    return rows.map((r) => r.to_address);
+    return rows.map((r) => ({
+      mintId: r.id,
+      toAddress: r.to_address,
+      amount: r.amount,
+      txHash: hash,
+      blockNumber: block,
+      member: {
+        id: r.member_id,
+        externalId: r.external_id,
+        email: r.email,
+        pointsAvailable: Number(r.points_available),
+        pointsPending: Number(r.points_pending),
+        lifetimeEarned: Number(r.lifetime_earned),
+      },
+    }));
   }
 
   async fail(em: EntityManager, brandId: string, txId: string, hash: string | null, reason: string): Promise<void> {

@@ -12,6 +12,9 @@ import { type ChainSettings, enabledChain, TOKEN_DECIMALS } from './chain-settin
 import { isRevert, loyaltyToken, revertReason } from './loyalty-token-abi.js';
 import { bumpedFee, MINT_BATCH_SIZE, type MintAttempt, type MintTransaction } from './mint.js';
 import { TokenBalances } from './token-balances.js';
+import type { EntityManager } from 'typeorm';
+import { mintedChange } from '../webhooks/webhook-events.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
@@ -39,6 +42,7 @@ export class MintTokensJob implements Job {
     private readonly brands: BrandsRepository,
     private readonly client: ChainClient,
     private readonly balances: TokenBalances,
+    private readonly webhooks: WebhookOutbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -269,7 +273,7 @@ export class MintTokensJob implements Job {
         return;
       }
       const credited = await this.db.transaction((em) =>
-        this.chain.confirm(em, tx.brandId, tx.id, receipt.hash, receipt.blockNumber),
+        this.confirm(em, tx.brandId, tx.id, receipt.hash, receipt.blockNumber),
       );
       this.balances.forget(chain, credited);
       count(processed, 'confirmed', credited.length);
@@ -306,11 +310,18 @@ export class MintTokensJob implements Job {
     const after = await this.receiptOf(provider, tx.attempts);
     if (after && after.receipt.status === 1 && chain.confirmations <= 1) {
       const credited = await this.db.transaction((em) =>
-        this.chain.confirm(em, tx.brandId, tx.id, after.receipt.hash, after.receipt.blockNumber),
+        this.confirm(em, tx.brandId, tx.id, after.receipt.hash, after.receipt.blockNumber),
       );
       this.balances.forget(chain, credited);
       count(processed, 'confirmed', credited.length);
     }
+  }
+
+  /** Marks the mints confirmed and writes their token.minted messages in the same transaction; answers the wallets credited. */
+  private async confirm(em: EntityManager, brandId: string, txId: string, hash: string, block: number) {
+    const confirmed = await this.chain.confirm(em, brandId, txId, hash, block);
+    await this.webhooks.enqueue(em, brandId, confirmed.map(mintedChange));
+    return confirmed.map((m) => m.toAddress);
   }
 
   /** Whichever attempt landed (at most one can: they share the nonce). */

@@ -74,6 +74,28 @@ export function enrolledChange(
   };
 }
 
+/** token.minted: a mint confirmed on chain (the mint worker, in the transaction that marks it confirmed). */
+export function mintedChange(m: {
+  mintId: string;
+  toAddress: string;
+  amount: string;
+  txHash: string;
+  blockNumber: number;
+  member: MemberLike;
+}): WebhookChange {
+  return {
+    type: 'token.minted',
+    data: {
+      member: memberRef(m.member),
+      mintId: m.mintId,
+      amount: m.amount,
+      walletAddress: m.toAddress,
+      txHash: m.txHash,
+      blockNumber: m.blockNumber,
+    },
+  };
+}
+
 /** A manual adjustment (POST /v1/members/{id}/adjustments): a credit is points earned, a debit points reversed. */
 export function adjustmentChange(
   m: MemberLike,
