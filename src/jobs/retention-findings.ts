@@ -109,6 +109,35 @@ export function streakFinding(
   return { memberId: member.id, reason: 'streak', idempotencyKey: `retention:streak:${member.id}:${thisMonth}` };
 }
 
+/**
+ * Which members a scan must look at, as plain bounds the database can test (a superset of
+ * those with a finding; the functions above decide exactly). Member instants come back
+ * truncated to the millisecond, so each bound has a millisecond to spare.
+ */
+export interface ScanBounds {
+  /** Last activity before this: maybe inactive. */
+  activeBefore: Date;
+  /** The UTC month-days ('MM-DD') an enrolment on today's local day can fall on: maybe an anniversary. */
+  enrolledOn: string[];
+  /** A purchase at or after this: maybe a streak. */
+  boughtSince: Date;
+}
+
+export function scanBounds(cal: ScanCalendar, inactiveDays: number): ScanBounds {
+  // A local day spans UTC days from the day before to the day after (offsets are within ±14 h).
+  const days = new Set([cal.today - 1, cal.today, cal.today + 1].map((d) => isoDate(d).slice(5)));
+  // Around the end of February the year of enrolment may have had a 29th that this one lacks
+  // (a 29 February enrolment also celebrates on the 28th): the whole turn of the month.
+  if (['02-28', '02-29', '03-01'].some((d) => days.has(d))) {
+    ['02-28', '02-29', '03-01'].forEach((d) => days.add(d));
+  }
+  return {
+    activeBefore: new Date(cal.now.getTime() - inactiveDays * DAY_MS + 1),
+    enrolledOn: [...days],
+    boughtSince: new Date(cal.monthBounds[STREAK_MONTHS - 1].getTime() - 1),
+  };
+}
+
 /** YYYY-MM-DD of a local day number. */
 function isoDate(localDay: number): string {
   return new Date(localDay * DAY_MS).toISOString().slice(0, 10);

@@ -3,31 +3,38 @@ import { DataSource } from 'typeorm';
 import type { EventInput } from '../events/event-input.js';
 import { EventPipeline } from '../events/event-pipeline.js';
 import { requestHash } from '../events/request-hash.js';
-import type { Member } from '../members/member.entity.js';
-import { MembersRepository } from '../members/members.repository.js';
 import { forEveryBrand } from './every-brand.js';
 import { type JobBrand, JobBrandsRepository } from './job-brands.repository.js';
 import { count, type Job, JOB_LOCK_KEYS, type Processed } from './job.js';
+import { InFlight } from './in-flight.js';
 import {
   anniversaryFinding,
   inactiveFinding,
   mayHaveStreak,
   type RetentionFinding,
+  scanBounds,
   scanCalendar,
   type ScanCalendar,
   streakFinding,
 } from './retention-findings.js';
-import { RetentionRepository } from './retention.repository.js';
+import { type CandidatePage, type RetentionCandidate, RetentionRepository } from './retention.repository.js';
 
-/** Members read, and events sent to the pipeline (one transaction), per batch. */
-const MEMBERS_PER_BATCH = 1_000;
+/** Members visited per statement (keyset page by primary key): one round trip per page. */
+const MEMBERS_PER_PAGE = 5_000;
+/** Events per pipeline call (one transaction): their members stay locked until it commits. */
+const EVENTS_PER_TRANSACTION = 500;
+/** Pipeline transactions in flight at once (on disjoint members), so Node and PostgreSQL overlap. */
+const TRANSACTIONS_IN_FLIGHT = 2;
 
 /**
  * Makes `retention` events (reason inactive, anniversary or streak) for every brand's members,
  * through the ordinary event pipeline, so the brand's rules decide what they earn (the starter
- * "Win-back" rule pays inactive members). Members are read in id order a batch at a time; each
- * batch's findings are one pipeline call. Their keys are deterministic, so a second scan, or a
- * second instance scanning at once, pays nothing twice.
+ * "Win-back" rule pays inactive members). Members are visited in id order a keyset page at a
+ * time; one statement per page answers only the page's candidates (with the purchase months
+ * of the streak candidates), the pure findings decide, and the fresh findings go to the
+ * pipeline in transactions of at most EVENTS_PER_TRANSACTION events, while the next page is
+ * read. Their keys are deterministic, so a second scan, or a second instance scanning at once,
+ * pays nothing twice.
  */
 @Injectable()
 export class RetentionScanJob implements Job {
@@ -38,7 +45,6 @@ export class RetentionScanJob implements Job {
   constructor(
     private readonly db: DataSource,
     private readonly brands: JobBrandsRepository,
-    private readonly members: MembersRepository,
     private readonly retention: RetentionRepository,
     private readonly pipeline: EventPipeline,
   ) {}
@@ -64,67 +70,44 @@ export class RetentionScanJob implements Job {
 
   private async scanBrand(brand: JobBrand, now: Date, processed: Processed): Promise<void> {
     const cal = scanCalendar(now, brand.settings.timezone);
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.members.list(this.db.manager, brand.id, { cursor: after, limit: MEMBERS_PER_BATCH });
-      const batch = page.slice(0, MEMBERS_PER_BATCH);
-      if (batch.length === 0) {
-        return;
-      }
-      count(processed, 'members', batch.length);
-      await this.reward(brand, await this.findings(brand, batch, cal), now, processed);
-      if (page.length <= MEMBERS_PER_BATCH) {
-        return;
-      }
-      after = batch[batch.length - 1].id;
-    }
-  }
-
-  private async findings(brand: JobBrand, batch: Member[], cal: ScanCalendar): Promise<RetentionFinding[]> {
-    const found: RetentionFinding[] = [];
-    for (const member of batch) {
-      const inactive = inactiveFinding(member, brand.settings.inactiveDays, cal);
-      if (inactive) {
-        found.push(inactive);
-      }
-      const anniversary = anniversaryFinding(member, cal);
-      if (anniversary) {
-        found.push(anniversary);
-      }
-    }
-    const candidates = batch.filter((m) => mayHaveStreak(m, cal));
-    if (candidates.length) {
-      const bought = await this.retention.purchaseWindows(
-        this.db.manager,
-        brand.id,
-        candidates.map((m) => m.id),
-        cal.monthBounds,
-      );
-      for (const member of candidates) {
-        const streak = streakFinding(member, bought.get(member.id) ?? new Set(), cal);
-        if (streak) {
-          found.push(streak);
+    const filter = { ...scanBounds(cal, brand.settings.inactiveDays), monthBounds: cal.monthBounds };
+    const read = (after: string | null) => {
+      const page = this.retention.candidatePage(this.db.manager, brand.id, after, MEMBERS_PER_PAGE, filter);
+      page.catch(() => undefined); // awaited later: its failure is thrown there, not left unhandled meanwhile
+      return page;
+    };
+    const inFlight = new InFlight(TRANSACTIONS_IN_FLIGHT);
+    let next: Promise<CandidatePage> | null = read(null);
+    try {
+      while (next) {
+        const page: CandidatePage = await next;
+        // The next page is read while this one's findings go through the pipeline.
+        next = page.visited === MEMBERS_PER_PAGE ? read(page.last) : null;
+        count(processed, 'members', page.visited);
+        const found = findingsOf(page.candidates, brand.settings.inactiveDays, cal);
+        for (const f of found) {
+          count(processed, f.reason);
+        }
+        // Findings an earlier scan already made skip the pipeline (and its member locks) altogether.
+        const used = await this.retention.usedKeys(
+          this.db.manager,
+          brand.id,
+          found.map((f) => f.idempotencyKey),
+        );
+        const fresh = found.filter((f) => !used.has(f.idempotencyKey));
+        count(processed, 'alreadyMade', found.length - fresh.length);
+        for (const chunk of byMember(fresh, EVENTS_PER_TRANSACTION)) {
+          await inFlight.add(() => this.reward(brand, chunk, now, processed));
         }
       }
+    } finally {
+      // Nothing is left running past the brand's pass, whether it ends or fails.
+      await Promise.allSettled([next, inFlight.drain()]);
     }
-    return found;
+    await inFlight.drain();
   }
 
-  private async reward(brand: JobBrand, findings: RetentionFinding[], now: Date, processed: Processed): Promise<void> {
-    for (const f of findings) {
-      count(processed, f.reason);
-    }
-    // Findings an earlier scan already made skip the pipeline (and its member locks) altogether.
-    const used = await this.retention.usedKeys(
-      this.db.manager,
-      brand.id,
-      findings.map((f) => f.idempotencyKey),
-    );
-    const fresh = findings.filter((f) => !used.has(f.idempotencyKey));
-    count(processed, 'alreadyMade', findings.length - fresh.length);
-    if (fresh.length === 0) {
-      return;
-    }
+  private async reward(brand: JobBrand, fresh: RetentionFinding[], now: Date, processed: Processed): Promise<void> {
     const outcomes = await this.pipeline.apply(
       brand,
       fresh.map((f) => retentionEvent(f, now)),
@@ -146,6 +129,43 @@ export class RetentionScanJob implements Job {
       }
     });
   }
+}
+
+/** Every finding of these candidates, in member (id) order. */
+function findingsOf(candidates: RetentionCandidate[], inactiveDays: number, cal: ScanCalendar): RetentionFinding[] {
+  const found: RetentionFinding[] = [];
+  for (const member of candidates) {
+    const inactive = inactiveFinding(member, inactiveDays, cal);
+    if (inactive) {
+      found.push(inactive);
+    }
+    const anniversary = anniversaryFinding(member, cal);
+    if (anniversary) {
+      found.push(anniversary);
+    }
+    const streak = mayHaveStreak(member, cal) ? streakFinding(member, member.monthsBought, cal) : null;
+    if (streak) {
+      found.push(streak);
+    }
+  }
+  return found;
+}
+
+/** Runs of at most `size` findings, never splitting one member's findings (one transaction locks each member). */
+function byMember(found: RetentionFinding[], size: number): RetentionFinding[][] {
+  const chunks: RetentionFinding[][] = [];
+  let chunk: RetentionFinding[] = [];
+  for (const f of found) {
+    if (chunk.length >= size && chunk[chunk.length - 1].memberId !== f.memberId) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(f);
+  }
+  if (chunk.length) {
+    chunks.push(chunk);
+  }
+  return chunks;
 }
 
 /**
