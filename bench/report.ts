@@ -24,6 +24,18 @@ export interface RetentionFigures {
   secondsPer100k: number;
   /** s per 100k members at the largest run / at 100k (≤ 1.2: the scan stays linear). */
   perMemberGrowth: number | null;
+  /** The 100k run of the same process, when the largest run was bigger. */
+  baseline?: { members: number; seconds: number; secondsPer100k: number } | null;
+  /** CPU of the scan at the largest run: the bench process and the database's backends. */
+  cpuSeconds?: ScanCpu;
+  /** The same growth, of CPU seconds (less moved by other load on the machine). */
+  perMemberCpuGrowth?: number | null;
+}
+
+/** CPU seconds of the bench process (the service in-process) and of the PostgreSQL backends serving it. */
+export interface ScanCpu {
+  nodeSeconds: number;
+  postgresSeconds: number;
 }
 
 export interface BenchReport {
@@ -120,7 +132,10 @@ export function targetsOf(r: Omit<BenchReport, 'targets'>): BenchReport['targets
       target: '≤ 1.2',
       measured:
         r.retention?.perMemberGrowth != null
-          ? `${r.retention.perMemberGrowth} (${r.retention.members.toLocaleString('en')} members in ${r.retention.seconds} s)`
+          ? `${r.retention.perMemberGrowth} (${r.retention.members.toLocaleString('en')} members in ${r.retention.seconds} s` +
+            (r.retention.baseline
+              ? `, ${r.retention.baseline.members.toLocaleString('en')} in ${r.retention.baseline.seconds} s)`
+              : ')')
           : 'not run (npm run bench:retention with BENCH_MEMBERS=1000000)',
       met: r.retention?.perMemberGrowth != null ? r.retention.perMemberGrowth <= 1.2 : false,
     },
@@ -182,5 +197,8 @@ export function retentionFigures(path = 'bench/results/retention-scan.json'): Re
     seconds: r.seconds,
     secondsPer100k: r.secondsPer100k ?? Math.round((r.seconds / r.members) * 100_000 * 100) / 100,
     perMemberGrowth: r.perMemberGrowth ?? null,
+    baseline: r.baseline ?? null,
+    cpuSeconds: r.cpuSeconds,
+    perMemberCpuGrowth: r.perMemberCpuGrowth ?? null,
   };
 }
