@@ -118,7 +118,8 @@ export class RewardsRepository {
   async update(em: EntityManager, brandId: string, t: RewardTerms): Promise<Reward> {
     await em.query(
       `WITH folded AS (DELETE FROM reward_redemption_counts WHERE brand_id = $1 AND reward_id = $2 RETURNING redeemed AS n)
-       UPDATE rewards SET redeemed = redeemed + (SELECT coalesce(sum(n), 0) FROM folded) WHERE brand_id = $1 AND id = $2`,
+       UPDATE rewards SET redeemed = redeemed + (SELECT sum(n) FROM folded)
+        WHERE brand_id = $1 AND id = $2 AND EXISTS (SELECT FROM folded)`,
       [brandId, t.id],
     );
     const rows = await queryRows(
