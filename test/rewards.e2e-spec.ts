@@ -584,6 +584,102 @@ describe('rewards and redemptions (e2e)', () => {
     });
   });
 
+  describe('an unlimited reward under concurrency (no row lock, no counter on its row)', () => {
+    const sql = async (text: string, params: unknown[]) => {
+      const { DataSource } = await import('typeorm');
+      return t.app.get(DataSource).query(text, params);
+    };
+    const view = async (b: TestBrand, id: string) =>
+      (await t.http().get(`/v1/rewards/${id}`).set(b.auth).expect(200)).body;
+    const liveRedemptions = async (b: TestBrand, id: string) =>
+      (
+        await sql(
+          `SELECT count(*)::int AS n FROM redemptions WHERE brand_id = $1 AND reward_id = $2 AND status = 'completed'`,
+          [b.id, id],
+        )
+      )[0].n;
+
+    it('redeems for 40 members at once: every one succeeds with an exact balance, and the count is exact', async () => {
+      const b = await createBrand(t);
+      const r = await createReward(b, perk({ costPoints: 10 }));
+      const members = await Promise.all(Array.from({ length: 40 }, () => memberWith(b, 100)));
+      const answers = await Promise.all(members.map((m) => redeem(b, m.id, r.id)));
+      expect(answers.map((a) => a.status)).toEqual(Array(40).fill(201));
+      expect(answers.map((a) => a.body.balance.available)).toEqual(Array(40).fill(90));
+      for (const m of members) {
+        expect((await expectLedgerConsistent(b, m)).available).toBe(90);
+      }
+      expect(await view(b, r.id)).toMatchObject({ stock: null, remaining: null, redeemed: 40 });
+      expect(await liveRedemptions(b, r.id)).toBe(40);
+      // the reward's own row was not written by any of them
+      const [row] = await sql('SELECT redeemed, updated_at FROM rewards WHERE brand_id = $1 AND id = $2', [b.id, r.id]);
+      expect(row.redeemed).toBe(0);
+      expect(row.updated_at.toISOString()).toBe(r.updatedAt);
+    });
+
+    it('gives a 5-stock reward to exactly 5 of 40 members redeeming at once', async () => {
+      const b = await createBrand(t);
+      const r = await createReward(b, perk({ costPoints: 10, stock: 5 }));
+      const members = await Promise.all(Array.from({ length: 40 }, () => memberWith(b, 100)));
+      const answers = await Promise.all(members.map((m) => redeem(b, m.id, r.id)));
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(5);
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(
+        Array(35).fill('redemption.out_of_stock'),
+      );
+      expect(await view(b, r.id)).toMatchObject({ stock: 5, remaining: 0, redeemed: 5 });
+      expect(await liveRedemptions(b, r.id)).toBe(5);
+    });
+
+    it('keeps the count exact across cancellations and a stock given and taken away', async () => {
+      const b = await createBrand(t);
+      const r = await createReward(b, perk({ costPoints: 10 }));
+      const members = await Promise.all(Array.from({ length: 10 }, () => memberWith(b, 100)));
+      const first = await Promise.all(members.map((m) => redeem(b, m.id, r.id).expect(201)));
+      await Promise.all(
+        first.slice(0, 3).map((a) => t.http().post(`/v1/redemptions/${a.body.id}/cancel`).set(b.auth).expect(200)),
+      );
+      expect(await view(b, r.id)).toMatchObject({ remaining: null, redeemed: 7 });
+
+      const limited = await t.http().patch(`/v1/rewards/${r.id}`).set(b.auth).send({ stock: 9 }).expect(200);
+      expect(limited.body).toMatchObject({ stock: 9, remaining: 2, redeemed: 7 });
+      const second = await Promise.all(members.map((m) => redeem(b, m.id, r.id)));
+      expect(second.filter((a) => a.status === 201)).toHaveLength(2);
+      const cancelled = second.find((a) => a.status === 201)!;
+      await t.http().post(`/v1/redemptions/${cancelled.body.id}/cancel`).set(b.auth).expect(200);
+      expect(await view(b, r.id)).toMatchObject({ stock: 9, remaining: 1, redeemed: 8 });
+
+      const unlimited = await t.http().patch(`/v1/rewards/${r.id}`).set(b.auth).send({ stock: null }).expect(200);
+      expect(unlimited.body).toMatchObject({ stock: null, remaining: null, redeemed: 8 });
+      await redeem(b, members[0].id, r.id).expect(201);
+      await t.http().post(`/v1/redemptions/${first[5].body.id}/cancel`).set(b.auth).expect(200);
+      expect(await view(b, r.id)).toMatchObject({ redeemed: 8 });
+      expect(await liveRedemptions(b, r.id)).toBe(8);
+      for (const m of members) {
+        await expectLedgerConsistent(b, m);
+      }
+    });
+
+    it('counts every redemption when a stock is set while 40 are under way, and never goes past it after', async () => {
+      const b = await createBrand(t);
+      const r = await createReward(b, perk({ costPoints: 10 }));
+      const members = await Promise.all(Array.from({ length: 40 }, () => memberWith(b, 100)));
+      const [answers, edit] = await Promise.all([
+        Promise.all(members.map((m) => redeem(b, m.id, r.id))),
+        t.http().patch(`/v1/rewards/${r.id}`).set(b.auth).send({ stock: 20 }),
+      ]);
+      expect(edit.status).toBe(200);
+      const won = answers.filter((a) => a.status === 201).length;
+      expect(answers.filter((a) => a.status !== 201).map((a) => a.body.code)).toEqual(
+        Array(40 - won).fill('redemption.out_of_stock'),
+      );
+      expect(await liveRedemptions(b, r.id)).toBe(won);
+      expect(await view(b, r.id)).toMatchObject({ stock: 20, redeemed: won, remaining: Math.max(0, 20 - won) });
+      // the edit saw every redemption that came before it: after it, the stock is what bounds them
+      expect(edit.body.redeemed).toBeLessThanOrEqual(won);
+      expect(won).toBe(Math.max(20, edit.body.redeemed));
+    });
+  });
+
   describe('cancelling', () => {
     it('returns the points (a reverse entry) and the stock but voids the code; twice is a 409', async () => {
       const c = await createReward(brand, { name: 'Coupon', kind: 'coupon', costPoints: 200, stock: 5 });

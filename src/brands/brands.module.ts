@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminBrandsController } from './admin-brands.controller.js';
 import { ApiKey } from './api-key.entity.js';
 import { BrandController } from './brand.controller.js';
+import { BrandKeyCache } from './brand-key.cache.js';
 import { BrandKeyGuard } from './brand-key.guard.js';
 import { Brand } from './brand.entity.js';
 import { BrandsRepository } from './brands.repository.js';
@@ -13,7 +14,7 @@ import { BrandsService } from './brands.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Brand, ApiKey])],
   controllers: [BrandController, AdminBrandsController],
-  providers: [BrandsRepository, BrandsService, BrandKeyGuard],
-  exports: [BrandsService, BrandsRepository, BrandKeyGuard],
+  providers: [BrandsRepository, BrandsService, BrandKeyGuard, BrandKeyCache],
+  exports: [BrandsService, BrandsRepository, BrandKeyGuard, BrandKeyCache],
 })
 export class BrandsModule {}

@@ -8,6 +8,7 @@ import { DEFAULT_STAGES } from '../journey/stages.js';
 import type { ApiKey } from './api-key.entity.js';
 import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandErrors } from './brand-errors.js';
+import { BrandKeyCache } from './brand-key.cache.js';
 import { type BrandSettings, mergeSettings, withDefaults } from './brand-settings.js';
 import type { Brand } from './brand.entity.js';
 import { BrandsRepository } from './brands.repository.js';
@@ -22,6 +23,7 @@ export class BrandsService {
     private readonly brands: BrandsRepository,
     private readonly chain: ChainSettingsVerifier,
     private readonly chainClient: ChainClient,
+    private readonly keys: BrandKeyCache,
   ) {}
 
   /** A new brand with the default journey and its first secret key (returned once). */
@@ -38,13 +40,23 @@ export class BrandsService {
     });
   }
 
+  /** At most KEY_TRUST_MS old on another instance than the one that revoked the key or changed the brand. */
   async authenticate(secret: string): Promise<AuthenticatedBrand> {
     if (!secret.startsWith(KEY_PREFIX)) {
       throw BrandErrors.invalidKey();
     }
-    const found = await this.brands.findBrandByKeyHash(this.db.manager, hashSecret(secret));
-    if (!found) {
+    const keyHash = hashSecret(secret);
+    const brand = await this.keys.get(keyHash, () => this.readKey(keyHash));
+    if (!brand) {
       throw BrandErrors.invalidKey();
+    }
+    return brand;
+  }
+
+  private async readKey(keyHash: string): Promise<AuthenticatedBrand | null> {
+    const found = await this.brands.findBrandByKeyHash(this.db.manager, keyHash);
+    if (!found) {
+      return null;
     }
     const { brand, keyId } = found;
     return {
@@ -86,6 +98,7 @@ export class BrandsService {
       await this.brands.updateBrand(em, brandId, { name, settings });
       return toBrandView({ ...brand, name, settings });
     });
+    this.keys.forgetBrand(brandId);
     return this.withSigner(view);
   }
 
@@ -115,6 +128,8 @@ export class BrandsService {
       }
       await this.brands.revokeKey(em, brandId, keyId);
     });
+    // committed: on this instance the key is refused from the next request on
+    this.keys.forgetBrand(brandId);
   }
 
   countBrands(): Promise<number> {

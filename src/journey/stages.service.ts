@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BrandKeyCache } from '../brands/brand-key.cache.js';
 import { BrandsRepository } from '../brands/brands.repository.js';
 import { toBrandView } from '../brands/brands.service.js';
 import type { BrandView } from '../brands/dto/brand.dto.js';
@@ -21,6 +22,7 @@ export class StagesService {
     private readonly usage: StageUsageRepository,
     private readonly stageChanges: StageChangesRepository,
     private readonly members: MembersRepository,
+    private readonly keys: BrandKeyCache,
   ) {}
 
   /**
@@ -43,7 +45,7 @@ export class StagesService {
       throw validationFailed(faults);
     }
 
-    return inTransaction(this.db, async (em) => {
+    const view = await inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
       if (!brand) {
         throw BrandErrors.notFound();
@@ -93,5 +95,7 @@ export class StagesService {
       await this.brands.updateBrand(em, brandId, { stages });
       return toBrandView({ ...brand, stages });
     });
+    this.keys.forgetBrand(brandId); // committed: this instance's next request reads the new row
+    return view;
   }
 }

@@ -12,6 +12,7 @@ import type { RedeemDto, RedemptionListQuery, RedemptionResultView, RedemptionVi
 import { eligibility, needsTokenBalance } from './eligibility.js';
 import { TokenHoldings } from '../chain/token-holdings.js';
 import type { Redemption } from './redemption.js';
+import { isBounded } from './reward.js';
 import { RedemptionErrors } from './redemption-errors.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
 import { RewardErrors } from './reward-errors.js';
@@ -31,7 +32,9 @@ export interface RedeemOutcome {
 /**
  * Spending points on rewards. Every write locks the member row first and the reward row
  * second (the same order everywhere, so they never deadlock) and moves points only through
- * the ledger's posting operations: the balance stays equal to the sum of the entries.
+ * the ledger's posting operations: the balance stays equal to the sum of the entries. A
+ * bounded reward (stock or codes) is locked FOR UPDATE and counted on its row; an unbounded one
+ * only FOR SHARE, counted in stripes, so its redemptions by different members run side by side.
  */
 @Injectable()
 export class RedemptionsService {
@@ -61,10 +64,11 @@ export class RedemptionsService {
     const gated = await this.rewards.find(this.db.manager, brandId, dto.rewardId.toLowerCase());
     const tokenBalance =
       gated && needsTokenBalance([gated]) ? await this.tokens.heldBy(brandId, found.walletAddress) : null;
+    const attempt = (shared: boolean) =>
+      inTransaction(this.db, (em) => this.redeemLocked(em, brandId, found.id, dto, hash, actor, tokenBalance, shared));
     try {
-      return await inTransaction(this.db, (em) =>
-        this.redeemLocked(em, brandId, found.id, dto, hash, actor, tokenBalance),
-      );
+      // null: the reward was given a stock since it was read here, so it is redeemed under its lock after all
+      return (await attempt(gated !== null && !isBounded(gated))) ?? (await attempt(false))!;
     } catch (e) {
       // The same key, committed meanwhile by a request for another member (so not serialised by our lock).
       const again = isKeyTaken(e) ? await this.replay(this.db.manager, brandId, dto.idempotencyKey, hash) : null;
@@ -83,15 +87,22 @@ export class RedemptionsService {
     hash: string,
     actor: string,
     tokenBalance: bigint | null,
-  ): Promise<RedeemOutcome> {
+    shared: boolean,
+  ): Promise<RedeemOutcome | null> {
     const [member] = await this.members.lock(em, brandId, [memberId], []);
     const prior = await this.replay(em, brandId, dto.idempotencyKey, hash);
     if (prior) {
       return prior;
     }
-    const reward = await this.rewards.lock(em, brandId, dto.rewardId.toLowerCase());
+    const rewardId = dto.rewardId.toLowerCase();
+    const reward = shared
+      ? await this.rewards.share(em, brandId, rewardId)
+      : await this.rewards.lock(em, brandId, rewardId);
     if (!reward) {
       throw RewardErrors.notFound(dto.rewardId);
+    }
+    if (shared && isBounded(reward)) {
+      return null; // nothing written yet
     }
 
     const live = await this.redemptions.countLive(em, brandId, member.id, [reward.id]);
@@ -122,7 +133,9 @@ export class RedemptionsService {
     if (reward.kind === 'coupon' && !code) {
       throw RedemptionErrors.notRedeemable('out_of_stock');
     }
-    await this.rewards.count(em, brandId, reward.id, 1, code ? -1 : 0);
+    if (isBounded(reward)) {
+      await this.rewards.count(em, brandId, reward.id, 1, code ? -1 : 0);
+    }
     const spentLots = await this.ledger.insert(em, brandId, [entry]);
     await this.members.saveStates(em, brandId, [member]);
 
@@ -149,6 +162,10 @@ export class RedemptionsService {
     const result = toRedemptionResult(redemption, member);
     await this.redemptions.insert(em, redemption, result);
     await this.webhooks.enqueue(em, brandId, redeemedChanges(member, { ...redemption, rewardName: reward.name }, now));
+    if (!isBounded(reward)) {
+      // last: a stripe's row lock is then held only for the commit
+      await this.rewards.countUnbounded(em, brandId, reward.id, 1);
+    }
     return { replay: false, result };
   }
 
@@ -170,40 +187,67 @@ export class RedemptionsService {
    * has seen and so is never handed out again.
    */
   async cancel(brandId: string, id: string, actor: string): Promise<RedemptionResultView> {
-    return inTransaction(this.db, async (em) => {
-      const found = await this.redemptions.find(em, brandId, id);
-      if (!found) {
-        throw RedemptionErrors.notFound(id);
-      }
-      const [member] = await this.members.lock(em, brandId, [found.memberId], []);
-      await this.rewards.lock(em, brandId, found.rewardId, true);
-      const now = new Date();
-      const { entry } = reverse(member, {
-        id: newId(),
-        status: 'available',
-        points: found.costPoints,
-        redemptionId: id,
-        reason: 'redemption cancelled',
-        actor,
-        availableAt: now,
-      });
-      // The points go back to the lots they came from, so they keep the expiry they had.
-      await this.ledger.insertRestoring(em, brandId, entry, found.spentLots);
-      // Conditional on 'completed' and taken under the member lock: a second cancel finds it done.
-      if (!(await this.redemptions.markCancelled(em, brandId, id, entry.id, now))) {
-        throw RedemptionErrors.alreadyCancelled(id);
-      }
-      await this.rewards.count(em, brandId, found.rewardId, -1, 0);
-      if (found.codeId) {
-        await this.rewards.voidCode(em, brandId, found.codeId, now);
-      }
-      await this.members.saveStates(em, brandId, [member]);
-      await this.webhooks.enqueue(em, brandId, cancelledChange(member, found, entry.id, now));
-      return toRedemptionResult(
-        { ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id },
-        member,
-      );
+    const known = await this.redemptions.find(this.db.manager, brandId, id);
+    if (!known) {
+      throw RedemptionErrors.notFound(id);
+    }
+    const reward = await this.rewards.find(this.db.manager, brandId, known.rewardId, true);
+    const attempt = (shared: boolean) =>
+      inTransaction(this.db, (em) => this.cancelLocked(em, brandId, id, actor, shared));
+    return (await attempt(reward !== null && !isBounded(reward))) ?? (await attempt(false))!;
+  }
+
+  /** null: the reward was given a stock since `cancel` read it, so it must be cancelled under the reward's lock. */
+  private async cancelLocked(
+    em: EntityManager,
+    brandId: string,
+    id: string,
+    actor: string,
+    shared: boolean,
+  ): Promise<RedemptionResultView | null> {
+    const found = await this.redemptions.find(em, brandId, id);
+    if (!found) {
+      throw RedemptionErrors.notFound(id);
+    }
+    const [member] = await this.members.lock(em, brandId, [found.memberId], []);
+    const reward = shared
+      ? await this.rewards.share(em, brandId, found.rewardId, true)
+      : await this.rewards.lock(em, brandId, found.rewardId, true);
+    const bounded = reward === null || isBounded(reward);
+    if (shared && bounded) {
+      return null; // nothing written yet
+    }
+    const now = new Date();
+    const { entry } = reverse(member, {
+      id: newId(),
+      status: 'available',
+      points: found.costPoints,
+      redemptionId: id,
+      reason: 'redemption cancelled',
+      actor,
+      availableAt: now,
     });
+    // The points go back to the lots they came from, so they keep the expiry they had.
+    await this.ledger.insertRestoring(em, brandId, entry, found.spentLots);
+    // Conditional on 'completed' and taken under the member lock: a second cancel finds it done.
+    if (!(await this.redemptions.markCancelled(em, brandId, id, entry.id, now))) {
+      throw RedemptionErrors.alreadyCancelled(id);
+    }
+    if (bounded) {
+      await this.rewards.count(em, brandId, found.rewardId, -1, 0);
+    }
+    if (found.codeId) {
+      await this.rewards.voidCode(em, brandId, found.codeId, now);
+    }
+    await this.members.saveStates(em, brandId, [member]);
+    await this.webhooks.enqueue(em, brandId, cancelledChange(member, found, entry.id, now));
+    if (!bounded) {
+      await this.rewards.countUnbounded(em, brandId, found.rewardId, -1);
+    }
+    return toRedemptionResult(
+      { ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id },
+      member,
+    );
   }
 
   async get(brandId: string, id: string): Promise<RedemptionView> {

@@ -41,3 +41,12 @@ export function remainingOf(r: Pick<Reward, 'kind' | 'stock' | 'redeemed' | 'cod
   }
   return left === null ? r.codesUnused : Math.min(left, r.codesUnused);
 }
+
+/**
+ * Whether the reward can run out (a stock, or a coupon's code pool): then each redemption takes
+ * its row's lock and counts on the row, so it never oversells. An unbounded one is only
+ * read-shared by a redemption and counted in stripes, so redemptions do not queue on it.
+ */
+export function isBounded(r: Pick<Reward, 'kind' | 'stock'>): boolean {
+  return r.stock !== null || r.kind === 'coupon';
+}

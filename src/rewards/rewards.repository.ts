@@ -4,8 +4,17 @@ import { newId } from '../common/ids.js';
 import { queryRows } from '../database/query-rows.js';
 import type { Reward, RewardKind } from './reward.js';
 
-const COLUMNS = `brand_id, id, name, description, kind, cost_points, stock, redeemed, codes_unused, per_member_limit, stages, tiers,
+/** An unbounded reward's redemptions are its row's counter plus its stripes (a bounded one has no stripes). */
+const REDEEMED = `CASE WHEN stock IS NULL AND kind <> 'coupon'
+  THEN redeemed + coalesce((SELECT sum(s.redeemed) FROM reward_redemption_counts s
+                             WHERE s.brand_id = rewards.brand_id AND s.reward_id = rewards.id), 0)
+  ELSE redeemed END AS redeemed`;
+
+const COLUMNS = `brand_id, id, name, description, kind, cost_points, stock, ${REDEEMED}, codes_unused, per_member_limit, stages, tiers,
   content_url, perk_text, valid_from, valid_until, active, token_gate_min_balance::text AS token_gate_min_balance, created_at, updated_at`;
+
+/** Stripes of an unbounded reward's count: concurrent redemptions rarely meet on one. */
+const STRIPES = 32;
 
 /** What a brand sets on a reward; the counters (redeemed, codes_unused) are the repository's. */
 export type RewardTerms = Omit<Reward, 'brandId' | 'redeemed' | 'codesUnused' | 'createdAt' | 'updatedAt'>;
@@ -50,13 +59,8 @@ export class RewardsRepository {
     return toReward(rows[0]);
   }
 
-  async find(em: EntityManager, brandId: string, id: string): Promise<Reward | null> {
-    const rows = await queryRows(
-      em,
-      `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL`,
-      [brandId, id],
-    );
-    return rows.length ? toReward(rows[0]) : null;
+  find(em: EntityManager, brandId: string, id: string, withDeleted = false): Promise<Reward | null> {
+    return this.select(em, brandId, id, withDeleted, '');
   }
 
   /**
@@ -64,10 +68,29 @@ export class RewardsRepository {
    * first and the reward second, everywhere, so two of them never wait on each other in a circle.
    * A cancellation still returns stock to a deleted reward (`withDeleted`).
    */
-  async lock(em: EntityManager, brandId: string, id: string, withDeleted = false): Promise<Reward | null> {
+  lock(em: EntityManager, brandId: string, id: string, withDeleted = false): Promise<Reward | null> {
+    return this.select(em, brandId, id, withDeleted, 'FOR UPDATE');
+  }
+
+  /**
+   * Reads the reward with a share lock: any number of redemptions of an unbounded reward hold it
+   * at once, while an edit (which locks FOR UPDATE) waits for them and they wait for it, so a
+   * redemption always acts on the reward's current terms and an edit folds in every count.
+   */
+  share(em: EntityManager, brandId: string, id: string, withDeleted = false): Promise<Reward | null> {
+    return this.select(em, brandId, id, withDeleted, 'FOR SHARE');
+  }
+
+  private async select(
+    em: EntityManager,
+    brandId: string,
+    id: string,
+    withDeleted: boolean,
+    lock: '' | 'FOR UPDATE' | 'FOR SHARE',
+  ): Promise<Reward | null> {
     const rows = await queryRows(
       em,
-      `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND ($3::boolean OR deleted_at IS NULL) FOR UPDATE`,
+      `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND ($3::boolean OR deleted_at IS NULL) ${lock}`,
       [brandId, id, withDeleted],
     );
     return rows.length ? toReward(rows[0]) : null;
@@ -87,8 +110,18 @@ export class RewardsRepository {
     return rows.map(toReward);
   }
 
-  /** Writes the brand's terms (a full set: the service merged the patch). The row is locked. */
+  /**
+   * Writes the brand's terms (a full set: the service merged the patch). The row is locked, so no
+   * redemption is under way: the stripes are folded into the row first, and a reward given a
+   * stock now counts on its row from the exact figure.
+   */
   async update(em: EntityManager, brandId: string, t: RewardTerms): Promise<Reward> {
+    await em.query(
+      `WITH folded AS (DELETE FROM reward_redemption_counts WHERE brand_id = $1 AND reward_id = $2 RETURNING redeemed AS n)
+       UPDATE rewards SET redeemed = redeemed + (SELECT sum(n) FROM folded)
+        WHERE brand_id = $1 AND id = $2 AND EXISTS (SELECT FROM folded)`,
+      [brandId, t.id],
+    );
     const rows = await queryRows(
       em,
       `UPDATE rewards SET name = $3, description = $4, cost_points = $5, stock = $6, per_member_limit = $7, stages = $8, tiers = $9,
@@ -130,6 +163,18 @@ export class RewardsRepository {
     await em.query(
       `UPDATE rewards SET redeemed = redeemed + $3, codes_unused = codes_unused + $4 WHERE brand_id = $1 AND id = $2`,
       [brandId, id, redeemed, codesUnused],
+    );
+  }
+
+  /**
+   * Counts a redemption (+1) or a cancellation (-1) of an unbounded reward on one of its stripes,
+   * under the reward's share lock. Any stripe will do: only their sum is read.
+   */
+  async countUnbounded(em: EntityManager, brandId: string, id: string, redeemed: number): Promise<void> {
+    await em.query(
+      `INSERT INTO reward_redemption_counts (brand_id, reward_id, stripe, redeemed) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (brand_id, reward_id, stripe) DO UPDATE SET redeemed = reward_redemption_counts.redeemed + EXCLUDED.redeemed`,
+      [brandId, id, Math.floor(Math.random() * STRIPES), redeemed],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
+import { BrandKeyCache } from '../brands/brand-key.cache.js';
 import { enabledChain } from '../chain/chain-settings.js';
 import { validationFailed } from '../common/errors/domain-error.js';
 import { type Page, toPage } from '../common/http/pagination.js';
@@ -30,11 +31,19 @@ export class RulesService {
   constructor(
     private readonly db: DataSource,
     private readonly rules: RulesRepository,
+    private readonly keys: BrandKeyCache,
   ) {}
+
+  /** A transaction that may bump the brand's rules_version; once committed, this instance reads the brand afresh. */
+  private async changeRules<T>(brandId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
+    this.keys.forgetBrand(brandId);
+    return result;
+  }
 
   async createRule(brand: AuthenticatedBrand, body: unknown): Promise<RuleView> {
     const definition = validDefinition(body, brand);
-    return this.db.transaction(async (em) => {
+    return this.changeRules(brand.id, async (em) => {
       const rule = await this.insertRule(em, brand.id, definition, actorOf(brand));
       await this.rules.bumpRulesVersion(em, brand.id);
       return toRuleView(rule);
@@ -62,7 +71,7 @@ export class RulesService {
   /** Full replacement of the definition: a new version. */
   async replaceRule(brand: AuthenticatedBrand, id: string, body: unknown): Promise<RuleView> {
     const definition = validDefinition(body, brand);
-    return this.db.transaction(async (em) => {
+    return this.changeRules(brand.id, async (em) => {
       const rule = await this.existingRule(em, brand.id, id, true);
       if (rule.status === 'archived') {
         throw RuleErrors.archived(id);
@@ -73,7 +82,7 @@ export class RulesService {
 
   /** Pause, activate or archive. Asking for the status a rule already has changes nothing. */
   async changeStatus(brand: AuthenticatedBrand, id: string, status: RuleStatus): Promise<RuleView> {
-    return this.db.transaction(async (em) => {
+    return this.changeRules(brand.id, async (em) => {
       const rule = await this.existingRule(em, brand.id, id, true);
       if (rule.status === status) {
         return toRuleView(rule);
@@ -124,7 +133,7 @@ export class RulesService {
     const definitions = loyaltyLoopFor(stages.map((s) => s.key)).map((rule) =>
       validDefinition(rule, { stages, settings: {} }),
     );
-    return this.db.transaction(async (em) => {
+    return this.changeRules(brandId, async (em) => {
       await this.rules.lockBrandRules(em, brandId);
       const names = await this.rules.ruleNames(em, brandId);
       const created: RuleView[] = [];

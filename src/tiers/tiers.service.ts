@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mergeSettings } from '../brands/brand-settings.js';
+import { BrandKeyCache } from '../brands/brand-key.cache.js';
 import { BrandsRepository } from '../brands/brands.repository.js';
 import { toBrandView } from '../brands/brands.service.js';
 import type { BrandView } from '../brands/dto/brand.dto.js';
@@ -14,6 +15,7 @@ export class TiersService {
   constructor(
     private readonly db: DataSource,
     private readonly brands: BrandsRepository,
+    private readonly keys: BrandKeyCache,
   ) {}
 
   /**
@@ -33,7 +35,7 @@ export class TiersService {
     if (faults.length) {
       throw validationFailed(faults);
     }
-    return inTransaction(this.db, async (em) => {
+    const view = await inTransaction(this.db, async (em) => {
       const brand = await this.brands.lockBrand(em, brandId);
       if (!brand) {
         throw BrandErrors.notFound();
@@ -46,5 +48,7 @@ export class TiersService {
       await this.brands.updateBrand(em, brandId, { settings });
       return toBrandView({ ...brand, settings });
     });
+    this.keys.forgetBrand(brandId); // committed: this instance's next request reads the new row
+    return view;
   }
 }

@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
+import { BrandKeyCache } from '../../src/brands/brand-key.cache.js';
 import type { TestApp } from './test-app.js';
 
 /**
  * Switches a brand's chain on without the on-chain checks PATCH /v1/brand makes, so suites of
  * other features can write token rules and see token_mints rows; nothing here mints (no worker
- * runs in them). test/chain.e2e-spec.ts enables chains the real way, against anvil.
+ * runs in them). test/chain.e2e-spec.ts enables chains the real way, against anvil. The row is
+ * written behind the service's back, so the app's key cache is told, as the service would.
  */
 export async function allowTokenRules(t: TestApp, brandId: string): Promise<void> {
   const chain = {
@@ -20,4 +22,5 @@ export async function allowTokenRules(t: TestApp, brandId: string): Promise<void
       brandId,
       JSON.stringify(chain),
     ]);
+  t.app.get(BrandKeyCache).forgetBrand(brandId);
 }
