@@ -15,6 +15,8 @@ export interface EventsStep {
   };
   /** (service node + its PostgreSQL) / (ceiling client + its PostgreSQL), per event. */
   cpuRatio: number;
+  /** Events per write transaction of the service (group commit): events / transaction ids the step took. */
+  eventsPerCommit: number;
 }
 
 /** What `npm run bench:retention` measured (bench/results/retention-scan.json), when it has run. */

@@ -21,6 +21,8 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
 /** Service processes on the one database, behind the load generator's round robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+/** BENCH_STEPS=events: only the events step (service and ceiling at each concurrency), printed, nothing written. */
+const EVENTS_ONLY = process.env.BENCH_STEPS === 'events';
 
 async function main() {
   const db = await openBenchDatabase();
@@ -49,8 +51,10 @@ async function main() {
     for (const c of CONCURRENCY) {
       await checkpoint(db.url);
       const before = cpu();
+      const xidBefore = await nextXid(db.url);
       const s = await closedLoop(bases, '/v1/events', auth, c, SECONDS, nextEvent);
       const serviceCpu = perEvent(before, cpu(), s.ok);
+      const writeCommits = (await nextXid(db.url)) - xidBefore;
       await checkpoint(db.url);
       const beforeCeiling = cpu();
       const d = await ceiling(db.url, brand.brandId, brand.memberIds, c, SECONDS);
@@ -75,11 +79,16 @@ async function main() {
           ceiling: { clientUs: ceilingCpu.benchUs, postgresUs: ceilingCpu.postgresUs },
         },
         cpuRatio: Math.round((cpuUs.service / cpuUs.ceiling) * 100) / 100,
+        eventsPerCommit: Math.round((s.ok / Math.max(1, writeCommits)) * 10) / 10,
       });
       log(
-        `c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}), CPU/event node ${serviceCpu.serviceUs} µs + pg ${serviceCpu.postgresUs} µs; ` +
+        `c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}, ${events.at(-1)!.eventsPerCommit} events/commit), CPU/event node ${serviceCpu.serviceUs} µs + pg ${serviceCpu.postgresUs} µs; ` +
           `ceiling ${d.perSecond}/s, CPU/event client ${ceilingCpu.benchUs} µs + pg ${ceilingCpu.postgresUs} µs`,
       );
+    }
+    if (EVENTS_ONLY) {
+      console.log(JSON.stringify(events));
+      return;
     }
     const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
     await checkpoint(db.url);
@@ -200,6 +209,19 @@ async function redemptionThroughput(
     1,
     () => `/v1/members/m-${skewedMember(members)}/redemptions`,
   );
+}
+
+/**
+ * The next transaction id the server will assign: only a transaction that writes takes one, so
+ * its growth over a step is the step's write commits (the read-only API-key lookups take none).
+ * Reading it takes none either.
+ */
+async function nextXid(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const row = (await client.query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid')).rows[0];
+  await client.end();
+  return Number(row.xid);
 }
 
 /** Each step starts from a fresh checkpoint, so one step's dirty pages are not the next one's I/O. */

@@ -159,10 +159,15 @@ export function eventAnswers(results: EventResult[]): WriteFragment | null {
   }
   return {
     name: 'answers',
-    params: [JSON.stringify(results.map((result) => ({ id: result.eventId, result })))],
+    params: [
+      JSON.stringify(results.map((result) => ({ id: result.eventId, result }))),
+      // The ids as an array the planner can count: against the JSON's guess of 100 rows it would
+      // hash-join a scan of every event of the brand, a cost that grows with the table.
+      results.map((r) => r.eventId),
+    ],
     cte: (at) =>
       `UPDATE events e SET result = r.result
          FROM json_to_recordset($${at}::json) AS r(id uuid, result jsonb)
-        WHERE e.brand_id = $1 AND e.id = r.id`,
+        WHERE e.brand_id = $1 AND e.id = ANY($${at + 1}::uuid[]) AND e.id = r.id`,
   };
 }

@@ -223,6 +223,9 @@ export function memberStates(members: Member[]): WriteFragment | null {
           lifetime_earned: m.lifetimeEarned,
         })),
       ),
+      // The ids again, as an array the planner can count: against the JSON's guess of 100 rows it
+      // would hash-join a scan of every member of the brand.
+      members.map((m) => m.id),
     ],
     cte: (at) =>
       `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
@@ -230,6 +233,6 @@ export function memberStates(members: Member[]): WriteFragment | null {
               lifetime_earned = u.lifetime_earned, updated_at = now()
          FROM json_to_recordset($${at}::json) AS u(id uuid, stage text, tier text, purchase_count int, referral_count int,
               last_purchase_at timestamptz, points_available bigint, points_pending bigint, lifetime_earned bigint)
-        WHERE m.brand_id = $1 AND m.id = u.id`,
+        WHERE m.brand_id = $1 AND m.id = ANY($${at + 1}::uuid[]) AND m.id = u.id`,
   };
 }
