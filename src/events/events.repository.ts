@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import type { WriteFragment } from '../database/write-fragment.js';
 import type { PurchaseEarnings } from '../ledger/refund-reversal.js';
 import type { EventResult } from './event-effects.js';
@@ -28,7 +28,7 @@ export class EventsRepository {
     if (events.length === 0) {
       return new Set();
     }
-    const rows = await queryRows<{ idempotency_key: string }>(
+    const rows = await queryPrepared<{ idempotency_key: string }>(
       em,
       `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, stage)
        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])

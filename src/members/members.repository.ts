@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import { isUuid } from '../common/ids.js';
 import type { Member } from './member.entity.js';
@@ -115,7 +115,8 @@ export class MembersRepository {
     if (ids.length === 0 && externalIds.length === 0) {
       return [];
     }
-    const rows = await queryRows(
+    // Prepared: its planning cost more than its run (0.7 ms against 0.1 ms at 100k members).
+    const rows = await queryPrepared(
       em,
       // The ids are resolved first, in an InitPlan (index probes, read without locks; an OR of two
       // ANY arrays makes the planner scan the brand's members), and the lock then takes rows by
