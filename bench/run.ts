@@ -21,8 +21,11 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
 /** Service processes on the one database, behind the load generator's round robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
-/** BENCH_STEPS=events: only the events step (service and ceiling at each concurrency), printed, nothing written. */
-const EVENTS_ONLY = process.env.BENCH_STEPS === 'events';
+/**
+ * BENCH_STEPS=events (or events,batch): only the events step (service and ceiling at each
+ * concurrency), and the batch step if named; printed, nothing written. Default: every step.
+ */
+const STEPS = process.env.BENCH_STEPS ? new Set(process.env.BENCH_STEPS.split(',')) : null;
 
 async function main() {
   const db = await openBenchDatabase();
@@ -86,8 +89,9 @@ async function main() {
           `ceiling ${d.perSecond}/s, CPU/event client ${ceilingCpu.benchUs} µs + pg ${ceilingCpu.postgresUs} µs`,
       );
     }
-    if (EVENTS_ONLY) {
-      console.log(JSON.stringify(events));
+    if (STEPS) {
+      const batch = STEPS.has('batch') ? await batchStep(db.url, bases, auth, brand, nextEvent) : null;
+      console.log(JSON.stringify({ events, batch }));
       return;
     }
     const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
@@ -108,24 +112,7 @@ async function main() {
     log(
       `half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`,
     );
-    await checkpoint(db.url);
-    const batchService = await closedLoop(
-      bases,
-      '/v1/events/batch',
-      auth,
-      2,
-      SECONDS,
-      () => ({ events: Array.from({ length: 500 }, nextEvent) }),
-      500,
-    );
-    await checkpoint(db.url);
-    const batchCeilingResult = await batchCeiling(db.url, brand.brandId, brand.memberIds, 2, SECONDS, 500);
-    const batch = {
-      ...batchService,
-      ceiling: batchCeilingResult,
-      ratio: batchService.perSecond / batchCeilingResult.perSecond,
-    };
-    log(`batch: ${batch.perSecond} events/s; the same writes set-based: ${batchCeilingResult.perSecond} events/s`);
+    const batch = await batchStep(db.url, bases, auth, brand, nextEvent);
     await checkpoint(db.url);
     const redeemed = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
     const ceilingAt32 = events.find((e) => e.concurrency === 32)?.ceiling.perSecond ?? NaN;
@@ -166,6 +153,37 @@ async function main() {
     await Promise.all(services.map((s) => s.stop()));
     await db.drop();
   }
+}
+
+/** Batches of 500 at 2 connections, beside the same writes set-based straight through pg. */
+async function batchStep(
+  url: string,
+  bases: string[],
+  auth: Record<string, string>,
+  brand: { brandId: string; memberIds: string[] },
+  nextEvent: () => unknown,
+): Promise<BenchReport['batch']> {
+  await checkpoint(url);
+  const batchService = await closedLoop(
+    bases,
+    '/v1/events/batch',
+    auth,
+    2,
+    SECONDS,
+    () => ({ events: Array.from({ length: 500 }, nextEvent) }),
+    500,
+  );
+  await checkpoint(url);
+  const batchCeilingResult = await batchCeiling(url, brand.brandId, brand.memberIds, 2, SECONDS, 500);
+  const batch = {
+    ...batchService,
+    ceiling: batchCeilingResult,
+    ratio: batchService.perSecond / batchCeilingResult.perSecond,
+  };
+  log(
+    `batch: ${batch.perSecond} events/s (errors ${batch.errors}); set-based: ${batchCeilingResult.perSecond} events/s (errors ${batchCeilingResult.errors})`,
+  );
+  return batch;
 }
 
 /**
