@@ -36,6 +36,16 @@ function nameOf(sql: string): string {
 }
 
 /**
+ * A long list (a batch) is planned for its size on each call: planning is then small beside the
+ * run, and the generic plan the server settles on for a prepared statement is judged on short lists.
+ */
+const LONG_LIST = 64;
+
+function isLongList(p: unknown): boolean {
+  return Array.isArray(p) && p.length > LONG_LIST;
+}
+
+/**
  * `queryRows` for the hot path's fixed SQL, as a named (prepared) statement straight on the
  * transaction's pg client: each connection parses and plans a text once, not on every call
  * (the event write's CTE and the member lock took 0.5–0.7 ms of planning each), and TypeORM's
@@ -48,7 +58,7 @@ export async function queryPrepared<T = Record<string, unknown>>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const runner = em.queryRunner;
-  if (!runner || runner.isReleased || !runner.isTransactionActive) {
+  if (!runner || runner.isReleased || !runner.isTransactionActive || params.some(isLongList)) {
     return queryRows<T>(em, sql, params);
   }
   const client = (await runner.connect()) as PoolClient;
