@@ -15,6 +15,22 @@ export async function ceiling(
   concurrency: number,
   seconds: number,
 ): Promise<LoadResult> {
+  return closedLoopOnPg(url, concurrency, seconds, 1, (client, n) =>
+    writeOneEvent(client, brandId, memberIds[skewedMember(memberIds.length)], `ceiling-${process.pid}-${n}`),
+  );
+}
+
+/**
+ * `concurrency` clients, each on its own connection, running `write` back to back for
+ * `seconds`; a failed write is rolled back and counted as an error.
+ */
+async function closedLoopOnPg(
+  url: string,
+  concurrency: number,
+  seconds: number,
+  units: number,
+  write: (client: pg.PoolClient, n: number) => Promise<void>,
+): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: url, max: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -26,15 +42,13 @@ export async function ceiling(
       while (Date.now() < end) {
         const t0 = performance.now();
         try {
-          await writeOneEvent(
-            client,
-            brandId,
-            memberIds[skewedMember(memberIds.length)],
-            `ceiling-${process.pid}-${n++}`,
-          );
+          await write(client, n++);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (e) {
           errors++;
+          if (errors === 1) {
+            console.error(`[bench] a ceiling write failed: ${(e as Error).message}`);
+          }
           await client.query('ROLLBACK').catch(() => undefined);
         }
       }
@@ -44,7 +58,7 @@ export async function ceiling(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   await pool.end();
-  return summarise(concurrency, seconds, latencies, errors);
+  return summarise(concurrency, seconds, latencies, errors, units);
 }
 
 /** The ceiling's writes at a fixed rate: the database's own latency at the load the service was measured at. */
@@ -92,18 +106,22 @@ export async function ceilingAtRate(
   return summarise(rate, seconds, latencies, errors);
 }
 
-/** One event's writes: the event row with its unique key, the member lock, a ledger entry, the balance. */
+/**
+ * One event's writes, in the pipeline's order: the member lock first, then the event row with
+ * its unique key, a ledger entry, the balance. (The event row's foreign key takes a KEY SHARE
+ * lock on the member: taken before FOR UPDATE, two writers of one member deadlock.)
+ */
 async function writeOneEvent(client: pg.PoolClient, brandId: string, memberId: string, key: string): Promise<void> {
   const eventId = newId();
   await client.query('BEGIN');
+  const m = await client.query(
+    'SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE',
+    [brandId, memberId],
+  );
   await client.query(
     `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
      VALUES ($1, $2, $3, 'x', 'purchase', $4, now(), '{"amount":"10.00"}', 'ceiling') ON CONFLICT DO NOTHING`,
     [brandId, eventId, key, memberId],
-  );
-  const m = await client.query(
-    'SELECT points_available, points_pending FROM members WHERE brand_id = $1 AND id = $2 FOR UPDATE',
-    [brandId, memberId],
   );
   const after = Number(m.rows[0].points_available) + Number(m.rows[0].points_pending) + 10;
   await client.query(
@@ -131,47 +149,30 @@ export async function batchCeiling(
   seconds: number,
   size: number,
 ): Promise<LoadResult> {
-  const pool = new pg.Pool({ connectionString: url, max: concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = Date.now() + seconds * 1000;
-  let n = 0;
-  const worker = async () => {
-    const client = await pool.connect();
-    try {
-      while (Date.now() < end) {
-        const t0 = performance.now();
-        const members = Array.from({ length: size }, () => memberIds[skewedMember(memberIds.length)]);
-        try {
-          await writeBatch(client, brandId, members, `ceiling-batch-${process.pid}-${n++}`);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-          await client.query('ROLLBACK').catch(() => undefined);
-        }
-      }
-    } finally {
-      client.release();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  await pool.end();
-  return summarise(concurrency, seconds, latencies, errors, size);
+  return closedLoopOnPg(url, concurrency, seconds, size, (client, n) =>
+    writeBatch(
+      client,
+      brandId,
+      Array.from({ length: size }, () => memberIds[skewedMember(memberIds.length)]),
+      `ceiling-batch-${process.pid}-${n}`,
+    ),
+  );
 }
 
+/** Members locked first in id order (as the pipeline does), then the rows: no two batches deadlock. */
 async function writeBatch(client: pg.PoolClient, brandId: string, members: string[], keyPrefix: string): Promise<void> {
   const eventIds = members.map(() => newId());
   await client.query('BEGIN');
+  const locked = await client.query<{ id: string; points_available: string; points_pending: string }>(
+    'SELECT id, points_available, points_pending FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
+    [brandId, [...new Set(members)].sort()],
+  );
   await client.query(
     `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin)
      SELECT $1, e.id, $2 || '-' || e.n, 'x', 'purchase', e.member_id, now(), '{"amount":"10.00"}', 'ceiling'
        FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS e(id, member_id, n)
      ON CONFLICT DO NOTHING`,
     [brandId, keyPrefix, eventIds, members],
-  );
-  const locked = await client.query<{ id: string; points_available: string; points_pending: string }>(
-    'SELECT id, points_available, points_pending FROM members WHERE brand_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
-    [brandId, [...new Set(members)].sort()],
   );
   const balance = new Map(locked.rows.map((r) => [r.id, Number(r.points_available) + Number(r.points_pending)]));
   const after = members.map((m) => {

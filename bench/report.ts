@@ -15,6 +15,8 @@ export interface EventsStep {
   };
   /** (service node + its PostgreSQL) / (ceiling client + its PostgreSQL), per event. */
   cpuRatio: number;
+  /** Events per write transaction of the service (group commit): events / transaction ids the step took. */
+  eventsPerCommit: number;
 }
 
 /** What `npm run bench:retention` measured (bench/results/retention-scan.json), when it has run. */
@@ -147,12 +149,12 @@ export function markdown(r: BenchReport): string {
     `Measured ${r.at} on ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, PostgreSQL ${r.machine.postgres} (${r.machine.database}); ` +
       `${r.setup.members.toLocaleString('en')} members, ${r.setup.rules} rules, ${r.setup.seconds} s per step, ${r.setup.instances} service instance(s).`,
     '',
-    '| connections | service events/s | p50 ms | p95 ms | p99 ms | ceiling events/s | ceiling p99 ms | service / ceiling | CPU µs/event: node + pg | ceiling: client + pg | CPU ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| connections | service events/s | p50 ms | p95 ms | p99 ms | ceiling events/s | ceiling p99 ms | service / ceiling | CPU µs/event: node + pg | ceiling: client + pg | CPU ratio | events per commit |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.events.map(
       (e) =>
         `| ${e.concurrency} | ${e.service.perSecond} | ${e.service.p50} | ${e.service.p95} | ${e.service.p99} | ${e.ceiling.perSecond} | ${e.ceiling.p99} | ${Math.round(e.ratio * 100)} % | ` +
-        `${e.cpu.service.nodeUs} + ${e.cpu.service.postgresUs} | ${e.cpu.ceiling.clientUs} + ${e.cpu.ceiling.postgresUs} | ${e.cpuRatio} |`,
+        `${e.cpu.service.nodeUs} + ${e.cpu.service.postgresUs} | ${e.cpu.ceiling.clientUs} + ${e.cpu.ceiling.postgresUs} | ${e.cpuRatio} | ${e.eventsPerCommit ?? '—'} |`,
     ),
     '',
     `Batches of 500: ${r.batch.perSecond} events/s (p50 ${r.batch.p50} ms per batch; the same writes set-based through pg: ${r.batch.ceiling.perSecond} events/s). ` +

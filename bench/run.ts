@@ -21,6 +21,11 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
 /** Service processes on the one database, behind the load generator's round robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+/**
+ * BENCH_STEPS=events (or events,batch): only the events step (service and ceiling at each
+ * concurrency), and the batch step if named; printed, nothing written. Default: every step.
+ */
+const STEPS = process.env.BENCH_STEPS ? new Set(process.env.BENCH_STEPS.split(',')) : null;
 
 async function main() {
   const db = await openBenchDatabase();
@@ -49,8 +54,10 @@ async function main() {
     for (const c of CONCURRENCY) {
       await checkpoint(db.url);
       const before = cpu();
+      const xidBefore = await nextXid(db.url);
       const s = await closedLoop(bases, '/v1/events', auth, c, SECONDS, nextEvent);
       const serviceCpu = perEvent(before, cpu(), s.ok);
+      const writeCommits = (await nextXid(db.url)) - xidBefore;
       await checkpoint(db.url);
       const beforeCeiling = cpu();
       const d = await ceiling(db.url, brand.brandId, brand.memberIds, c, SECONDS);
@@ -75,11 +82,17 @@ async function main() {
           ceiling: { clientUs: ceilingCpu.benchUs, postgresUs: ceilingCpu.postgresUs },
         },
         cpuRatio: Math.round((cpuUs.service / cpuUs.ceiling) * 100) / 100,
+        eventsPerCommit: Math.round((s.ok / Math.max(1, writeCommits)) * 10) / 10,
       });
       log(
-        `c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}), CPU/event node ${serviceCpu.serviceUs} µs + pg ${serviceCpu.postgresUs} µs; ` +
+        `c=${c}: service ${s.perSecond}/s p99 ${s.p99} ms (errors ${s.errors}, ${events.at(-1)!.eventsPerCommit} events/commit), CPU/event node ${serviceCpu.serviceUs} µs + pg ${serviceCpu.postgresUs} µs; ` +
           `ceiling ${d.perSecond}/s, CPU/event client ${ceilingCpu.benchUs} µs + pg ${ceilingCpu.postgresUs} µs`,
       );
+    }
+    if (STEPS) {
+      const batch = STEPS.has('batch') ? await batchStep(db.url, bases, auth, brand, nextEvent) : null;
+      console.log(JSON.stringify({ events, batch }));
+      return;
     }
     const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
     await checkpoint(db.url);
@@ -99,24 +112,7 @@ async function main() {
     log(
       `half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`,
     );
-    await checkpoint(db.url);
-    const batchService = await closedLoop(
-      bases,
-      '/v1/events/batch',
-      auth,
-      2,
-      SECONDS,
-      () => ({ events: Array.from({ length: 500 }, nextEvent) }),
-      500,
-    );
-    await checkpoint(db.url);
-    const batchCeilingResult = await batchCeiling(db.url, brand.brandId, brand.memberIds, 2, SECONDS, 500);
-    const batch = {
-      ...batchService,
-      ceiling: batchCeilingResult,
-      ratio: batchService.perSecond / batchCeilingResult.perSecond,
-    };
-    log(`batch: ${batch.perSecond} events/s; the same writes set-based: ${batchCeilingResult.perSecond} events/s`);
+    const batch = await batchStep(db.url, bases, auth, brand, nextEvent);
     await checkpoint(db.url);
     const redeemed = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
     const ceilingAt32 = events.find((e) => e.concurrency === 32)?.ceiling.perSecond ?? NaN;
@@ -157,6 +153,37 @@ async function main() {
     await Promise.all(services.map((s) => s.stop()));
     await db.drop();
   }
+}
+
+/** Batches of 500 at 2 connections, beside the same writes set-based straight through pg. */
+async function batchStep(
+  url: string,
+  bases: string[],
+  auth: Record<string, string>,
+  brand: { brandId: string; memberIds: string[] },
+  nextEvent: () => unknown,
+): Promise<BenchReport['batch']> {
+  await checkpoint(url);
+  const batchService = await closedLoop(
+    bases,
+    '/v1/events/batch',
+    auth,
+    2,
+    SECONDS,
+    () => ({ events: Array.from({ length: 500 }, nextEvent) }),
+    500,
+  );
+  await checkpoint(url);
+  const batchCeilingResult = await batchCeiling(url, brand.brandId, brand.memberIds, 2, SECONDS, 500);
+  const batch = {
+    ...batchService,
+    ceiling: batchCeilingResult,
+    ratio: batchService.perSecond / batchCeilingResult.perSecond,
+  };
+  log(
+    `batch: ${batch.perSecond} events/s (errors ${batch.errors}); set-based: ${batchCeilingResult.perSecond} events/s (errors ${batchCeilingResult.errors})`,
+  );
+  return batch;
 }
 
 /**
@@ -200,6 +227,19 @@ async function redemptionThroughput(
     1,
     () => `/v1/members/m-${skewedMember(members)}/redemptions`,
   );
+}
+
+/**
+ * The next transaction id the server will assign: only a transaction that writes takes one, so
+ * its growth over a step is the step's write commits (the read-only API-key lookups take none).
+ * Reading it takes none either.
+ */
+async function nextXid(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const row = (await client.query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid')).rows[0];
+  await client.end();
+  return Number(row.xid);
 }
 
 /** Each step starts from a fresh checkpoint, so one step's dirty pages are not the next one's I/O. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from './query-rows.js';
 
 /**
  * One table's part of a combined write: a data-modifying CTE reading its own parameters. The
@@ -39,7 +40,8 @@ export async function writeTogether(
     params.push(...f.params);
     return `${f.name} AS (${f.cte(at)})`;
   });
-  await em.query(`WITH ${ctes.join(',\n')}\nSELECT 1`, params);
+  // A prepared statement per combination of fragments: planned once per connection.
+  await queryPrepared(em, `WITH ${ctes.join(',\n')}\nSELECT 1`, params);
   for (const f of present) {
     await f.then?.(em, brandId);
   }

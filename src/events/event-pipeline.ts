@@ -50,10 +50,12 @@ export class EventPipeline {
     inputs: EventInput[],
     origin = 'api',
     alsoLock: string[] = [],
+    /** Called as the lock statement of the list's members goes out (the batcher then starts the next group). */
+    onLocking?: () => void,
   ): Promise<EventOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.applyOnce(brand, inputs, origin, alsoLock);
+        return await this.applyOnce(brand, inputs, origin, alsoLock, onLocking);
       } catch (e) {
         // A referral made while the lock statement ran: again, with its referrer locked in order.
         if (e instanceof RelockNeeded && attempt < MAX_RELOCKS) {
@@ -86,9 +88,10 @@ export class EventPipeline {
     inputs: EventInput[],
     origin: string,
     alsoLock: string[],
+    onLocking?: () => void,
   ): Promise<EventOutcome[]> {
     const cached = await this.ruleSets.get(brand, this.db.manager);
-    return inTransaction(this.db, (em) => this.applyIn(em, brand, cached, inputs, origin, alsoLock));
+    return inTransaction(this.db, (em) => this.applyIn(em, brand, cached, inputs, origin, alsoLock, onLocking));
   }
 
   private async applyIn(
@@ -98,19 +101,22 @@ export class EventPipeline {
     inputs: EventInput[],
     origin: string,
     alsoLock: string[],
+    onLocking?: () => void,
   ): Promise<EventOutcome[]> {
     const now = new Date();
     const outcomes: Array<EventOutcome | undefined> = new Array(inputs.length);
     const { replayOf, otherBody } = this.dedupeWithinList(inputs);
     const primary = inputs.map((_, i) => i).filter((i) => !replayOf.has(i) && !otherBody.includes(i));
 
-    const locked = await this.eventMembers.lock(
+    const locking = this.eventMembers.lock(
       em,
       brand,
       primary.map((i) => inputs[i]),
       now,
       alsoLock,
     );
+    onLocking?.();
+    const locked = await locking;
     const memberOf = locked.memberOf;
     for (const i of primary) {
       const found = memberOf(inputs[i].member);

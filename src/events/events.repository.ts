@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import type { WriteFragment } from '../database/write-fragment.js';
 import type { PurchaseEarnings } from '../ledger/refund-reversal.js';
 import type { EventResult } from './event-effects.js';
@@ -28,7 +28,7 @@ export class EventsRepository {
     if (events.length === 0) {
       return new Set();
     }
-    const rows = await queryRows<{ idempotency_key: string }>(
+    const rows = await queryPrepared<{ idempotency_key: string }>(
       em,
       `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, stage)
        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
@@ -159,10 +159,15 @@ export function eventAnswers(results: EventResult[]): WriteFragment | null {
   }
   return {
     name: 'answers',
-    params: [JSON.stringify(results.map((result) => ({ id: result.eventId, result })))],
+    params: [
+      JSON.stringify(results.map((result) => ({ id: result.eventId, result }))),
+      // The ids as an array the planner can count: against the JSON's guess of 100 rows it would
+      // hash-join a scan of every event of the brand, a cost that grows with the table.
+      results.map((r) => r.eventId),
+    ],
     cte: (at) =>
       `UPDATE events e SET result = r.result
          FROM json_to_recordset($${at}::json) AS r(id uuid, result jsonb)
-        WHERE e.brand_id = $1 AND e.id = r.id`,
+        WHERE e.brand_id = $1 AND e.id = ANY($${at + 1}::uuid[]) AND e.id = r.id`,
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import type { WriteFragment } from '../database/write-fragment.js';
 import type { RuleUsage } from '../rules/engine/index.js';
 
@@ -13,7 +13,7 @@ export class RuleUsageRepository {
     if (memberIds.length === 0) {
       return byMember;
     }
-    const rows = await queryRows(
+    const rows = await queryPrepared(
       em,
       `SELECT member_id, rule_id, period_start, count, points, last_fired_at FROM rule_usage WHERE brand_id = $1 AND member_id = ANY($2::uuid[])`,
       [brandId, memberIds],

@@ -264,11 +264,12 @@ export function restoredLots(spent: LotSpend[]): WriteFragment | null {
   }
   return {
     name: 'ledger_lots_restored',
-    params: [JSON.stringify(spent)],
+    // The ids again as an array the planner can count (the JSON's guess of 100 rows scans the brand's ledger).
+    params: [JSON.stringify(spent), spent.map((s) => s.lotId)],
     cte: (at) =>
       `UPDATE ledger_entries e SET lot_remaining = e.lot_remaining + s.points
          FROM json_to_recordset($${at}::json) AS s("lotId" uuid, points bigint)
-        WHERE e.brand_id = $1 AND e.id = s."lotId"`,
+        WHERE e.brand_id = $1 AND e.id = ANY($${at + 1}::uuid[]) AND e.id = s."lotId"`,
   };
 }
 

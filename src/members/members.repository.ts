@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import { isUuid } from '../common/ids.js';
 import type { Member } from './member.entity.js';
@@ -115,7 +115,8 @@ export class MembersRepository {
     if (ids.length === 0 && externalIds.length === 0) {
       return [];
     }
-    const rows = await queryRows(
+    // Prepared: its planning cost more than its run (0.7 ms against 0.1 ms at 100k members).
+    const rows = await queryPrepared(
       em,
       // The ids are resolved first, in an InitPlan (index probes, read without locks; an OR of two
       // ANY arrays makes the planner scan the brand's members), and the lock then takes rows by
@@ -223,6 +224,9 @@ export function memberStates(members: Member[]): WriteFragment | null {
           lifetime_earned: m.lifetimeEarned,
         })),
       ),
+      // The ids again, as an array the planner can count: against the JSON's guess of 100 rows it
+      // would hash-join a scan of every member of the brand.
+      members.map((m) => m.id),
     ],
     cte: (at) =>
       `UPDATE members m SET stage = u.stage, tier = u.tier, purchase_count = u.purchase_count, referral_count = u.referral_count,
@@ -230,6 +234,6 @@ export function memberStates(members: Member[]): WriteFragment | null {
               lifetime_earned = u.lifetime_earned, updated_at = now()
          FROM json_to_recordset($${at}::json) AS u(id uuid, stage text, tier text, purchase_count int, referral_count int,
               last_purchase_at timestamptz, points_available bigint, points_pending bigint, lifetime_earned bigint)
-        WHERE m.brand_id = $1 AND m.id = u.id`,
+        WHERE m.brand_id = $1 AND m.id = ANY($${at + 1}::uuid[]) AND m.id = u.id`,
   };
 }

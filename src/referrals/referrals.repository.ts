@@ -215,11 +215,13 @@ export function rewardedReferrals(
           referral_event_id: r.referralEventId,
         })),
       ),
+      // The ids as an array the planner can count (the JSON's guess of 100 rows picks a scan of the brand's referrals).
+      referrals.map((r) => r.id),
     ],
     cte: (at) =>
       `UPDATE referrals r SET status = 'rewarded', qualified_at = now(), rewarded_at = now(),
               qualifying_event_id = q.qualifying_event_id, referral_event_id = q.referral_event_id
          FROM json_to_recordset($${at}::json) AS q(id uuid, qualifying_event_id uuid, referral_event_id uuid)
-        WHERE r.brand_id = $1 AND r.id = q.id AND r.status = 'pending'`,
+        WHERE r.brand_id = $1 AND r.id = ANY($${at + 1}::uuid[]) AND r.id = q.id AND r.status = 'pending'`,
   };
 }
