@@ -7,23 +7,25 @@ import { type Page, toPage } from '../common/http/pagination.js';
 import { isUuid, newId } from '../common/ids.js';
 import type { JourneyStage } from '../journey/stages.js';
 import type { ListRulesQuery } from './dto/list-rules.query.js';
-import type { RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.view.js';
+import type { RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.dto.js';
+import { toRuleVersionView } from './dto/rule-version.view.js';
+import { toRuleView } from './dto/rule.view.js';
 import { type RuleDefinition, type RuleStatus, validateRule } from './engine/index.js';
 import { RuleErrors } from './rule-errors.js';
-import type { RuleVersion } from './rule-version.entity.js';
 import type { Rule } from './rule.entity.js';
 import { RulesRepository } from './rules.repository.js';
 import { loyaltyLoopFor } from './templates/loyalty-loop.js';
 
 const DEFAULT_PAGE = 50;
 
+// versions are int4 in the database
+const MAX_INT4 = 2_147_483_647;
+
 /**
  * A brand's reward rules (DESIGN §3). Every change writes a new version and bumps
  * brands.rules_version in the same transaction: that bump is how every instance's
  * RuleSetCache learns that its compiled rules are stale.
  */
-// versions are int4 in the database
-const MAX_INT4 = 2_147_483_647;
 
 @Injectable()
 export class RulesService {
@@ -98,7 +100,7 @@ export class RulesService {
     const em = this.db.manager;
     await this.existingRule(em, brandId, id);
     const rows = await this.rules.listVersions(em, brandId, id, before, limit + 1);
-    const data = rows.slice(0, limit).map(toVersionView);
+    const data = rows.slice(0, limit).map(toRuleVersionView);
     return { data, nextCursor: rows.length > limit ? String(data[data.length - 1].version) : null };
   }
 
@@ -109,7 +111,7 @@ export class RulesService {
     if (!found) {
       throw RuleErrors.versionNotFound(id, version);
     }
-    return toVersionView(found);
+    return toRuleVersionView(found);
   }
 
   /**
@@ -188,25 +190,4 @@ function validDefinition(
 
 function actorOf(brand: AuthenticatedBrand): string {
   return `key:${brand.keyId}`;
-}
-
-function toRuleView(rule: Rule): RuleView {
-  return {
-    id: rule.id,
-    version: rule.version,
-    ...rule.definition,
-    budgetSpent: rule.budgetSpent,
-    createdAt: rule.createdAt.toISOString(),
-    updatedAt: rule.updatedAt.toISOString(),
-  };
-}
-
-function toVersionView(version: RuleVersion): RuleVersionView {
-  return {
-    ruleId: version.ruleId,
-    version: version.version,
-    definition: version.definition,
-    changedBy: version.changedBy,
-    createdAt: version.createdAt.toISOString(),
-  };
 }
