@@ -178,7 +178,6 @@ export class MembersRepository {
     return rows.map(toMember);
   }
 
-  /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
   /** The member's linked wallet (EIP-55), or null to unlink; unique per brand (index members_wallet). */
   async setWallet(em: EntityManager, brandId: string, memberId: string, address: string | null): Promise<void> {
     await em.query(`UPDATE members SET wallet_address = $3, updated_at = now() WHERE brand_id = $1 AND id = $2`, [
@@ -188,6 +187,7 @@ export class MembersRepository {
     ]);
   }
 
+  /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
   async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
     await writeTogether(em, brandId, [memberStates(members)]);
   }
