@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
+import { BrandsRepository } from '../brands/brands.repository.js';
 import { enabledChain } from '../chain/chain-settings.js';
 import { validationFailed } from '../common/errors/domain-error.js';
 import { type Page, toPage } from '../common/http/pagination.js';
@@ -32,13 +33,14 @@ export class RulesService {
   constructor(
     private readonly db: DataSource,
     private readonly rules: RulesRepository,
+    private readonly brands: BrandsRepository,
   ) {}
 
   async createRule(brand: AuthenticatedBrand, body: unknown): Promise<RuleView> {
     const definition = validDefinition(body, brand);
     return this.db.transaction(async (em) => {
       const rule = await this.insertRule(em, brand.id, definition, actorOf(brand));
-      await this.rules.bumpRulesVersion(em, brand.id);
+      await this.brands.bumpRulesVersion(em, brand.id);
       return toRuleView(rule);
     });
   }
@@ -139,7 +141,7 @@ export class RulesService {
         }
       }
       if (created.length > 0) {
-        await this.rules.bumpRulesVersion(em, brandId);
+        await this.brands.bumpRulesVersion(em, brandId);
       }
       return { created, skipped };
     });
@@ -159,7 +161,7 @@ export class RulesService {
   private async writeVersion(em: EntityManager, rule: Rule, definition: RuleDefinition, actor: string): Promise<Rule> {
     const updated = await this.rules.updateRule(em, rule, rule.version + 1, definition);
     await this.rules.insertVersion(em, updated, actor);
-    await this.rules.bumpRulesVersion(em, rule.brandId);
+    await this.brands.bumpRulesVersion(em, rule.brandId);
     return updated;
   }
 
