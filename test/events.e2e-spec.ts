@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { createBrand, createMember, createRule, event, ledgerAudit } from './support/factories.js';
+import {
+  createBrand,
+  createMember,
+  createRule,
+  event,
+  ledgerAudit,
+  sendEvent,
+  setSettings,
+} from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { replayable } from './support/fast-check.js';
 
@@ -45,24 +53,14 @@ describe('event pipeline (e2e)', () => {
       });
       const m = await createMember(t, brand);
 
-      const share = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'share', { channel: 'whatsapp', url: 'https://x.test/p' }))
-        .expect(201);
+      const share = await sendEvent(t, brand, event(m, 'share', { channel: 'whatsapp', url: 'https://x.test/p' }));
       expect(share.body.effects).toEqual([
         expect.objectContaining({ type: 'points', points: 10, status: 'available' }),
         { type: 'stage', from: 'awareness', to: 'consideration', cause: 'rule', ruleId: expect.any(String) },
       ]);
-      const content = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'content')).expect(201);
+      const content = await sendEvent(t, brand, event(m, 'content'));
       expect(points(content.body)).toBe(15);
-      const first = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: '20.50', currency: 'EUR' }))
-        .expect(201);
+      const first = await sendEvent(t, brand, event(m, 'purchase', { amount: '20.50', currency: 'EUR' }));
       expect(first.body.effects).toContainEqual({
         type: 'stage',
         from: 'consideration',
@@ -70,14 +68,9 @@ describe('event pipeline (e2e)', () => {
         cause: 'transition',
       });
       expect(points(first.body)).toBe(41); // floor(20.50 × 2), rewarded at the stage the purchase made
-      const second = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: 10 }))
-        .expect(201);
+      const second = await sendEvent(t, brand, event(m, 'purchase', { amount: 10 }));
       expect(second.body.member.stage).toBe('retention');
-      const review = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'review.published')).expect(201);
+      const review = await sendEvent(t, brand, event(m, 'review.published'));
       expect(review.body.member).toMatchObject({
         stage: 'loyalty',
         balance: { available: 10 + 15 + 41 + 20 + 50, pending: 0 },
@@ -111,27 +104,17 @@ describe('event pipeline (e2e)', () => {
         advanceStage: 'consideration',
       });
       const m = await createMember(t, brand, { stage: 'retention' });
-      const visit = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'visit')).expect(201);
+      const visit = await sendEvent(t, brand, event(m, 'visit'));
       expect(visit.body.member.stage).toBe('retention');
-      const lapse = await t.http().post('/v1/events').set(brand.auth).send(event(m, 'lapse')).expect(201);
+      const lapse = await sendEvent(t, brand, event(m, 'lapse'));
       expect(lapse.body.member.stage).toBe('awareness');
     });
 
     it('lets a brand switch the built-in transitions off', async () => {
       const brand = await createBrand(t);
-      await t
-        .http()
-        .patch('/v1/brand')
-        .set(brand.auth)
-        .send({ settings: { transitions: { firstPurchase: false } } })
-        .expect(200);
+      await setSettings(t, brand, { transitions: { firstPurchase: false } });
       const m = await createMember(t, brand);
-      const res = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: 5 }))
-        .expect(201);
+      const res = await sendEvent(t, brand, event(m, 'purchase', { amount: 5 }));
       expect(res.body.member.stage).toBe('awareness');
     });
   });
@@ -158,25 +141,10 @@ describe('event pipeline (e2e)', () => {
     it('answers 409 for the same key with another body, and 200 with the first answer for a retry', async () => {
       const brand = await createBrand(t);
       const m = await createMember(t, brand);
-      const first = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: 1 }, 'k-1'))
-        .expect(201);
-      const retry = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: 1 }, 'k-1'))
-        .expect(200);
+      const first = await sendEvent(t, brand, event(m, 'purchase', { amount: 1 }, 'k-1'));
+      const retry = await sendEvent(t, brand, event(m, 'purchase', { amount: 1 }, 'k-1'), 200);
       expect(retry.body).toEqual({ ...first.body, duplicate: true });
-      const other = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: 2 }, 'k-1'))
-        .expect(409);
+      const other = await sendEvent(t, brand, event(m, 'purchase', { amount: 2 }, 'k-1'), 409);
       expect(other.body.code).toBe('event.idempotency_conflict');
     });
 
@@ -185,18 +153,8 @@ describe('event pipeline (e2e)', () => {
       const b = await createBrand(t);
       const ma = await createMember(t, a);
       const mb = await createMember(t, b);
-      await t
-        .http()
-        .post('/v1/events')
-        .set(a.auth)
-        .send(event(ma, 'share', {}, 'same-key'))
-        .expect(201);
-      await t
-        .http()
-        .post('/v1/events')
-        .set(b.auth)
-        .send(event(mb, 'share', {}, 'same-key'))
-        .expect(201);
+      await sendEvent(t, a, event(ma, 'share', {}, 'same-key'));
+      await sendEvent(t, b, event(mb, 'share', {}, 'same-key'));
     });
   });
 
@@ -292,45 +250,25 @@ describe('event pipeline (e2e)', () => {
   describe('members and enrolment', () => {
     it('answers 404 for an unknown member unless autoEnroll is on', async () => {
       const brand = await createBrand(t);
-      const res = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event({ externalId: 'ghost' }, 'share'))
-        .expect(404);
+      const res = await sendEvent(t, brand, event({ externalId: 'ghost' }, 'share'), 404);
       expect(res.body.code).toBe('member.not_found');
-      await t
-        .http()
-        .patch('/v1/brand')
-        .set(brand.auth)
-        .send({ settings: { autoEnroll: true } })
-        .expect(200);
+      await setSettings(t, brand, { autoEnroll: true });
       const body = {
         ...event({ externalId: 'new-1' }, 'share'),
         member: { externalId: 'new-1', email: 'New@Example.com' },
       };
-      const enrolled = await t.http().post('/v1/events').set(brand.auth).send(body).expect(201);
+      const enrolled = await sendEvent(t, brand, body);
       expect(enrolled.body.member).toMatchObject({ externalId: 'new-1', stage: 'awareness' });
       const m = await t.http().get('/v1/members/new-1').set(brand.auth).expect(200);
       expect(m.body.email).toBe('new@example.com');
-      await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event({ id: '00000000-0000-7000-8000-000000000000' }, 'share'))
-        .expect(404);
+      await sendEvent(t, brand, event({ id: '00000000-0000-7000-8000-000000000000' }, 'share'), 404);
     });
 
     it("another brand's member is a 404", async () => {
       const a = await createBrand(t);
       const b = await createBrand(t);
       const m = await createMember(t, a);
-      await t
-        .http()
-        .post('/v1/events')
-        .set(b.auth)
-        .send(event({ id: m.id }, 'share'))
-        .expect(404);
+      await sendEvent(t, b, event({ id: m.id }, 'share'), 404);
     });
   });
 
@@ -352,7 +290,7 @@ describe('event pipeline (e2e)', () => {
     ])('refuses %j with 400 at %s', async (patch, path) => {
       const brand = await createBrand(t);
       const body = { ...event({ externalId: 'x' }, 'share'), ...patch };
-      const res = await t.http().post('/v1/events').set(brand.auth).send(body).expect(400);
+      const res = await sendEvent(t, brand, body, 400);
       expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
     });
   });

@@ -4,10 +4,14 @@ import { JOB_LOCK_KEYS } from '../src/jobs/job.js';
 import { RetentionScanJob } from '../src/jobs/retention-scan.job.js';
 import {
   createBrand,
+  createEarningBrand,
   createMember,
   createRule,
   event,
   ledgerAudit,
+  runJob,
+  sendEvent,
+  setSettings,
   type TestBrand,
   type TestMember,
 } from './support/factories.js';
@@ -22,15 +26,6 @@ describe('scheduled jobs (e2e)', () => {
     t = await startTestApp();
   });
   afterAll(() => t.close());
-
-  /** POST /v1/admin/jobs/{name}/run, as if at `now` when given. */
-  const runJob = (name: string, now?: Date) =>
-    t
-      .http()
-      .post(`/v1/admin/jobs/${name}/run`)
-      .set(admin)
-      .send(now ? { now: now.toISOString() } : {})
-      .expect(200);
 
   const retentionEvents = async (brand: TestBrand, member: TestMember) =>
     (await t.app
@@ -58,40 +53,19 @@ describe('scheduled jobs (e2e)', () => {
 
   /** A purchase that happened at `at` (the pipeline accepts past times), so the member's last purchase is then. */
   const purchaseAt = (brand: TestBrand, m: TestMember, at: Date, amount = '10.00') =>
-    t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send({ ...event(m, 'purchase', { amount }), occurredAt: at.toISOString() })
-      .expect(201);
+    sendEvent(t, brand, { ...event(m, 'purchase', { amount }), occurredAt: at.toISOString() });
 
   describe('mature-points', () => {
     it('makes pending points available once they are due, keeping the balance equal to the entries by status', async () => {
-      const brand = await createBrand(t);
-      await t
-        .http()
-        .patch('/v1/brand')
-        .set(brand.auth)
-        .send({ settings: { pendingDays: 2 } })
-        .expect(200);
-      await createRule(t, brand, {
-        name: 'Per euro',
-        event: 'purchase',
-        reward: { points: { perUnit: { fact: 'event.amount', rate: 2, rounding: 'floor' } } },
-      });
+      const brand = await createEarningBrand(t, { pendingDays: 2 }, 2);
       const m = await createMember(t, brand);
-      const earned = await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(m, 'purchase', { amount: '20.00' }))
-        .expect(201);
+      const earned = await sendEvent(t, brand, event(m, 'purchase', { amount: '20.00' }));
       expect(earned.body.effects).toContainEqual(
         expect.objectContaining({ type: 'points', points: 40, status: 'pending' }),
       );
       expect(earned.body.member.balance).toMatchObject({ available: 0, pending: 40 });
 
-      const early = await runJob('mature-points', new Date(Date.now() + 1 * DAY_MS));
+      const early = await runJob(t, 'mature-points', new Date(Date.now() + 1 * DAY_MS));
       expect(early.body).toMatchObject({ name: 'mature-points', status: 'ok', error: null });
       expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth).expect(200)).body.balance).toMatchObject({
         available: 0,
@@ -99,7 +73,7 @@ describe('scheduled jobs (e2e)', () => {
       });
 
       const due = new Date(Date.now() + 3 * DAY_MS);
-      const run = await runJob('mature-points', due);
+      const run = await runJob(t, 'mature-points', due);
       expect(run.body).toMatchObject({ status: 'ok', asOf: due.toISOString(), error: null });
       expect(run.body.processed).toMatchObject({
         members: expect.any(Number),
@@ -124,32 +98,27 @@ describe('scheduled jobs (e2e)', () => {
       });
 
       // Nothing is due twice.
-      const again = await runJob('mature-points', due);
+      const again = await runJob(t, 'mature-points', due);
       expect(again.body.processed).toMatchObject({ entries: 0, points: 0 });
       expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 40, pending: 0 });
     });
 
     it('matures only the entries that are due, with events arriving while it runs', async () => {
       const brand = await createBrand(t);
-      await t
-        .http()
-        .patch('/v1/brand')
-        .set(brand.auth)
-        .send({ settings: { pendingDays: 2 } })
-        .expect(200);
+      await setSettings(t, brand, { pendingDays: 2 });
       await createRule(t, brand, { name: 'Visit', event: 'visit', reward: { points: { fixed: 5 } } });
       const members = await Promise.all(Array.from({ length: 5 }, () => createMember(t, brand)));
       for (const m of members) {
-        await t.http().post('/v1/events').set(brand.auth).send(event(m, 'visit')).expect(201);
+        await sendEvent(t, brand, event(m, 'visit'));
       }
       const due = new Date(Date.now() + 3 * DAY_MS);
       // Entries made during the run are due at +2 days too: included once, or left for the next run.
       const [run] = await Promise.all([
-        runJob('mature-points', due),
-        ...members.map((m) => t.http().post('/v1/events').set(brand.auth).send(event(m, 'visit')).expect(201)),
+        runJob(t, 'mature-points', due),
+        ...members.map((m) => sendEvent(t, brand, event(m, 'visit'))),
       ]);
       expect(run.body.status).toBe('ok');
-      await runJob('mature-points', due);
+      await runJob(t, 'mature-points', due);
       for (const m of members) {
         expect(await ledgerAudit(t, brand.id, m.id)).toEqual({
           available: 10,
@@ -171,7 +140,7 @@ describe('scheduled jobs (e2e)', () => {
       await purchaseAt(brand, ann, new Date(Date.now() - 200 * DAY_MS));
       const before = await t.http().get(`/v1/members/${ann.id}`).set(brand.auth).expect(200);
 
-      const first = await runJob('retention-scan');
+      const first = await runJob(t, 'retention-scan');
       expect(first.body).toMatchObject({ name: 'retention-scan', status: 'ok', error: null });
       expect(first.body.processed.made).toBeGreaterThanOrEqual(1);
       const made = await retentionEvents(brand, ann);
@@ -182,7 +151,7 @@ describe('scheduled jobs (e2e)', () => {
       const after = await t.http().get(`/v1/members/${ann.id}`).set(brand.auth).expect(200);
       expect(after.body.balance.available).toBe(before.body.balance.available + 200);
 
-      const second = await runJob('retention-scan');
+      const second = await runJob(t, 'retention-scan');
       expect(second.body.status).toBe('ok');
       expect(second.body.processed.alreadyMade).toBeGreaterThanOrEqual(1);
       expect(await retentionEvents(brand, ann)).toHaveLength(1);
@@ -191,7 +160,7 @@ describe('scheduled jobs (e2e)', () => {
       // both run and the second finds the key taken. Either way: one event.
       const bob = await createMember(t, brand);
       await purchaseAt(brand, bob, new Date(Date.now() - 150 * DAY_MS));
-      const both = await Promise.all([runJob('retention-scan'), runJob('retention-scan')]);
+      const both = await Promise.all([runJob(t, 'retention-scan'), runJob(t, 'retention-scan')]);
       expect(both.map((r) => r.body.status).sort()).toEqual(expect.arrayContaining(['ok']));
       expect(both.every((r) => ['ok', 'skipped'].includes(r.body.status))).toBe(true);
       for (const m of [ann, bob]) {
@@ -227,12 +196,7 @@ describe('scheduled jobs (e2e)', () => {
 
     it("rewards the enrolment anniversary on its day in the brand's time zone, once a year", async () => {
       const brand = await createBrand(t);
-      await t
-        .http()
-        .patch('/v1/brand')
-        .set(brand.auth)
-        .send({ settings: { timezone: 'Pacific/Auckland', inactiveDays: 3650 } })
-        .expect(200);
+      await setSettings(t, brand, { timezone: 'Pacific/Auckland', inactiveDays: 3650 });
       await createRule(t, brand, {
         name: 'Anniversary',
         event: 'retention',
@@ -250,10 +214,10 @@ describe('scheduled jobs (e2e)', () => {
         new Intl.DateTimeFormat('en', { timeZone: 'Pacific/Auckland', year: 'numeric' }).format(anniversary),
       );
 
-      await runJob('retention-scan', new Date(anniversary.getTime() - DAY_MS));
+      await runJob(t, 'retention-scan', new Date(anniversary.getTime() - DAY_MS));
       expect(await retentionEvents(brand, ann)).toHaveLength(0);
-      await runJob('retention-scan', anniversary);
-      await runJob('retention-scan', new Date(anniversary.getTime() + 60_000));
+      await runJob(t, 'retention-scan', anniversary);
+      await runJob(t, 'retention-scan', new Date(anniversary.getTime() + 60_000));
       const made = await retentionEvents(brand, ann);
       expect(made).toHaveLength(1);
       expect(made[0]).toMatchObject({
@@ -261,7 +225,7 @@ describe('scheduled jobs (e2e)', () => {
         attributes: { reason: 'anniversary' },
       });
       expect(await pointsOfEvent(brand, made[0].id)).toBe(50);
-      await runJob('retention-scan', new Date(anniversary.getTime() + DAY_MS));
+      await runJob(t, 'retention-scan', new Date(anniversary.getTime() + DAY_MS));
       expect(await retentionEvents(brand, ann)).toHaveLength(1);
     });
 
@@ -280,23 +244,13 @@ describe('scheduled jobs (e2e)', () => {
       const gap = await createMember(t, brand);
       await purchaseAt(brand, steady, midMonth(2));
       await purchaseAt(brand, steady, midMonth(1));
-      await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(steady, 'purchase', { amount: '10.00' }))
-        .expect(201);
+      await sendEvent(t, brand, event(steady, 'purchase', { amount: '10.00' }));
       await purchaseAt(brand, gap, midMonth(2));
-      await t
-        .http()
-        .post('/v1/events')
-        .set(brand.auth)
-        .send(event(gap, 'purchase', { amount: '10.00' }))
-        .expect(201);
+      await sendEvent(t, brand, event(gap, 'purchase', { amount: '10.00' }));
 
-      const run = await runJob('retention-scan');
+      const run = await runJob(t, 'retention-scan');
       expect(run.body.processed.streak).toBeGreaterThanOrEqual(1);
-      await runJob('retention-scan');
+      await runJob(t, 'retention-scan');
       const made = await retentionEvents(brand, steady);
       expect(made).toHaveLength(1);
       expect(made[0]).toMatchObject({
@@ -314,18 +268,18 @@ describe('scheduled jobs (e2e)', () => {
       await other.connect();
       try {
         await other.query('SELECT pg_advisory_lock($1)', [JOB_LOCK_KEYS['mature-points']]);
-        const skipped = await runJob('mature-points');
+        const skipped = await runJob(t, 'mature-points');
         expect(skipped.body).toMatchObject({ status: 'skipped', processed: {}, error: null });
         await other.query('SELECT pg_advisory_unlock($1)', [JOB_LOCK_KEYS['mature-points']]);
-        expect((await runJob('mature-points')).body.status).toBe('ok');
+        expect((await runJob(t, 'mature-points')).body.status).toBe('ok');
       } finally {
         await other.end();
       }
     });
 
     it('lists runs newest first, by job name, with cursors', async () => {
-      const a = await runJob('mature-points');
-      const b = await runJob('retention-scan');
+      const a = await runJob(t, 'mature-points');
+      const b = await runJob(t, 'retention-scan');
       const all = await t.http().get('/v1/admin/jobs').set(admin).expect(200);
       expect(all.body.data.slice(0, 2).map((r: { id: string }) => r.id)).toEqual([b.body.id, a.body.id]);
       expect(all.body.data[0]).toEqual({

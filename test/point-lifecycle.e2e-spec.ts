@@ -1,8 +1,15 @@
 import { DataSource } from 'typeorm';
-import { createBrand, createMember, createRule, event, ledgerAudit } from './support/factories.js';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from './support/test-app.js';
+import {
+  createEarningBrand,
+  createMember,
+  createReward,
+  event,
+  ledgerAudit,
+  runJob,
+  sendEvent,
+} from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
-const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const entryOf = (body: { effects: Array<{ type: string; entryId?: string }> }) =>
   body.effects.find((e) => e.type === 'points')!.entryId;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -15,31 +22,10 @@ describe('the life of a point (e2e)', () => {
   afterAll(() => t.close());
 
   it('earn → pending → matures → redeem', async () => {
-    const brand = await createBrand(t);
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({ settings: { pendingDays: 2 } })
-      .expect(200);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
-    const reward = await t
-      .http()
-      .post('/v1/rewards')
-      .set(brand.auth)
-      .send({ name: 'Tote', kind: 'perk', perkText: 'A tote bag', costPoints: 80 })
-      .expect(201);
+    const brand = await createEarningBrand(t, { pendingDays: 2 });
+    const reward = await createReward(t, brand, { name: 'Tote', kind: 'perk', perkText: 'A tote bag', costPoints: 80 });
     const m = await createMember(t, brand);
-    const buy = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 100 }))
-      .expect(201);
+    const buy = await sendEvent(t, brand, event(m, 'purchase', { amount: 100 }));
     expect(buy.body.member.balance).toMatchObject({ available: 0, pending: 100 });
     const early = await t
       .http()
@@ -49,12 +35,7 @@ describe('the life of a point (e2e)', () => {
       .expect(409);
     expect(early.body.code).toBe('redemption.insufficient_points');
 
-    const run = await t
-      .http()
-      .post('/v1/admin/jobs/mature-points/run')
-      .set(admin)
-      .send({ now: inDays(3) })
-      .expect(200);
+    const run = await runJob(t, 'mature-points', inDays(3));
     expect(run.body.processed.points).toBeGreaterThanOrEqual(100);
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({
       available: 100,
@@ -76,32 +57,11 @@ describe('the life of a point (e2e)', () => {
   });
 
   it('spends the oldest-expiring lots first and expires what is left of a lapsed lot, once', async () => {
-    const brand = await createBrand(t);
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({ settings: { expiryMonths: 12 } })
-      .expect(200);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
+    const brand = await createEarningBrand(t, { expiryMonths: 12 });
     const m = await createMember(t, brand);
     const db = t.app.get(DataSource);
-    const a = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 100 }))
-      .expect(201);
-    const b = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 50 }))
-      .expect(201);
+    const a = await sendEvent(t, brand, event(m, 'purchase', { amount: 100 }));
+    const b = await sendEvent(t, brand, event(m, 'purchase', { amount: 50 }));
     // lot A lapses in 10 days, lot B in 40
     await db.query(
       `UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`,
@@ -128,27 +88,12 @@ describe('the life of a point (e2e)', () => {
     expect(me.body.nextExpiry).toEqual({ at: expect.any(String), points: 30 });
     expect(new Date(me.body.nextExpiry.at).getTime()).toBeGreaterThan(Date.now() + 39 * 86_400_000);
 
-    const none = await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: inDays(20) })
-      .expect(200);
+    const none = await runJob(t, 'expire-points', inDays(20));
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance.available).toBe(30); // A was spent, B not lapsed
     void none;
-    const lapsed = await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: inDays(41) })
-      .expect(200);
+    const lapsed = await runJob(t, 'expire-points', inDays(41));
     expect(lapsed.body).toMatchObject({ status: 'ok', processed: { lots: 1, points: 30 } });
-    await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: inDays(42) })
-      .expect(200);
+    await runJob(t, 'expire-points', inDays(42));
     const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);
     expect(
       ledger.body.data.filter((e: { kind: string }) => e.kind === 'expire').map((e: { points: number }) => e.points),
@@ -160,31 +105,10 @@ describe('the life of a point (e2e)', () => {
   });
 
   it('a cancelled redemption gives the points back to the lots they came from, expiry and all', async () => {
-    const brand = await createBrand(t);
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({ settings: { expiryMonths: 12 } })
-      .expect(200);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
-    const reward = await t
-      .http()
-      .post('/v1/rewards')
-      .set(brand.auth)
-      .send({ name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 60 })
-      .expect(201);
+    const brand = await createEarningBrand(t, { expiryMonths: 12 });
+    const reward = await createReward(t, brand, { name: 'Mug', kind: 'perk', perkText: 'A mug', costPoints: 60 });
     const m = await createMember(t, brand);
-    const buy = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 100 }))
-      .expect(201);
+    const buy = await sendEvent(t, brand, event(m, 'purchase', { amount: 100 }));
     const db = t.app.get(DataSource);
     await db.query(
       `UPDATE ledger_entries SET expires_at = now() + interval '10 days' WHERE brand_id = $1 AND id = $2`,
@@ -204,53 +128,17 @@ describe('the life of a point (e2e)', () => {
     expect(
       lots.map((l: { lot_remaining: string | null }) => (l.lot_remaining === null ? null : Number(l.lot_remaining))),
     ).toEqual([100, null]);
-    await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: inDays(11) })
-      .expect(200);
+    await runJob(t, 'expire-points', inDays(11));
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 
   it('never expires more than the balance a reversal left', async () => {
-    const brand = await createBrand(t);
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({ settings: { expiryMonths: 1 } })
-      .expect(200);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
+    const brand = await createEarningBrand(t, { expiryMonths: 1 });
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 60, orderId: 'x-1' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 40, orderId: 'x-2' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: 60, orderId: 'x-1' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: inDays(70) })
-      .expect(200);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: 60, orderId: 'x-1' }));
+    await sendEvent(t, brand, event(m, 'purchase', { amount: 40, orderId: 'x-2' }));
+    await sendEvent(t, brand, event(m, 'refund', { amount: 60, orderId: 'x-1' }));
+    await runJob(t, 'expire-points', inDays(70));
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 });

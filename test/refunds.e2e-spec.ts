@@ -1,4 +1,13 @@
-import { createBrand, createMember, createRule, event, ledgerAudit, type TestBrand } from './support/factories.js';
+import {
+  createEarningBrand,
+  createMember,
+  createRule,
+  event,
+  ledgerAudit,
+  runJob,
+  sendEvent,
+  type TestBrand,
+} from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('refunds (e2e)', () => {
@@ -9,16 +18,8 @@ describe('refunds (e2e)', () => {
   afterAll(() => t.close());
 
   async function euroBrand(settings: Record<string, unknown> = {}): Promise<TestBrand> {
-    const brand = await createBrand(t);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
+    const brand = await createEarningBrand(t, settings);
     await createRule(t, brand, { name: 'Bonus', event: 'purchase', reward: { points: { fixed: 20 } } });
-    if (Object.keys(settings).length) {
-      await t.http().patch('/v1/brand').set(brand.auth).send({ settings }).expect(200);
-    }
     return brand;
   }
   const reversed = (body: { effects: Array<{ type: string; points?: number }> }) =>
@@ -27,33 +28,13 @@ describe('refunds (e2e)', () => {
   it('claws back in proportion over partial refunds, never more than was earned', async () => {
     const brand = await euroBrand();
     const m = await createMember(t, brand);
-    const buy = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '100.00', orderId: 'o-1' }))
-      .expect(201);
+    const buy = await sendEvent(t, brand, event(m, 'purchase', { amount: '100.00', orderId: 'o-1' }));
     expect(buy.body.member.balance.available).toBe(120);
-    const first = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '25.00', orderId: 'o-1' }))
-      .expect(201);
+    const first = await sendEvent(t, brand, event(m, 'refund', { amount: '25.00', orderId: 'o-1' }));
     expect(reversed(first.body)).toBe(-30); // a quarter of 120
-    const second = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '75.00', orderId: 'o-1' }))
-      .expect(201);
+    const second = await sendEvent(t, brand, event(m, 'refund', { amount: '75.00', orderId: 'o-1' }));
     expect(reversed(second.body)).toBe(-90);
-    const third = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '10.00', orderId: 'o-1' }))
-      .expect(201);
+    const third = await sendEvent(t, brand, event(m, 'refund', { amount: '10.00', orderId: 'o-1' }));
     expect(reversed(third.body)).toBe(0);
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
@@ -67,18 +48,8 @@ describe('refunds (e2e)', () => {
       .set(brand.auth)
       .send({ points: 50, reason: 'welcome' })
       .expect(201);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: 80, orderId: 'o-2' }))
-      .expect(201);
-    const refund = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: 40, orderId: 'o-2' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: 80, orderId: 'o-2' }));
+    const refund = await sendEvent(t, brand, event(m, 'refund', { amount: 40, orderId: 'o-2' }));
     expect(refund.body.effects.filter((e: { type: string }) => e.type === 'reversal')).toEqual([
       expect.objectContaining({ points: -50, status: 'pending' }),
     ]);
@@ -90,15 +61,14 @@ describe('refunds (e2e)', () => {
       pendingSum: 50,
     });
     // the pending reversal matures with the points it reversed, not before
-    const admin = { Authorization: 'Bearer test-admin-token-0123456789' };
     const soon = new Date(Date.now() + 86_400_000).toISOString();
-    await t.http().post('/v1/admin/jobs/mature-points/run').set(admin).send({ now: soon }).expect(200);
+    await runJob(t, 'mature-points', soon);
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({
       available: 50,
       pending: 50,
     });
     const later = new Date(Date.now() + 15 * 86_400_000).toISOString();
-    await t.http().post('/v1/admin/jobs/mature-points/run').set(admin).send({ now: later }).expect(200);
+    await runJob(t, 'mature-points', later);
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance).toMatchObject({
       available: 100,
       pending: 0,
@@ -133,24 +103,14 @@ describe('refunds (e2e)', () => {
   it('may take the balance below zero, and only a reversal does so, visibly', async () => {
     const brand = await euroBrand();
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '30', orderId: 'o-3' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '30', orderId: 'o-3' }));
     await t
       .http()
       .post(`/v1/members/${m.id}/adjustments`)
       .set(brand.auth)
       .send({ points: -45, reason: 'spent elsewhere' })
       .expect(201);
-    const refund = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '30', orderId: 'o-3' }))
-      .expect(201);
+    const refund = await sendEvent(t, brand, event(m, 'refund', { amount: '30', orderId: 'o-3' }));
     expect(refund.body.member.balance.available).toBe(5 - 50);
     const ledger = await t.http().get(`/v1/members/${m.id}/ledger`).set(brand.auth).expect(200);
     expect(ledger.body.data[0]).toMatchObject({
@@ -170,19 +130,9 @@ describe('refunds (e2e)', () => {
   it('a refund of an unknown order takes nothing; concurrent refunds take at most everything', async () => {
     const brand = await euroBrand();
     const m = await createMember(t, brand);
-    const none = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '10', orderId: 'nope' }))
-      .expect(201);
+    const none = await sendEvent(t, brand, event(m, 'refund', { amount: '10', orderId: 'nope' }));
     expect(reversed(none.body)).toBe(0);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '50', orderId: 'o-4' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '50', orderId: 'o-4' }));
     const answers = await Promise.all(
       Array.from({ length: 6 }, () =>
         t

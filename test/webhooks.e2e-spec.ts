@@ -1,9 +1,18 @@
 import { DataSource } from 'typeorm';
-import { createBrand, createMember, createRule, event, type TestBrand } from './support/factories.js';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from './support/test-app.js';
+import {
+  createBrand,
+  createEarningBrand,
+  createMember,
+  createReward,
+  event,
+  runJob,
+  sendEvent,
+  setSettings,
+  type TestBrand,
+} from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
 
-const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
@@ -26,8 +35,7 @@ describe('webhooks out (e2e)', () => {
 
   /** The deliver-webhooks worker, one pass, as if at `now`. */
   const deliver = async (now = new Date()) =>
-    (await t.http().post('/v1/admin/jobs/deliver-webhooks/run').set(admin).send({ now: now.toISOString() }).expect(200))
-      .body as { status: string; processed: Record<string, number> };
+    (await runJob(t, 'deliver-webhooks', now)).body as { status: string; processed: Record<string, number> };
 
   async function receiver() {
     const r = await startReceiver();
@@ -42,12 +50,7 @@ describe('webhooks out (e2e)', () => {
   }
 
   async function earningBrand() {
-    const brand = await createBrand(t);
-    await createRule(t, brand, {
-      name: 'Per euro',
-      event: 'purchase',
-      reward: { points: { perUnit: { fact: 'event.amount', rate: 1, rounding: 'floor' } } },
-    });
+    const brand = await createEarningBrand(t);
     return brand;
   }
 
@@ -119,12 +122,7 @@ describe('webhooks out (e2e)', () => {
     const r = await receiver();
     await endpoint(brand, r, ['points.earned', 'member.stage_changed', 'member.enrolled']);
     const m = await createMember(t, brand, { email: 'Lea@Example.com' });
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '42.50', orderId: 'o-1' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '42.50', orderId: 'o-1' }));
     const run = await deliver();
     expect(run.processed).toMatchObject({ attempted: 3, delivered: 3 });
     expect(r.received).toHaveLength(3);
@@ -158,12 +156,12 @@ describe('webhooks out (e2e)', () => {
       .set(brand.auth)
       .send({ points: 100, reason: 'goodwill' })
       .expect(201);
-    const reward = await t
-      .http()
-      .post('/v1/rewards')
-      .set(brand.auth)
-      .send({ name: 'Sticker', kind: 'perk', perkText: 'A sticker', costPoints: 30 })
-      .expect(201);
+    const reward = await createReward(t, brand, {
+      name: 'Sticker',
+      kind: 'perk',
+      perkText: 'A sticker',
+      costPoints: 30,
+    });
     const redeemed = await t
       .http()
       .post(`/v1/members/${m.id}/redemptions`)
@@ -205,33 +203,13 @@ describe('webhooks out (e2e)', () => {
 
   it('reports a refund as points.reversed and lapsed points as points.expired', async () => {
     const brand = await earningBrand();
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({ settings: { expiryMonths: 1 } })
-      .expect(200);
+    await setSettings(t, brand, { expiryMonths: 1 });
     const r = await receiver();
     await endpoint(brand, r, ['points.reversed', 'points.expired']);
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '100', orderId: 'w-1' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'refund', { amount: '40', orderId: 'w-1' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/v1/admin/jobs/expire-points/run')
-      .set(admin)
-      .send({ now: new Date(Date.now() + 40 * 86_400_000).toISOString() })
-      .expect(200);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '100', orderId: 'w-1' }));
+    await sendEvent(t, brand, event(m, 'refund', { amount: '40', orderId: 'w-1' }));
+    await runJob(t, 'expire-points', new Date(Date.now() + 40 * 86_400_000).toISOString());
     await deliver();
     const got = r.received.map((g) => g.verified as Delivered);
     expect(r.received.every((g) => g.verifiedBy.length === 1)).toBe(true);
@@ -243,17 +221,10 @@ describe('webhooks out (e2e)', () => {
   it("reports a qualified referral to the referrer's brand, naming referrer and referee", async () => {
     const brand = await createBrand(t);
     await t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201);
-    await t
-      .http()
-      .patch('/v1/brand')
-      .set(brand.auth)
-      .send({
-        settings: {
-          referralLandingUrl: 'https://shop.example/welcome',
-          referral: { minAmount: '20.00', withinDays: 30 },
-        },
-      })
-      .expect(200);
+    await setSettings(t, brand, {
+      referralLandingUrl: 'https://shop.example/welcome',
+      referral: { minAmount: '20.00', withinDays: 30 },
+    });
     const r = await receiver();
     await endpoint(brand, r, ['referral.qualified']);
     const ann = await createMember(t, brand, { email: 'ann@example.com', stage: 'conversion' });
@@ -263,12 +234,7 @@ describe('webhooks out (e2e)', () => {
       .set(brand.auth)
       .send({ email: 'bob@example.com', referralCode: ann.referralCode })
       .expect(201);
-    const buy = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event({ externalId: 'bob' }, 'purchase', { amount: '30.00' }))
-      .expect(201);
+    const buy = await sendEvent(t, brand, event({ externalId: 'bob' }, 'purchase', { amount: '30.00' }));
     await deliver();
     expect(r.received.map((g) => g.verifiedBy.length)).toEqual([1]);
     const got = r.received[0].verified as Delivered;
@@ -307,20 +273,10 @@ describe('webhooks out (e2e)', () => {
     const r = await receiver();
     await endpoint(brand, r, ['member.tier_changed']);
     const m = await createMember(t, brand);
-    const buy = await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '350' }))
-      .expect(201);
+    const buy = await sendEvent(t, brand, event(m, 'purchase', { amount: '350' }));
     expect(buy.body.member.tier).toBe('gold');
     const later = new Date(Date.now() + 400 * 86_400_000);
-    await t
-      .http()
-      .post('/v1/admin/jobs/recalculate-tiers/run')
-      .set(admin)
-      .send({ now: later.toISOString() })
-      .expect(200);
+    await runJob(t, 'recalculate-tiers', later.toISOString());
     await deliver(later);
     expect(r.received.every((g) => g.verifiedBy.length === 1)).toBe(true);
     const got = r.received.map((g) => g.verified as Delivered);
@@ -376,23 +332,13 @@ describe('webhooks out (e2e)', () => {
   it('writes no outbox row for a brand without endpoints, nor for types nobody subscribed to', async () => {
     const quiet = await earningBrand();
     const m = await createMember(t, quiet);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(quiet.auth)
-      .send(event(m, 'purchase', { amount: '10' }))
-      .expect(201);
+    await sendEvent(t, quiet, event(m, 'purchase', { amount: '10' }));
     expect(await messagesOf(quiet.id)).toEqual([]);
 
     const picky = await earningBrand();
     await endpoint(picky, await receiver(), ['redemption.created']);
     const p = await createMember(t, picky);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(picky.auth)
-      .send(event(p, 'purchase', { amount: '10' }))
-      .expect(201);
+    await sendEvent(t, picky, event(p, 'purchase', { amount: '10' }));
     expect(await messagesOf(picky.id)).toEqual([]);
   });
 
@@ -402,12 +348,7 @@ describe('webhooks out (e2e)', () => {
     r.answer = (n) => ({ status: n < 2 ? 500 : 200 });
     const ep = await endpoint(brand, r, ['points.earned']);
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
 
     const start = new Date();
     await deliver(start);
@@ -467,12 +408,7 @@ describe('webhooks out (e2e)', () => {
     r.answer = (n) => (n === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 });
     const ep = await endpoint(brand, r, ['points.earned']);
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
     const start = new Date();
     await deliver(start);
     await deliver(new Date(start.getTime() + 60 * SECOND));
@@ -491,23 +427,13 @@ describe('webhooks out (e2e)', () => {
     r.answer = () => ({ status: 410 });
     const ep = await endpoint(brand, r, ['points.earned']);
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
     await deliver();
     const got = await t.http().get(`/v1/webhook-endpoints/${ep.id}`).set(brand.auth).expect(200);
     expect(got.body).toMatchObject({ status: 'disabled', disabledReason: 'gone (410)' });
     expect(await messagesOf(brand.id)).toEqual([{ type: 'points.earned', status: 'failed', attempts: 1 }]);
     // A disabled endpoint gets no new messages (the next event writes none).
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
     expect(await messagesOf(brand.id)).toHaveLength(1);
     await t.http().post(`/v1/webhook-endpoints/${ep.id}/test`).set(brand.auth).expect(409);
   });
@@ -518,12 +444,7 @@ describe('webhooks out (e2e)', () => {
     r.answer = () => ({ status: 503 });
     const ep = await endpoint(brand, r, ['points.earned']);
     const m = await createMember(t, brand);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
     const start = new Date();
     await deliver(start);
     let at = start.getTime();
@@ -536,12 +457,7 @@ describe('webhooks out (e2e)', () => {
     expect((await t.http().get(`/v1/webhook-endpoints/${ep.id}`).set(brand.auth).expect(200)).body.status).toBe(
       'enabled',
     );
-    await t
-      .http()
-      .post('/v1/events')
-      .set(brand.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, brand, event(m, 'purchase', { amount: '5' }));
     await deliver(new Date(start.getTime() + 5 * 86_400_000 + MINUTE));
     const got = await t.http().get(`/v1/webhook-endpoints/${ep.id}`).set(brand.auth).expect(200);
     expect(got.body).toMatchObject({ status: 'disabled', disabledReason: 'every attempt failed for 5 days' });
@@ -572,12 +488,7 @@ describe('webhooks out (e2e)', () => {
     const r = await receiver();
     const ep = await endpoint(owner, r, ['points.earned']);
     const m = await createMember(t, owner);
-    await t
-      .http()
-      .post('/v1/events')
-      .set(owner.auth)
-      .send(event(m, 'purchase', { amount: '5' }))
-      .expect(201);
+    await sendEvent(t, owner, event(m, 'purchase', { amount: '5' }));
     await deliver();
     const log = await t.http().get(`/v1/webhook-endpoints/${ep.id}/deliveries`).set(owner.auth).expect(200);
     const path = `/v1/webhook-endpoints/${ep.id}`;

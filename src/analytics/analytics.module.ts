@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { JourneyModule } from '../journey/journey.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { MembersModule } from '../members/members.module.js';
+import { ReferralAttributionModule } from '../referrals/referral-attribution.module.js';
 import { AnalyticsController } from './analytics.controller.js';
 import { AnalyticsRepository } from './analytics.repository.js';
 import { AnalyticsService } from './analytics.service.js';
@@ -6,6 +11,8 @@ import { DemoHistoryService } from './demo-history.service.js';
 import { HistorySeedRepository } from './history-seed.repository.js';
 
 @Module({
+  // the history seed writes each table through its owner's repository
+  imports: [EventsModule, JourneyModule, LedgerModule, MembersModule, ReferralAttributionModule],
   controllers: [AnalyticsController],
   providers: [AnalyticsRepository, AnalyticsService, HistorySeedRepository, DemoHistoryService],
   exports: [HistorySeedRepository, DemoHistoryService],

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
+import { EventsRepository } from '../events/events.repository.js';
+import { StageChangesRepository } from '../journey/stage-changes.repository.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
+import { ReferralsRepository } from '../referrals/referrals.repository.js';
 
 export interface HistorySeed {
   members: number;
@@ -28,9 +33,19 @@ export interface SeededHistory {
  * stages, ledger (earn, referral bonus, redemptions), balances, referrals and share clicks agree
  * with those events as the starter rules would have made them. Rows carry the time they happened
  * (created_at = occurred_at) and time-ordered ids of that time. For the Demo brand and the bench.
+ * The plan (who does what when) lives in temporary tables here; each table's rows are written by
+ * its owner's `insertHistory`.
  */
 @Injectable()
 export class HistorySeedRepository {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly stageChanges: StageChangesRepository,
+    private readonly events: EventsRepository,
+    private readonly referrals: ReferralsRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
   async seed(em: EntityManager, brandId: string, s: HistorySeed): Promise<SeededHistory> {
     const q = (sql: string, params: unknown[] = []) => queryRows(em, sql, params);
     await q(`CREATE OR REPLACE FUNCTION pg_temp.seed_id(ts timestamptz) RETURNS uuid LANGUAGE sql VOLATILE AS $$
@@ -89,22 +104,21 @@ export class HistorySeedRepository {
          FROM (SELECT *, 1 + floor(random() * (g - 1))::int AS referrer_g FROM seed_paths WHERE g % 8 = 0 AND g > 8) p
          JOIN seed_members r ON r.g = p.referrer_g`);
 
-    await q(
-      `INSERT INTO members (brand_id, id, external_id, stage, referral_code, source, enrolled_at, created_at, updated_at,
-                            purchase_count, last_purchase_at)
-       SELECT $1, p.id, $2 || p.g, pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, 'infinity'), upper(substr(md5(random()::text), 1, 10)), 'seed',
-              p.enrolled_at, p.enrolled_at, coalesce(p.last_purchase, p.enrolled_at), p.purchases, p.last_purchase
-         FROM seed_paths p ORDER BY p.id`,
-      [brandId, s.externalIdPrefix],
+    await this.members.insertHistory(
+      em,
+      brandId,
+      `SELECT p.id, $2 || p.g AS external_id, pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, 'infinity') AS stage,
+              upper(substr(md5(random()::text), 1, 10)) AS referral_code, 'seed' AS source, r.referrer_id AS referred_by,
+              p.enrolled_at, p.enrolled_at AS created_at, coalesce(p.last_purchase, p.enrolled_at) AS updated_at,
+              p.purchases AS purchase_count, p.last_purchase AS last_purchase_at
+         FROM seed_paths p LEFT JOIN seed_referrals r ON r.referee_id = p.id AND r.status <> 'rejected'
+        ORDER BY p.id`,
+      [s.externalIdPrefix],
     );
-    await q(
-      `UPDATE members m SET referred_by = r.referrer_id
-         FROM seed_referrals r WHERE m.brand_id = $1 AND m.id = r.referee_id AND r.status <> 'rejected'`,
-      [brandId],
-    );
-    await q(
-      `INSERT INTO stage_changes (brand_id, id, member_id, from_stage, to_stage, cause, created_at)
-       SELECT $1, pg_temp.seed_id(at), member_id, from_stage, to_stage, cause, at FROM (
+    await this.stageChanges.insertHistory(
+      em,
+      brandId,
+      `SELECT pg_temp.seed_id(at) AS id, member_id, from_stage, to_stage, cause, at AS created_at FROM (
          SELECT id AS member_id, NULL AS from_stage, 'awareness' AS to_stage, 'enrollment' AS cause, enrolled_at AS at FROM seed_paths
          UNION ALL SELECT id, 'awareness', 'consideration', 'transition', c1 FROM seed_paths WHERE c1 < coalesce(p1, 'infinity')
          UNION ALL SELECT id, CASE WHEN c1 < p1 THEN 'consideration' ELSE 'awareness' END, 'conversion', 'transition', p1
@@ -112,11 +126,11 @@ export class HistorySeedRepository {
          UNION ALL SELECT id, 'conversion', 'retention', 'transition', p2 FROM seed_paths WHERE p2 IS NOT NULL
          UNION ALL SELECT id, 'retention', 'loyalty', 'transition', p4 FROM seed_paths WHERE p4 IS NOT NULL
        ) c ORDER BY at`,
-      [brandId],
     );
-    await q(
-      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, stage, created_at)
-       SELECT $1, e.id, 'seed:' || e.id, 'seed', e.type, e.member_id, e.occurred_at,
+    await this.events.insertHistory(
+      em,
+      brandId,
+      `SELECT e.id, 'seed:' || e.id AS idempotency_key, 'seed' AS request_hash, e.type, e.member_id, e.occurred_at,
               CASE e.type
                 WHEN 'purchase' THEN jsonb_build_object('amount', e.amount::text, 'orderId', 'seed-' || e.id)
                 WHEN 'share' THEN jsonb_build_object('channel', (ARRAY['whatsapp', 'instagram', 'facebook', 'x', 'email', 'copy_link'])[1 + floor(random() * 6)::int])
@@ -124,46 +138,48 @@ export class HistorySeedRepository {
                   least(6, greatest(1, round(t.mean + CASE WHEN pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, e.occurred_at) IN ('retention', 'loyalty') THEN 0.4 ELSE 0 END
                                              + (random() + random() + random() - 1.5) * 1.6)))::int)
                 ELSE jsonb_build_object('contentId', 'guide-' || (1 + floor(random() * 5))::int)
-              END,
-              'seed', pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, e.occurred_at), e.occurred_at
+              END AS attributes,
+              'seed' AS origin, pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, e.occurred_at) AS stage, e.occurred_at AS created_at
          FROM seed_events e
          JOIN seed_paths p ON p.id = e.member_id
          CROSS JOIN LATERAL (
            SELECT * FROM (VALUES ('website', 4.5), ('app', 4.1), ('checkout', 4.8), ('delivery', 3.3), ('support', 3.8)) v(touchpoint, mean)
             OFFSET floor(random() * 5)::int + (e.id IS NULL)::int LIMIT 1) t
         ORDER BY e.id`,
-      [brandId],
     );
-    await q(
-      `INSERT INTO referrals (brand_id, id, referrer_id, referee_id, code, status, reason, qualified_at, rewarded_at,
-                              qualifying_event_id, referral_event_id, created_at)
-       SELECT $1, r.id, CASE WHEN r.status = 'rejected' THEN NULL ELSE r.referrer_id END, r.referee_id,
-              CASE WHEN r.status = 'rejected' THEN 'UNKNOWN' || r.id ELSE m.referral_code END,
-              r.status, CASE WHEN r.status = 'rejected' THEN 'referrer_not_enrolled' END,
-              CASE WHEN r.status = 'rewarded' THEN r.p1 END, CASE WHEN r.status = 'rewarded' THEN r.p1 END,
-              CASE WHEN r.status = 'rewarded' THEN r.first_purchase_id END,
-              CASE WHEN r.status = 'rewarded' THEN r.referral_event_id END, r.enrolled_at
+    await this.referrals.insertHistory(
+      em,
+      brandId,
+      `SELECT r.id, CASE WHEN r.status = 'rejected' THEN NULL ELSE r.referrer_id END AS referrer_id, r.referee_id,
+              CASE WHEN r.status = 'rejected' THEN 'UNKNOWN' || r.id ELSE m.referral_code END AS code,
+              r.status, CASE WHEN r.status = 'rejected' THEN 'referrer_not_enrolled' END AS reason,
+              CASE WHEN r.status = 'rewarded' THEN r.p1 END AS qualified_at, CASE WHEN r.status = 'rewarded' THEN r.p1 END AS rewarded_at,
+              CASE WHEN r.status = 'rewarded' THEN r.first_purchase_id END AS qualifying_event_id,
+              CASE WHEN r.status = 'rewarded' THEN r.referral_event_id END AS referral_event_id, r.enrolled_at AS created_at
          FROM seed_referrals r JOIN members m ON m.brand_id = $1 AND m.id = r.referrer_id`,
-      [brandId],
     );
-    await q(
-      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, created_at)
-       SELECT $1, r.referral_event_id, 'referral:' || r.id, 'engine', 'referral', r.referrer_id, r.p1,
-              jsonb_build_object('referralId', r.id, 'refereeId', r.referee_id), 'engine', r.p1
+    // the engine's referral events, as the pipeline writes them when a referee first buys
+    await this.events.insertHistory(
+      em,
+      brandId,
+      `SELECT r.referral_event_id AS id, 'referral:' || r.id AS idempotency_key, 'engine' AS request_hash, 'referral' AS type,
+              r.referrer_id AS member_id, r.p1 AS occurred_at,
+              jsonb_build_object('referralId', r.id, 'refereeId', r.referee_id) AS attributes, 'engine' AS origin,
+              NULL::text AS stage, r.p1 AS created_at
          FROM seed_referrals r WHERE r.status = 'rewarded'`,
-      [brandId],
     );
     // share links clicked: a few times per referral before it, and now and then after a share
-    await q(
-      `INSERT INTO referral_clicks (brand_id, id, member_id, client_hash, created_at)
-       SELECT $1, pg_temp.seed_id(at), member_id, md5(random()::text), at FROM (
+    await this.referrals.insertClickHistory(
+      em,
+      brandId,
+      `SELECT pg_temp.seed_id(at) AS id, member_id, md5(random()::text) AS client_hash, at AS created_at FROM (
          SELECT r.referrer_id AS member_id, r.enrolled_at - random() * interval '2 days' AS at
            FROM seed_referrals r CROSS JOIN LATERAL generate_series(1, 1 + floor(random() * 3)::int) n
           WHERE r.status <> 'rejected'
          UNION ALL
          SELECT e.member_id, e.occurred_at + random() * interval '1 day' FROM seed_events e WHERE e.type = 'share' AND random() < 0.3
        ) c WHERE at < $2`,
-      [brandId, s.now],
+      [s.now],
     );
 
     // the points the starter rules gave for those events (rule ids by name; a brand without them gets none)
@@ -200,14 +216,14 @@ export class HistorySeedRepository {
          FROM seed_earns GROUP BY member_id HAVING sum(points) >= 600 AND random() < 0.33`,
       [s.now],
     );
-    await q(
-      `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id,
-                                   reason, actor, available_at, created_at, lot_remaining)
-       SELECT $1, pg_temp.seed_id(at), member_id, kind, 'available', points,
-              sum(points) OVER (PARTITION BY member_id ORDER BY at, kind, points, rule_id ROWS UNBOUNDED PRECEDING),
-              event_id, rule_id, reason, actor, at, at,
+    await this.ledger.insertHistory(
+      em,
+      brandId,
+      `SELECT pg_temp.seed_id(at) AS id, member_id, kind, 'available' AS status, points,
+              sum(points) OVER (PARTITION BY member_id ORDER BY at, kind, points, rule_id ROWS UNBOUNDED PRECEDING) AS balance_after,
+              event_id, rule_id, reason, actor, at AS available_at, at AS created_at,
               -- spends use the oldest lots first
-              CASE WHEN points > 0 THEN greatest(0, least(points, earned_to_here - spent)) END
+              CASE WHEN points > 0 THEN greatest(0, least(points, earned_to_here - spent)) END AS lot_remaining
          FROM (
            SELECT e.member_id, 'earn' AS kind, e.points, e.event_id, e.rule_id, NULL AS reason, NULL AS actor, e.at,
                   sum(e.points) OVER (PARTITION BY e.member_id ORDER BY e.at ROWS UNBOUNDED PRECEDING) AS earned_to_here,
@@ -216,17 +232,8 @@ export class HistorySeedRepository {
            UNION ALL
            SELECT member_id, 'redeem', -points, NULL, NULL, 'Reward redeemed', 'seed', at, 0, 0 FROM seed_spends
          ) l ORDER BY at, member_id, kind, points, rule_id`,
-      [brandId],
     );
-    await q(
-      `UPDATE members m SET points_available = b.balance, lifetime_earned = b.earned, referral_count = coalesce(r.n, 0)
-         FROM (SELECT member_id, sum(points) AS balance, sum(points) FILTER (WHERE points > 0) AS earned
-                 FROM ledger_entries WHERE brand_id = $1 GROUP BY member_id) b
-         LEFT JOIN (SELECT referrer_id, count(*) AS n FROM seed_referrals WHERE status = 'rewarded' GROUP BY referrer_id) r
-           ON r.referrer_id = b.member_id
-        WHERE m.brand_id = $1 AND m.id = b.member_id`,
-      [brandId],
-    );
+    await this.members.settleHistory(em, brandId);
     const [counts] = await q(
       `SELECT (SELECT count(*) FROM seed_members) AS members,
               (SELECT count(*) FROM events WHERE brand_id = $1) AS events,

@@ -7,6 +7,19 @@ import { Brand } from './brand.entity.js';
 /** SQL for brands and their keys. Every method takes the caller's EntityManager (its transaction). */
 @Injectable()
 export class BrandsRepository {
+  /**
+   * Every instance compares this number with its compiled rule set: a bump (with every change of
+   * the brand's rules, in its transaction) makes them recompile.
+   */
+  async bumpRulesVersion(em: EntityManager, brandId: string): Promise<number> {
+    const rows = await queryRows<{ rules_version: number }>(
+      em,
+      `UPDATE brands SET rules_version = rules_version + 1 WHERE id = $1 RETURNING rules_version`,
+      [brandId],
+    );
+    return rows[0].rules_version;
+  }
+
   insertBrand(em: EntityManager, brand: Pick<Brand, 'id' | 'name' | 'settings' | 'stages'>): Promise<Brand> {
     return em.getRepository(Brand).save({ ...brand, rulesVersion: 0, createdAt: new Date(), updatedAt: new Date() });
   }

@@ -5,13 +5,13 @@ import { ChainSettingsVerifier } from '../chain/chain-settings.verifier.js';
 import { newId } from '../common/ids.js';
 import { hashSecret, newSecret } from '../common/secret-token.js';
 import { DEFAULT_STAGES } from '../journey/stages.js';
-import type { ApiKey } from './api-key.entity.js';
 import type { AuthenticatedBrand } from './authenticated-brand.js';
 import { BrandErrors } from './brand-errors.js';
 import { BrandKeyCache } from './brand-key.cache.js';
 import { type BrandSettings, mergeSettings, withDefaults } from './brand-settings.js';
-import type { Brand } from './brand.entity.js';
 import { BrandsRepository } from './brands.repository.js';
+import { toApiKeyView } from './dto/api-key.view.js';
+import { toBrandView } from './dto/brand.view.js';
 import type { ApiKeyView, BrandView, CreatedApiKeyView, CreatedBrandView, UpdateBrandDto } from './dto/brand.dto.js';
 
 const KEY_PREFIX = 'sk_';
@@ -112,7 +112,7 @@ export class BrandsService {
   }
 
   async listKeys(brandId: string): Promise<ApiKeyView[]> {
-    return (await this.brands.listKeys(this.db.manager, brandId)).map(toKeyView);
+    return (await this.brands.listKeys(this.db.manager, brandId)).map(toApiKeyView);
   }
 
   /** A brand can rotate keys but never lock itself out by revoking its last live one. */
@@ -149,26 +149,6 @@ export class BrandsService {
       keyPrefix: secret.slice(0, 7),
       name,
     });
-    return { ...toKeyView(key), key: secret };
+    return { ...toApiKeyView(key), key: secret };
   }
-}
-
-export function toBrandView(brand: Pick<Brand, 'id' | 'name' | 'settings' | 'stages' | 'createdAt'>): BrandView {
-  return {
-    id: brand.id,
-    name: brand.name,
-    stages: brand.stages,
-    settings: { ...withDefaults(brand.settings) },
-    createdAt: brand.createdAt.toISOString(),
-  };
-}
-
-function toKeyView(key: ApiKey): ApiKeyView {
-  return {
-    id: key.id,
-    name: key.name,
-    prefix: key.keyPrefix,
-    createdAt: key.createdAt.toISOString(),
-    revokedAt: key.revokedAt?.toISOString() ?? null,
-  };
 }

@@ -49,10 +49,6 @@ export interface ClaimedMint {
   walletAddress: string | null;
 }
 
-/**
- * The chain's tables: the token_mints outbox (the event write's fragment and its lifecycle after), the signed
- * mint transactions, the signer's nonce sequence and the wallet-link challenges.
- */
 /** A mint the chain confirmed, as the token.minted message reports it. */
 export interface ConfirmedMint {
   mintId: string;
@@ -63,6 +59,10 @@ export interface ConfirmedMint {
   member: MemberLike;
 }
 
+/**
+ * The chain's tables: the token_mints outbox (the event write's fragment and its lifecycle after), the signed
+ * mint transactions, the signer's nonce sequence and the wallet-link challenges.
+ */
 @Injectable()
 export class ChainRepository {
   /** Anything for the worker: queued mints or signed transactions (two partial-index probes). */

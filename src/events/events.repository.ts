@@ -50,6 +50,20 @@ export class EventsRepository {
     return new Set(rows.map((r) => r.idempotency_key));
   }
 
+  /**
+   * A past written set-based (the Demo brand's history, the bench): `select` is trusted SQL that
+   * yields id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin,
+   * stage and created_at; $1 is the brand, `params` follow from $2.
+   */
+  async insertHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO events (brand_id, id, idempotency_key, request_hash, type, member_id, occurred_at, attributes, origin, stage, created_at)
+       SELECT $1, s.id, s.idempotency_key, s.request_hash, s.type, s.member_id, s.occurred_at, s.attributes, s.origin, s.stage, s.created_at
+         FROM (${select}) s`,
+      [brandId, ...params],
+    );
+  }
+
   async findByKeys(
     em: EntityManager,
     brandId: string,

@@ -4,7 +4,7 @@ import { newId } from '../common/ids.js';
 import { hashSecret, newSecret } from '../common/secret-token.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
-import { toMemberView } from '../members/member-view.js';
+import { toMemberView } from '../members/dto/member.view.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { MEMBER_TOKEN_PREFIX } from '../members/members.service.js';
 import type { ClaimedView } from './dto/claim.dto.js';

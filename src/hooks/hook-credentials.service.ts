@@ -12,6 +12,7 @@ import type {
   HookSecretListView,
   HookTokenListView,
 } from './dto/hook-credentials.dto.js';
+import { toHookSecretView, toHookTokenView } from './dto/hook-credentials.view.js';
 import { HookCredentialsRepository } from './hook-credentials.repository.js';
 import { HookErrors } from './hook-errors.js';
 
@@ -39,13 +40,13 @@ export class HookCredentialsService {
       const id = newId();
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       const createdAt = await this.credentials.insertSecret(em, brandId, id, box.seal(secret));
-      return { id, secret, createdAt: createdAt.toISOString() };
+      return { ...toHookSecretView({ id, createdAt }), secret };
     });
   }
 
   async listSecrets(brandId: string): Promise<HookSecretListView> {
     const rows = await this.credentials.liveSecrets(this.db.manager, brandId);
-    return { data: rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString() })), nextCursor: null };
+    return { data: rows.map(toHookSecretView), nextCursor: null };
   }
 
   async revokeSecret(brandId: string, id: string): Promise<void> {
@@ -71,15 +72,12 @@ export class HookCredentialsService {
       prefix,
       name: label,
     });
-    return { id, name: label, prefix, createdAt: createdAt.toISOString(), token };
+    return { ...toHookTokenView({ id, name: label, prefix, createdAt }), token };
   }
 
   async listTokens(brandId: string): Promise<HookTokenListView> {
     const rows = await this.credentials.liveTokens(this.db.manager, brandId);
-    return {
-      data: rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt.toISOString() })),
-      nextCursor: null,
-    };
+    return { data: rows.map(toHookTokenView), nextCursor: null };
   }
 
   async revokeToken(brandId: string, id: string): Promise<void> {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { idCursor, type Page, toPage } from '../common/http/pagination.js';
 import type { JobRunListQuery, JobRunView } from './dto/job-run.dto.js';
-import type { Job, JobRun } from './job.js';
+import { toJobRunView } from './dto/job-run.view.js';
+import type { Job } from './job.js';
 import { JobErrors } from './job-errors.js';
 import { JobRunner } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
@@ -45,26 +46,13 @@ export class JobsService {
     if (!job) {
       throw JobErrors.notFound(name, [...this.jobs.keys()]);
     }
-    return toView(await this.runner.run(job, asOf));
+    return toJobRunView(await this.runner.run(job, asOf));
   }
 
   async list(q: JobRunListQuery): Promise<Page<JobRunView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.runs.list(this.db.manager, { name: q.name, cursor: idCursor(q.cursor), limit });
     const page = toPage(rows, limit);
-    return { data: page.data.map(toView), nextCursor: page.nextCursor };
+    return { data: page.data.map(toJobRunView), nextCursor: page.nextCursor };
   }
-}
-
-function toView(run: JobRun): JobRunView {
-  return {
-    id: run.id,
-    name: run.name,
-    status: run.status,
-    asOf: run.asOf.toISOString(),
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: run.finishedAt.toISOString(),
-    processed: run.processed,
-    error: run.error,
-  };
 }

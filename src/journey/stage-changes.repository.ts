@@ -11,6 +11,19 @@ export class StageChangesRepository {
     await writeTogether(em, brandId, [stageChanges(changes)]);
   }
 
+  /**
+   * A past written set-based (the Demo brand's history, the bench): `select` is trusted SQL that
+   * yields id, member_id, from_stage, to_stage, cause and created_at; $1 is the brand, `params`
+   * follow from $2.
+   */
+  async insertHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO stage_changes (brand_id, id, member_id, from_stage, to_stage, cause, created_at)
+       SELECT $1, s.id, s.member_id, s.from_stage, s.to_stage, s.cause, s.created_at FROM (${select}) s`,
+      [brandId, ...params],
+    );
+  }
+
   async listForMember(em: EntityManager, brandId: string, memberId: string): Promise<StageChange[]> {
     const rows = await queryRows(
       em,

@@ -53,6 +53,23 @@ export class LedgerRepository {
   }
 
   /**
+   * A past written set-based (the Demo brand's history, the bench), its running balances and
+   * lots worked out by the caller: `select` is trusted SQL that yields id, member_id, kind,
+   * status, points, balance_after, event_id, rule_id, reason, actor, available_at, created_at and
+   * lot_remaining; $1 is the brand, `params` follow from $2.
+   */
+  async insertHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO ledger_entries (brand_id, id, member_id, kind, status, points, balance_after, event_id, rule_id,
+                                   reason, actor, available_at, created_at, lot_remaining)
+       SELECT $1, s.id, s.member_id, s.kind, s.status, s.points, s.balance_after, s.event_id, s.rule_id,
+              s.reason, s.actor, s.available_at, s.created_at, s.lot_remaining
+         FROM (${select}) s`,
+      [brandId, ...params],
+    );
+  }
+
+  /**
    * Debits spend lots oldest-expiring first (never-expiring last, then in commit order), each
    * from lots of its own status. The members must be locked. Past the lots (a reversal may take
    * a balance below zero) nothing is left to spend.

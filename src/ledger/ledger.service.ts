@@ -7,11 +7,13 @@ import { inTransaction } from '../database/transaction.js';
 import { adjustmentChange } from '../webhooks/webhook-events.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { MemberErrors } from '../members/member-errors.js';
-import { toMemberView } from '../members/member-view.js';
+import { toMemberBalanceView } from '../members/dto/member.view.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { AdjustmentDto, AdjustmentView, LedgerEntryView, MeView } from './dto/ledger.dto.js';
+import { toLedgerEntryView } from './dto/ledger-entry.view.js';
+import { toMeView } from './dto/me.view.js';
 import { LedgerErrors } from './ledger-errors.js';
-import { LedgerRepository, type LedgerEntryRow } from './ledger.repository.js';
+import { LedgerRepository } from './ledger.repository.js';
 import { adjust } from './posting.js';
 
 @Injectable()
@@ -35,7 +37,7 @@ export class LedgerService {
     }
     const rows = await this.ledger.listForMember(this.db.manager, brandId, member.id, seqCursor(cursor) ?? null, limit);
     const data = rows.slice(0, limit);
-    return { data: data.map(toEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
+    return { data: data.map(toLedgerEntryView), nextCursor: rows.length > limit ? data[data.length - 1].seq : null };
   }
 
   /** /v1/me: the member's view with the next points to lapse. */
@@ -45,7 +47,7 @@ export class LedgerService {
       throw MemberErrors.notFound(memberId);
     }
     const next = await this.ledger.nextExpiry(this.db.manager, brandId, member.id);
-    return { ...toMemberView(member), nextExpiry: next ? { at: next.at.toISOString(), points: next.points } : null };
+    return toMeView(member, next);
   }
 
   /** A manual credit or debit, with its reason and the key that made it; never below zero. */
@@ -72,7 +74,7 @@ export class LedgerService {
       await this.members.saveStates(em, brand.id, [member]);
       await this.webhooks.enqueue(em, brand.id, adjustmentChange(member, entry, now));
       return {
-        entry: toEntryView({
+        entry: toLedgerEntryView({
           ...entry,
           seq: '',
           ruleId: null,
@@ -84,31 +86,8 @@ export class LedgerService {
           expiresAt: null,
           createdAt: now,
         }),
-        balance: {
-          available: member.pointsAvailable,
-          pending: member.pointsPending,
-          lifetimeEarned: member.lifetimeEarned,
-        },
+        balance: toMemberBalanceView(member),
       };
     });
   }
-}
-
-export function toEntryView(e: LedgerEntryRow): LedgerEntryView {
-  return {
-    id: e.id,
-    kind: e.kind,
-    status: e.status,
-    points: e.points,
-    balanceAfter: e.balanceAfter,
-    eventId: e.eventId,
-    ruleId: e.ruleId,
-    ruleVersion: e.ruleVersion,
-    redemptionId: e.redemptionId,
-    reason: e.reason,
-    actor: e.actor,
-    availableAt: e.availableAt.toISOString(),
-    expiresAt: e.expiresAt?.toISOString() ?? null,
-    createdAt: e.createdAt.toISOString(),
-  };
 }

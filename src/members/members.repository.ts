@@ -76,6 +76,36 @@ export class MembersRepository {
     );
   }
 
+  /**
+   * A past written set-based (the Demo brand's history, the bench): `select` is trusted SQL that
+   * yields id, external_id, stage, referral_code, source, referred_by, enrolled_at, created_at,
+   * updated_at, purchase_count and last_purchase_at; $1 is the brand, `params` follow from $2.
+   * Balances come after the ledger, from `settleHistory`.
+   */
+  async insertHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO members (brand_id, id, external_id, stage, referral_code, source, referred_by, enrolled_at, created_at,
+                            updated_at, purchase_count, last_purchase_at)
+       SELECT $1, s.id, s.external_id, s.stage, s.referral_code, s.source, s.referred_by, s.enrolled_at, s.created_at,
+              s.updated_at, s.purchase_count, s.last_purchase_at
+         FROM (${select}) s`,
+      [brandId, ...params],
+    );
+  }
+
+  /** After a past written set-based: each member's balance, lifetime earnings and referral count, from the rows written. */
+  async settleHistory(em: EntityManager, brandId: string): Promise<void> {
+    await em.query(
+      `UPDATE members m SET points_available = b.balance, lifetime_earned = b.earned, referral_count = coalesce(r.n, 0)
+         FROM (SELECT member_id, sum(points) AS balance, sum(points) FILTER (WHERE points > 0) AS earned
+                 FROM ledger_entries WHERE brand_id = $1 GROUP BY member_id) b
+         LEFT JOIN (SELECT referrer_id, count(*) AS n FROM referrals WHERE brand_id = $1 AND status = 'rewarded' GROUP BY referrer_id) r
+           ON r.referrer_id = b.member_id
+        WHERE m.brand_id = $1 AND m.id = b.member_id`,
+      [brandId],
+    );
+  }
+
   /** By our id or by the brand's externalId. */
   async find(em: EntityManager, brandId: string, idOrExternalId: string): Promise<Member | null> {
     const rows = isUuid(idOrExternalId)
@@ -149,7 +179,6 @@ export class MembersRepository {
     return rows.map(toMember);
   }
 
-  /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
   /** The member's linked wallet (EIP-55), or null to unlink; unique per brand (index members_wallet). */
   async setWallet(em: EntityManager, brandId: string, memberId: string, address: string | null): Promise<void> {
     await em.query(`UPDATE members SET wallet_address = $3, updated_at = now() WHERE brand_id = $1 AND id = $2`, [
@@ -159,6 +188,7 @@ export class MembersRepository {
     ]);
   }
 
+  /** Writes the new state of members a transaction changed (stage, counters, balance), in one statement. */
   async saveStates(em: EntityManager, brandId: string, members: Member[]): Promise<void> {
     await writeTogether(em, brandId, [memberStates(members)]);
   }

@@ -17,7 +17,8 @@ import type {
 } from './dto/member.dto.js';
 import { ReferralAttribution } from '../referrals/referral-attribution.js';
 import { MemberErrors } from './member-errors.js';
-import { toMemberView } from './member-view.js';
+import { toMemberView } from './dto/member.view.js';
+import { toStageChangeView } from './dto/stage-change.view.js';
 import type { Member } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { newReferralCode } from './referral-code.js';
@@ -143,14 +144,7 @@ export class MembersService {
     const member = await this.find(brand.id, idOrExternalId);
     const changes = await this.stageChanges.listForMember(this.db.manager, brand.id, member.id);
     return {
-      data: changes.map((c) => ({
-        from: c.from,
-        to: c.to,
-        cause: c.cause,
-        eventId: c.eventId,
-        ruleId: c.ruleId,
-        at: c.at!.toISOString(),
-      })),
+      data: changes.map(toStageChangeView),
       nextCursor: null,
     };
   }

@@ -56,6 +56,22 @@ export class ReferralsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * A past written set-based (the Demo brand's history, the bench): `select` is trusted SQL that
+   * yields id, referrer_id, referee_id, code, status, reason, qualified_at, rewarded_at,
+   * qualifying_event_id, referral_event_id and created_at; $1 is the brand, `params` follow from $2.
+   */
+  async insertHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO referrals (brand_id, id, referrer_id, referee_id, code, status, reason, qualified_at, rewarded_at,
+                              qualifying_event_id, referral_event_id, created_at)
+       SELECT $1, s.id, s.referrer_id, s.referee_id, s.code, s.status, s.reason, s.qualified_at, s.rewarded_at,
+              s.qualifying_event_id, s.referral_event_id, s.created_at
+         FROM (${select}) s`,
+      [brandId, ...params],
+    );
+  }
+
   /** The member of this brand behind a referral code (another brand's code finds nobody). */
   async findReferrerByCode(
     em: EntityManager,
@@ -136,6 +152,15 @@ export class ReferralsRepository {
       click.memberId,
       click.clientHash,
     ]);
+  }
+
+  /** Share-link clicks of a past written set-based: `select` yields id, member_id, client_hash and created_at, as `insertHistory`. */
+  async insertClickHistory(em: EntityManager, brandId: string, select: string, params: unknown[] = []): Promise<void> {
+    await em.query(
+      `INSERT INTO referral_clicks (brand_id, id, member_id, client_hash, created_at)
+       SELECT $1, s.id, s.member_id, s.client_hash, s.created_at FROM (${select}) s`,
+      [brandId, ...params],
+    );
   }
 
   /** What a referrer sees of their referrals: clicks, counts by status, points earned through them. */

@@ -8,8 +8,9 @@ import { newId } from '../common/ids.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { MembersRepository } from '../members/members.repository.js';
 import type { MyReferralView, ReferralListQuery, ReferralView } from './dto/referral.dto.js';
+import { toReferralView } from './dto/referral.view.js';
 import { ReferralErrors } from './referral-errors.js';
-import { type Referral, ReferralsRepository } from './referrals.repository.js';
+import { ReferralsRepository } from './referrals.repository.js';
 
 @Injectable()
 export class ReferralsService {
@@ -30,7 +31,7 @@ export class ReferralsService {
       limit,
     });
     const data = rows.slice(0, limit);
-    return { data: data.map(toView), nextCursor: rows.length > limit ? data[data.length - 1].id : null };
+    return { data: data.map(toReferralView), nextCursor: rows.length > limit ? data[data.length - 1].id : null };
   }
 
   async get(brandId: string, id: string): Promise<ReferralView> {
@@ -38,7 +39,7 @@ export class ReferralsService {
     if (!referral) {
       throw ReferralErrors.notFound(id);
     }
-    return toView(referral);
+    return toReferralView(referral);
   }
 
   /** The member's own referral programme: code, share link, clicks, counts, points earned. */
@@ -95,18 +96,4 @@ export function shareLink(landingUrl: string | null, code: string): string | nul
   const url = new URL(landingUrl);
   url.searchParams.set('ref', code);
   return url.toString();
-}
-
-function toView(r: Referral): ReferralView {
-  return {
-    id: r.id,
-    referrerId: r.referrerId,
-    refereeId: r.refereeId,
-    code: r.code,
-    status: r.status,
-    reason: r.reason,
-    createdAt: r.createdAt.toISOString(),
-    qualifiedAt: r.qualifiedAt?.toISOString() ?? null,
-    rewardedAt: r.rewardedAt?.toISOString() ?? null,
-  };
 }

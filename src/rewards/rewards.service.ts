@@ -23,7 +23,7 @@ import { remainingOf } from './reward.js';
 import { RewardErrors } from './reward-errors.js';
 import { rewardTermsFaults } from './reward-terms.js';
 import { type RewardTerms, RewardsRepository } from './rewards.repository.js';
-import { toMemberRewardView, toRewardView } from './views.js';
+import { toMemberRewardView, toRewardView } from './dto/reward.view.js';
 
 const DEFAULT_PAGE = 50;
 

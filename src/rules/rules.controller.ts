@@ -16,7 +16,7 @@ import { PageQuery } from '../common/http/pagination.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import { ListRulesQuery } from './dto/list-rules.query.js';
 import { RuleDefinitionDto } from './dto/rule-definition.dto.js';
-import { RulePage, RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.view.js';
+import { RulePage, RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.dto.js';
 import { RulesService } from './rules.service.js';
 
 const versionPipe = new ParseIntPipe({

@@ -116,16 +116,6 @@ export class RulesRepository {
     await queryRows(em, `SELECT id FROM brands WHERE id = $1 FOR UPDATE`, [brandId]);
   }
 
-  /** Every instance compares this number with its compiled rule set: a bump makes them recompile. */
-  async bumpRulesVersion(em: EntityManager, brandId: string): Promise<number> {
-    const rows = await queryRows<{ rules_version: number }>(
-      em,
-      `UPDATE brands SET rules_version = rules_version + 1 WHERE id = $1 RETURNING rules_version`,
-      [brandId],
-    );
-    return rows[0].rules_version;
-  }
-
   /**
    * The brand's active rules and the rules_version they belong to, in ONE statement so both
    * come from the same snapshot. Null when there is no such brand.

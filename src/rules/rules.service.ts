@@ -2,29 +2,32 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandKeyCache } from '../brands/brand-key.cache.js';
+import { BrandsRepository } from '../brands/brands.repository.js';
 import { enabledChain } from '../chain/chain-settings.js';
 import { validationFailed } from '../common/errors/domain-error.js';
 import { type Page, toPage } from '../common/http/pagination.js';
 import { isUuid, newId } from '../common/ids.js';
 import type { JourneyStage } from '../journey/stages.js';
 import type { ListRulesQuery } from './dto/list-rules.query.js';
-import type { RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.view.js';
+import type { RuleVersionPage, RuleVersionView, RuleView, TemplateResult } from './dto/rule.dto.js';
+import { toRuleVersionView } from './dto/rule-version.view.js';
+import { toRuleView } from './dto/rule.view.js';
 import { type RuleDefinition, type RuleStatus, validateRule } from './engine/index.js';
 import { RuleErrors } from './rule-errors.js';
-import type { RuleVersion } from './rule-version.entity.js';
 import type { Rule } from './rule.entity.js';
 import { RulesRepository } from './rules.repository.js';
 import { loyaltyLoopFor } from './templates/loyalty-loop.js';
 
 const DEFAULT_PAGE = 50;
 
+// versions are int4 in the database
+const MAX_INT4 = 2_147_483_647;
+
 /**
  * A brand's reward rules (DESIGN §3). Every change writes a new version and bumps
  * brands.rules_version in the same transaction: that bump is how every instance's
  * RuleSetCache learns that its compiled rules are stale.
  */
-// versions are int4 in the database
-const MAX_INT4 = 2_147_483_647;
 
 @Injectable()
 export class RulesService {
@@ -32,6 +35,7 @@ export class RulesService {
     private readonly db: DataSource,
     private readonly rules: RulesRepository,
     private readonly keys: BrandKeyCache,
+    private readonly brands: BrandsRepository,
   ) {}
 
   /** A transaction that may bump the brand's rules_version; once committed, this instance reads the brand afresh. */
@@ -45,7 +49,7 @@ export class RulesService {
     const definition = validDefinition(body, brand);
     return this.changeRules(brand.id, async (em) => {
       const rule = await this.insertRule(em, brand.id, definition, actorOf(brand));
-      await this.rules.bumpRulesVersion(em, brand.id);
+      await this.brands.bumpRulesVersion(em, brand.id);
       return toRuleView(rule);
     });
   }
@@ -107,7 +111,7 @@ export class RulesService {
     const em = this.db.manager;
     await this.existingRule(em, brandId, id);
     const rows = await this.rules.listVersions(em, brandId, id, before, limit + 1);
-    const data = rows.slice(0, limit).map(toVersionView);
+    const data = rows.slice(0, limit).map(toRuleVersionView);
     return { data, nextCursor: rows.length > limit ? String(data[data.length - 1].version) : null };
   }
 
@@ -118,7 +122,7 @@ export class RulesService {
     if (!found) {
       throw RuleErrors.versionNotFound(id, version);
     }
-    return toVersionView(found);
+    return toRuleVersionView(found);
   }
 
   /**
@@ -146,7 +150,7 @@ export class RulesService {
         }
       }
       if (created.length > 0) {
-        await this.rules.bumpRulesVersion(em, brandId);
+        await this.brands.bumpRulesVersion(em, brandId);
       }
       return { created, skipped };
     });
@@ -166,7 +170,7 @@ export class RulesService {
   private async writeVersion(em: EntityManager, rule: Rule, definition: RuleDefinition, actor: string): Promise<Rule> {
     const updated = await this.rules.updateRule(em, rule, rule.version + 1, definition);
     await this.rules.insertVersion(em, updated, actor);
-    await this.rules.bumpRulesVersion(em, rule.brandId);
+    await this.brands.bumpRulesVersion(em, rule.brandId);
     return updated;
   }
 
@@ -197,25 +201,4 @@ function validDefinition(
 
 function actorOf(brand: AuthenticatedBrand): string {
   return `key:${brand.keyId}`;
-}
-
-function toRuleView(rule: Rule): RuleView {
-  return {
-    id: rule.id,
-    version: rule.version,
-    ...rule.definition,
-    budgetSpent: rule.budgetSpent,
-    createdAt: rule.createdAt.toISOString(),
-    updatedAt: rule.updatedAt.toISOString(),
-  };
-}
-
-function toVersionView(version: RuleVersion): RuleVersionView {
-  return {
-    ruleId: version.ruleId,
-    version: version.version,
-    definition: version.definition,
-    changedBy: version.changedBy,
-    createdAt: version.createdAt.toISOString(),
-  };
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { mergeSettings } from '../brands/brand-settings.js';
 import { BrandKeyCache } from '../brands/brand-key.cache.js';
 import { BrandsRepository } from '../brands/brands.repository.js';
-import { toBrandView } from '../brands/brands.service.js';
+import { toBrandView } from '../brands/dto/brand.view.js';
 import type { BrandView } from '../brands/dto/brand.dto.js';
 import { BrandErrors } from '../brands/brand-errors.js';
 import { type FieldError, validationFailed } from '../common/errors/domain-error.js';

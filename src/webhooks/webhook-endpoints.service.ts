@@ -17,6 +17,8 @@ import type {
   WebhookEndpointView,
   WebhookPageQuery,
 } from './dto/webhook-endpoint.dto.js';
+import { toWebhookDeliveryView } from './dto/webhook-delivery.view.js';
+import { toWebhookEndpointView } from './dto/webhook-endpoint.view.js';
 import { newSigningSecret } from './signature.js';
 import { urlAllowed } from './target-guard.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
@@ -24,7 +26,7 @@ import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { WebhookErrors } from './webhook-errors.js';
 import { payloadOf, TEST_EVENT_TYPE } from './webhook-events.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-import { type DeliveryRow, WebhookOutboxRepository } from './webhook-outbox.repository.js';
+import { WebhookOutboxRepository } from './webhook-outbox.repository.js';
 
 const DEFAULT_PAGE = 50;
 const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -53,17 +55,17 @@ export class WebhookEndpointsService {
       secretSealed: this.seal(secret),
     });
     this.subscriptions.forget(brandId);
-    return { ...toView(created), secret };
+    return { ...toWebhookEndpointView(created), secret };
   }
 
   async list(brandId: string, q: WebhookPageQuery): Promise<Page<WebhookEndpointView>> {
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.endpoints.list(this.db.manager, brandId, idCursor(q.cursor), limit + 1);
-    return toPage(rows.map(toView), limit);
+    return toPage(rows.map(toWebhookEndpointView), limit);
   }
 
   async get(brandId: string, id: string): Promise<WebhookEndpointView> {
-    return toView(await this.find(brandId, id));
+    return toWebhookEndpointView(await this.find(brandId, id));
   }
 
   async update(brandId: string, id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
@@ -83,7 +85,7 @@ export class WebhookEndpointsService {
       });
     });
     this.subscriptions.forget(brandId);
-    return toView(updated);
+    return toWebhookEndpointView(updated);
   }
 
   async remove(brandId: string, id: string): Promise<void> {
@@ -133,7 +135,7 @@ export class WebhookEndpointsService {
     await this.find(brandId, id);
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.outbox.deliveries(this.db.manager, brandId, id, idCursor(q.cursor), limit + 1);
-    return toPage(rows.map(toDeliveryView), limit);
+    return toPage(rows.map(toWebhookDeliveryView), limit);
   }
 
   /** The attempt's message, due again now, with the same webhook-id. */
@@ -172,31 +174,4 @@ export class WebhookEndpointsService {
 /** ["*"] stands alone: with it, the other types say nothing more. */
 function normaliseEvents(events: string[]): string[] {
   return events.includes('*') ? ['*'] : events;
-}
-
-function toView(e: WebhookEndpoint): WebhookEndpointView {
-  return {
-    id: e.id,
-    url: e.url,
-    events: e.events,
-    description: e.description,
-    status: e.status,
-    disabledReason: e.disabledReason,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-  };
-}
-
-function toDeliveryView(d: DeliveryRow): WebhookDeliveryView {
-  return {
-    id: d.id,
-    messageId: d.messageId,
-    type: d.type,
-    attempt: d.attempt,
-    attemptedAt: d.attemptedAt.toISOString(),
-    statusCode: d.statusCode,
-    durationMs: d.durationMs,
-    error: d.error,
-    nextAttemptAt: d.nextAttemptAt ? d.nextAttemptAt.toISOString() : null,
-  };
 }

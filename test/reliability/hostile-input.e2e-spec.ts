@@ -53,6 +53,31 @@ interface Endpoint {
   sweep?: (path: Array<string | number>) => boolean;
 }
 
+/**
+ * The property of every body fuzz: a valid body, mutated and encoded, is sent by `send`, which
+ * answers the broken promise (a 5xx, a hang, a 4xx that wrote something) or null.
+ */
+async function checkHostileBodies(
+  valid: () => unknown,
+  send: (text: string, label: string) => Promise<string | null>,
+  special?: fc.Arbitrary<Mutation>,
+): Promise<void> {
+  const out = await fc.check(
+    fc.asyncProperty(mutationArb(special), async (mutations) => {
+      const log: string[] = [];
+      const text = encode(applyMutations(valid(), mutations, log));
+      const violation = await send(text, `[${log.join('; ')}] (${text.length} chars)`);
+      if (violation) {
+        throw new Error(violation);
+      }
+    }),
+    replayable({ numRuns: RUNS, endOnFailure: true }),
+  );
+  if (out.failed) {
+    throw new Error(`${(out.errorInstance as Error)?.message ?? out.errorInstance}\n${replayLine(out)}`);
+  }
+}
+
 let seq = 0;
 const next = () => `${Date.now().toString(36)}-${++seq}`;
 const recent = () => new Date(Date.now() - 60_000).toISOString();
@@ -365,20 +390,11 @@ describe('reliability: hostile input (e2e)', () => {
       async (ep) => {
         const f = fixture(ep);
         await refresh();
-        const out = await fc.check(
-          fc.asyncProperty(mutationArb(ep.special), async (mutations) => {
-            const log: string[] = [];
-            const text = encode(applyMutations(ep.valid(f), mutations, log));
-            const violation = await send(ep, f, text, `[${log.join('; ')}] (${text.length} chars)`);
-            if (violation) {
-              throw new Error(violation);
-            }
-          }),
-          replayable({ numRuns: RUNS, endOnFailure: true }),
+        await checkHostileBodies(
+          () => ep.valid(f),
+          (text, label) => send(ep, f, text, label),
+          ep.special,
         );
-        if (out.failed) {
-          throw new Error(`${(out.errorInstance as Error)?.message ?? out.errorInstance}\n${replayLine(out)}`);
-        }
       },
       120_000,
     );
@@ -885,28 +901,18 @@ describe('reliability: hostile input (e2e)', () => {
       '$name: hostile bodies never 500, never hang, and a 4xx writes nothing',
       async (ep) => {
         await refresh();
-        const out = await fc.check(
-          fc.asyncProperty(mutationArb(special), async (mutations) => {
-            const log: string[] = [];
-            const text = encode(applyMutations(ep.valid(), mutations, log));
-            const violation = await probe(
+        await checkHostileBodies(
+          () => ep.valid(),
+          (text, label) =>
+            probe(
               ep.method,
               ep.path(),
               { ...hooks.brand.auth, 'content-type': 'application/json' },
               text,
-              `${ep.name} [${log.join('; ')}] (${text.length} chars)`,
-            );
-            if (violation) {
-              throw new Error(violation);
-            }
-          }),
-          { numRuns: RUNS, endOnFailure: true },
+              `${ep.name} ${label}`,
+            ),
+          special,
         );
-        if (out.failed) {
-          throw new Error(
-            `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
-          );
-        }
       },
       120_000,
     );
@@ -914,7 +920,7 @@ describe('reliability: hostile input (e2e)', () => {
     it('refuses every SSRF target with a 400 naming url, writing nothing', async () => {
       await refresh();
       const violations: string[] = [];
-      for (const url of fc.sample(hostileUrls, 40)) {
+      for (const url of fc.sample(hostileUrls, replayable({ numRuns: 40 }))) {
         const v = await probe(
           'POST',
           '/v1/webhook-endpoints',
@@ -1310,28 +1316,10 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
     '$name: hostile bodies behind a good signature never 500, never hang, and a 4xx writes nothing',
     async (target) => {
       await refresh();
-      const out = await fc.check(
-        fc.asyncProperty(mutationArb(), async (mutations) => {
-          const log: string[] = [];
-          const text = encode(applyMutations(target.valid(), mutations, log));
-          const v = await probe(
-            'POST',
-            target.path(),
-            target.headers(text),
-            text,
-            `${target.name} [${log.join('; ')}] (${text.length} chars)`,
-          );
-          if (v) {
-            throw new Error(v);
-          }
-        }),
-        { numRuns: RUNS, endOnFailure: true },
+      await checkHostileBodies(
+        () => target.valid(),
+        (text, label) => probe('POST', target.path(), target.headers(text), text, `${target.name} ${label}`),
       );
-      if (out.failed) {
-        throw new Error(
-          `${(out.errorInstance as Error)?.message ?? out.errorInstance}\n(fast-check seed ${out.seed}, path ${out.counterexamplePath})`,
-        );
-      }
     },
     120_000,
   );
@@ -1362,10 +1350,10 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
           throw new Error(v);
         }
       }),
-      { numRuns: RUNS * 2, endOnFailure: true },
+      replayable({ numRuns: RUNS * 2, endOnFailure: true }),
     );
     if (out.failed) {
-      throw new Error(`${(out.errorInstance as Error)?.message}\n(fast-check seed ${out.seed})`);
+      throw new Error(`${(out.errorInstance as Error)?.message ?? out.errorInstance}\n${replayLine(out)}`);
     }
   }, 120_000);
 

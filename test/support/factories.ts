@@ -98,3 +98,46 @@ export async function ledgerAudit(t: TestApp, brandId: string, memberId: string)
     runningMatches,
   };
 }
+
+/** POST /v1/events as the brand; checks the status (201 unless told). */
+export function sendEvent(t: TestApp, brand: TestBrand, body: object, status = 201) {
+  return t.http().post('/v1/events').set(brand.auth).send(body).expect(status);
+}
+
+/** PATCH /v1/brand with these settings (merged into the brand's). */
+export function setSettings(t: TestApp, brand: TestBrand, settings: Record<string, unknown>) {
+  return t.http().patch('/v1/brand').set(brand.auth).send({ settings }).expect(200);
+}
+
+/** POST /v1/admin/jobs/{name}/run, as if at `now` when given. */
+export function runJob(t: TestApp, name: string, now?: Date | string) {
+  return t
+    .http()
+    .post(`/v1/admin/jobs/${name}/run`)
+    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send(now === undefined ? {} : { now: typeof now === 'string' ? now : now.toISOString() })
+    .expect(200);
+}
+
+/** A brand whose purchases earn `rate` points per currency unit (the rule "Per euro"), with these settings. */
+export async function createEarningBrand(
+  t: TestApp,
+  settings: Record<string, unknown> = {},
+  rate = 1,
+): Promise<TestBrand> {
+  const brand = await createBrand(t);
+  if (Object.keys(settings).length > 0) {
+    await setSettings(t, brand, settings);
+  }
+  await createRule(t, brand, {
+    name: 'Per euro',
+    event: 'purchase',
+    reward: { points: { perUnit: { fact: 'event.amount', rate, rounding: 'floor' } } },
+  });
+  return brand;
+}
+
+/** POST /v1/rewards as the brand (201). */
+export function createReward(t: TestApp, brand: TestBrand, body: Record<string, unknown>) {
+  return t.http().post('/v1/rewards').set(brand.auth).send(body).expect(201);
+}
