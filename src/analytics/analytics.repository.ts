@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 import type { Window } from './analytics-window.js';
+import { STAY_DAYS } from './analytics-rollup.repository.js';
+import type { Slice } from './rollup-slice.js';
 
 /**
  * The lowest version-7 UUID of an instant: ids are time-ordered, so a table's primary key
@@ -21,7 +23,8 @@ export interface StageFigures {
 export interface FeedbackCell {
   touchpoint: string;
   stage: string | null;
-  bucket: Date;
+  /** The local day it came in. */
+  day: number;
   rating: number;
   n: number;
 }
@@ -33,7 +36,41 @@ export interface RuleFigures {
   points: number;
 }
 
-/** Read-only queries over one brand's history; every one is bounded by the brand and the window. */
+/** How far a row's id time may be from its created_at: the id ranges read this much wider. */
+const SLACK_MS = 60_000;
+
+/**
+ * The id-range conditions that select, of a table whose ids follow created_at, the rows a slice
+ * reads live: the partial first and last days and everything above the mark. $1 is the brand;
+ * the slice's parameters follow from `at` on.
+ */
+function liveRows(alias: string, s: Slice, at: number) {
+  const a = `${alias}.`;
+  const f = (d: Date, ms: number) => idFloor(new Date(d.getTime() + ms));
+  const w = s.window;
+  return {
+    params: [
+      f(w.from, -SLACK_MS),
+      f(s.fullFrom, SLACK_MS),
+      f(s.fullTo, -SLACK_MS),
+      f(w.to, SLACK_MS),
+      w.from,
+      w.to,
+      s.fullFrom,
+      s.fullTo,
+    ],
+    where: (mark: string) =>
+      `((${a}id >= $${at} AND ${a}id < $${at + 1}) OR (${a}id >= $${at + 2} AND ${a}id < $${at + 3}) OR ${a}id > ${mark})
+       AND ${a}created_at >= $${at + 4} AND ${a}created_at < $${at + 5}
+       AND (${a}created_at < $${at + 6} OR ${a}created_at >= $${at + 7} OR ${a}id > ${mark})`,
+  };
+}
+
+/**
+ * Read-only queries over one brand's history; every one is bounded by the brand and the window.
+ * Each adds, where it can, the rollups (the days at or below the marks) to the live rows the
+ * rollups do not hold yet (see Slice), so an answer is exact up to its snapshot.
+ */
 @Injectable()
 export class AnalyticsRepository {
   async snapshotTime(em: EntityManager): Promise<Date> {
@@ -45,13 +82,17 @@ export class AnalyticsRepository {
    * Per stage: members who entered it in the window (first entry each), and of those how many
    * reached a later stage (by the brand's stage order) after that entry and before `to`.
    */
-  async stageEntries(em: EntityManager, brandId: string, w: Window, stageOrder: string[]): Promise<StageFigures[]> {
+  async stageEntries(em: EntityManager, brandId: string, s: Slice, stageOrder: string[]): Promise<StageFigures[]> {
     const rows = await queryRows(
       em,
       `WITH ch AS (
-         SELECT id, member_id, to_stage, created_at, array_position($4::text[], to_stage) AS rank
-           FROM stage_changes
-          WHERE brand_id = $1 AND created_at >= $2 AND created_at < $3
+         SELECT id, member_id, to_stage, created_at, array_position($4::text[], to_stage) AS rank FROM (
+           SELECT id, member_id, to_stage, created_at FROM analytics_moves
+            WHERE $5::boolean AND brand_id = $1 AND created_at >= $2 AND created_at < $3
+           UNION ALL
+           SELECT id, member_id, to_stage, created_at FROM stage_changes
+            WHERE brand_id = $1 AND id > $6 AND created_at >= $2 AND created_at < $3
+         ) moves
        ),
        ordered AS (
          SELECT to_stage, rank,
@@ -62,7 +103,7 @@ export class AnalyticsRepository {
        )
        SELECT to_stage, count(*) AS entered, count(*) FILTER (WHERE later_rank > rank) AS advanced
          FROM ordered WHERE nth = 1 GROUP BY to_stage`,
-      [brandId, w.from, w.to, stageOrder],
+      [brandId, s.window.from, s.window.to, stageOrder, s.rolled, s.changesMark],
     );
     return rows.map((r) => ({ stage: r.to_stage as string, entered: Number(r.entered), advanced: Number(r.advanced) }));
   }
@@ -75,22 +116,24 @@ export class AnalyticsRepository {
     return new Map(rows.map((r) => [r.stage as string, Number(r.n)]));
   }
 
-  /** Per stage: the median days members spent in it, over the members who left it in the window. */
-  async medianDaysInStage(em: EntityManager, brandId: string, w: Window): Promise<Map<string, number>> {
+  /**
+   * Per stage: the median days members spent in it, over the members who left it in the window:
+   * the stays the rollup measured, and those of the changes above its mark measured now.
+   */
+  async medianDaysInStage(em: EntityManager, brandId: string, s: Slice): Promise<Map<string, number>> {
     const rows = await queryRows(
       em,
-      `SELECT l.from_stage AS stage,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.created_at - e.created_at) / 86400) AS median
-         FROM stage_changes l
-         CROSS JOIN LATERAL (
-           SELECT p.created_at FROM stage_changes p
-            WHERE p.brand_id = l.brand_id AND p.member_id = l.member_id AND p.to_stage = l.from_stage
-              AND (p.created_at, p.id) < (l.created_at, l.id)
-            ORDER BY p.created_at DESC, p.id DESC LIMIT 1
-         ) e
-        WHERE l.brand_id = $1 AND l.created_at >= $2 AND l.created_at < $3 AND l.from_stage IS NOT NULL
-        GROUP BY l.from_stage`,
-      [brandId, w.from, w.to],
+      `SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median FROM (
+         SELECT from_stage AS stage, stay_days AS days FROM analytics_moves
+          WHERE $4::boolean AND brand_id = $1 AND created_at >= $2 AND created_at < $3
+         UNION ALL
+         SELECT l.from_stage, ${STAY_DAYS} FROM stage_changes l
+          WHERE l.brand_id = $1 AND l.id > $5 AND l.created_at >= $2 AND l.created_at < $3
+            AND l.from_stage IS NOT NULL
+       ) stays
+       WHERE days IS NOT NULL
+       GROUP BY stage`,
+      [brandId, s.window.from, s.window.to, s.rolled, s.changesMark],
     );
     return new Map(rows.map((r) => [r.stage as string, Number(r.median)]));
   }
@@ -100,22 +143,31 @@ export class AnalyticsRepository {
    * occurredAt), and per period the members whose first purchase ever falls in it and who are
    * customers at its end. A member's purchases become disjoint spans (p, min(next p, p + days)]:
    * a member is a customer at t exactly when one span holds t, so counting spans needs no DISTINCT.
+   * Purchases are the rollup's (by occurredAt) and the events above its mark.
    */
   async retention(
     em: EntityManager,
     brandId: string,
     periods: Window[],
     days: number,
+    s: Slice,
   ): Promise<Array<{ s: number; e: number; n: number }>> {
     const rows = await queryRows(
       em,
       `WITH periods AS (
          SELECT * FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(start, finish, n)
        ),
+       tail AS MATERIALIZED (
+         SELECT member_id, occurred_at FROM events WHERE brand_id = $1 AND id > $5 AND type = 'purchase'
+       ),
        buys AS (
-         SELECT member_id, occurred_at FROM events
-          WHERE brand_id = $1 AND type = 'purchase'
+         SELECT member_id, occurred_at FROM analytics_purchases
+          WHERE $6::boolean AND brand_id = $1
             AND occurred_at >= (SELECT min(start) FROM periods) - make_interval(days => $4)
+            AND occurred_at < (SELECT max(finish) FROM periods)
+         UNION ALL
+         SELECT member_id, occurred_at FROM tail
+          WHERE occurred_at >= (SELECT min(start) FROM periods) - make_interval(days => $4)
             AND occurred_at < (SELECT max(finish) FROM periods)
        ),
        spans AS (
@@ -134,8 +186,9 @@ export class AnalyticsRepository {
            SELECT member_id, min(occurred_at) AS first_at FROM buys GROUP BY member_id
          ) f
           WHERE f.first_at >= (SELECT min(start) FROM periods)
-            AND NOT EXISTS (SELECT 1 FROM events x WHERE x.brand_id = $1 AND x.member_id = f.member_id
-                               AND x.type = 'purchase' AND x.occurred_at < f.first_at)
+            AND NOT EXISTS (SELECT 1 FROM analytics_purchases x WHERE $6::boolean AND x.brand_id = $1
+                               AND x.member_id = f.member_id AND x.occurred_at < f.first_at)
+            AND NOT EXISTS (SELECT 1 FROM tail x WHERE x.member_id = f.member_id AND x.occurred_at < f.first_at)
        ),
        newcomers AS (
          SELECT p.n, count(*) AS n_new FROM periods p
@@ -149,15 +202,20 @@ export class AnalyticsRepository {
          JOIN customers ce ON ce.t = p.finish
          LEFT JOIN newcomers nc ON nc.n = p.n
         ORDER BY p.n`,
-      [brandId, periods.map((p) => p.from), periods.map((p) => p.to), days],
+      [brandId, periods.map((p) => p.from), periods.map((p) => p.to), days, s.eventsMark, s.rolled],
     );
     return rows.map((r) => ({ s: Number(r.s), e: Number(r.e), n: Number(r.n_new) }));
   }
 
-  async referralFigures(em: EntityManager, brandId: string, w: Window) {
+  async referralFigures(em: EntityManager, brandId: string, s: Slice) {
+    const w = s.window;
     const [row] = await queryRows(
       em,
-      `SELECT
+      `WITH tail AS MATERIALIZED (
+         SELECT member_id, type, occurred_at, attributes->>'amount' AS amount FROM events
+          WHERE brand_id = $1 AND id > $6 AND occurred_at >= $2 AND occurred_at < $3
+       )
+       SELECT
          (SELECT count(*) FROM referral_clicks
            WHERE brand_id = $1 AND id >= $4 AND id < $5 AND created_at >= $2 AND created_at < $3) AS clicks,
          (SELECT count(*) FROM referrals
@@ -168,14 +226,36 @@ export class AnalyticsRepository {
              GROUP BY 1) r) AS rejected,
          (SELECT count(*) FROM referrals
            WHERE brand_id = $1 AND status IN ('qualified', 'rewarded') AND qualified_at >= $2 AND qualified_at < $3) AS qualified,
-         (SELECT coalesce(sum((e.attributes->>'amount')::numeric), 0)::text
+         (SELECT coalesce(sum(p.amount), 0)::text
             FROM referrals r
-            JOIN events e ON e.brand_id = r.brand_id AND e.member_id = r.referee_id
-           WHERE r.brand_id = $1 AND r.status <> 'rejected'
-             AND e.type = 'purchase' AND e.occurred_at >= $2 AND e.occurred_at < $3) AS referred_revenue,
-         (SELECT count(DISTINCT member_id) FROM events
-           WHERE brand_id = $1 AND occurred_at >= $2 AND occurred_at < $3) AS active_members`,
-      [brandId, w.from, w.to, idFloor(w.from), idFloor(new Date(w.to.getTime() + 1))],
+            JOIN (SELECT member_id, amount FROM analytics_purchases
+                   WHERE $7::boolean AND brand_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+                  UNION ALL
+                  SELECT member_id, amount::numeric FROM tail WHERE type = 'purchase') p ON p.member_id = r.referee_id
+           WHERE r.brand_id = $1 AND r.status <> 'rejected') AS referred_revenue,
+         (SELECT count(DISTINCT member_id) FROM (
+            SELECT member_id FROM analytics_activity
+             WHERE $7::boolean AND brand_id = $1 AND day >= $8 AND day < $9
+            UNION ALL
+            SELECT member_id FROM analytics_activity
+             WHERE $7::boolean AND brand_id = $1
+               AND ((day >= $10 AND day < $8) OR (day >= $9 AND day <= $11))
+               AND EXISTS (SELECT 1 FROM unnest(ats) a WHERE a >= $2 AND a < $3)
+            UNION ALL
+            SELECT member_id FROM tail) m) AS active_members`,
+      [
+        brandId,
+        w.from,
+        w.to,
+        idFloor(w.from),
+        idFloor(new Date(w.to.getTime() + 1)),
+        s.eventsMark,
+        s.rolled,
+        s.firstDay,
+        s.endDay,
+        s.loDay,
+        s.hiDay,
+      ],
     );
     return {
       clicks: Number(row.clicks),
@@ -189,14 +269,17 @@ export class AnalyticsRepository {
     };
   }
 
-  /** The ledger's points by entry kind, over entries written in the window. */
-  async ledgerFlows(em: EntityManager, brandId: string, w: Window): Promise<Map<string, number>> {
+  /** The ledger's points by entry kind, over entries written in the window: daily rollups and live rows. */
+  async ledgerFlows(em: EntityManager, brandId: string, s: Slice): Promise<Map<string, number>> {
+    const live = liveRows('l', s, 5);
     const rows = await queryRows(
       em,
-      `SELECT kind, sum(points) AS points FROM ledger_entries
-        WHERE brand_id = $1 AND id >= $4 AND id < $5 AND created_at >= $2 AND created_at < $3
-        GROUP BY kind`,
-      [brandId, w.from, w.to, idFloor(w.from), idFloor(new Date(w.to.getTime() + 1))],
+      `SELECT kind, sum(points) AS points FROM (
+         SELECT kind, points FROM analytics_ledger_days WHERE brand_id = $1 AND day >= $2 AND day < $3 AND $4::boolean
+         UNION ALL
+         SELECT l.kind, l.points FROM ledger_entries l WHERE l.brand_id = $1 AND ${live.where('$13')}
+       ) f GROUP BY kind`,
+      [brandId, s.firstDay, s.endDay, s.rolled, ...live.params, s.ledgerMark],
     );
     return new Map(rows.map((r) => [r.kind as string, Number(r.points)]));
   }
@@ -234,21 +317,28 @@ export class AnalyticsRepository {
   }
 
   /** Per rule, over the window: events it fired on (points or a stage move), members, points. */
-  async ruleFigures(em: EntityManager, brandId: string, w: Window): Promise<RuleFigures[]> {
+  async ruleFigures(em: EntityManager, brandId: string, s: Slice): Promise<RuleFigures[]> {
+    const ledger = liveRows('l', s, 5);
     const rows = await queryRows(
       em,
       `WITH fires AS (
-         SELECT rule_id, event_id, member_id, points FROM ledger_entries
-          WHERE brand_id = $1 AND id >= $4 AND id < $5 AND created_at >= $2 AND created_at < $3
-            AND rule_id IS NOT NULL AND kind = 'earn'
+         SELECT rule_id, fire_key, member_id, points FROM analytics_rule_fires
+          WHERE brand_id = $1 AND day >= $2 AND day < $3 AND $4::boolean
          UNION ALL
-         SELECT rule_id, event_id, member_id, 0 FROM stage_changes
-          WHERE brand_id = $1 AND created_at >= $2 AND created_at < $3 AND rule_id IS NOT NULL
+         SELECT l.rule_id, coalesce(l.event_id, l.member_id), l.member_id, l.points FROM ledger_entries l
+          WHERE l.brand_id = $1 AND ${ledger.where('$13')} AND l.rule_id IS NOT NULL AND l.kind = 'earn'
+         UNION ALL
+         SELECT rule_id, fire_key, member_id, 0 FROM analytics_moves
+          WHERE $4::boolean AND brand_id = $1 AND rule_id IS NOT NULL
+            AND ((created_at >= $9 AND created_at < $11) OR (created_at >= $12 AND created_at < $10))
+         UNION ALL
+         SELECT c.rule_id, coalesce(c.event_id, c.member_id), c.member_id, 0 FROM stage_changes c
+          WHERE c.brand_id = $1 AND c.id > $14 AND c.created_at >= $9 AND c.created_at < $10
+            AND c.rule_id IS NOT NULL
        )
-       SELECT rule_id, count(DISTINCT coalesce(event_id::text, member_id::text)) AS fired,
-              count(DISTINCT member_id) AS members, sum(points) AS points
+       SELECT rule_id, count(DISTINCT fire_key) AS fired, count(DISTINCT member_id) AS members, sum(points) AS points
          FROM fires GROUP BY rule_id`,
-      [brandId, w.from, w.to, idFloor(w.from), idFloor(new Date(w.to.getTime() + 1))],
+      [brandId, s.firstDay, s.endDay, s.rolled, ...ledger.params, s.ledgerMark, s.changesMark],
     );
     return rows.map((r) => ({
       ruleId: r.rule_id as string,
@@ -258,29 +348,35 @@ export class AnalyticsRepository {
     }));
   }
 
-  /** Feedback in the window, counted by touchpoint, stage, local calendar bucket and rating. */
-  async feedback(
-    em: EntityManager,
-    brandId: string,
-    w: Window,
-    interval: 'day' | 'week' | 'month',
-    zone: string,
-  ): Promise<FeedbackCell[]> {
+  /**
+   * Feedback in the window, counted by touchpoint, stage, local day and rating: the daily
+   * rollup for whole days, its rows for the partial ones, the events above its mark.
+   */
+  async feedback(em: EntityManager, brandId: string, s: Slice, zone: string): Promise<FeedbackCell[]> {
+    const w = s.window;
     const rows = await queryRows(
       em,
-      `SELECT coalesce(attributes->>'touchpoint', attributes->>'channel', 'unspecified') AS touchpoint, stage,
-              date_trunc($4, occurred_at AT TIME ZONE $5) AT TIME ZONE $5 AS bucket,
-              (attributes->>'rating')::int AS rating, count(*) AS n
-         FROM events
-        WHERE brand_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND type = 'feedback'
-          AND jsonb_typeof(attributes->'rating') = 'number'
-        GROUP BY 1, 2, 3, 4`,
-      [brandId, w.from, w.to, interval, zone],
+      `SELECT touchpoint, stage, day, rating, sum(n) AS n FROM (
+         SELECT touchpoint, stage, day, rating, n FROM analytics_feedback_days
+          WHERE $6::boolean AND brand_id = $1 AND day >= $7 AND day < $8
+         UNION ALL
+         SELECT touchpoint, stage, day, rating, 1 FROM analytics_feedback
+          WHERE $6::boolean AND brand_id = $1
+            AND ((occurred_at >= $2 AND occurred_at < $9) OR (occurred_at >= $10 AND occurred_at < $3))
+         UNION ALL
+         SELECT coalesce(attributes->>'touchpoint', attributes->>'channel', 'unspecified'), stage,
+                (occurred_at AT TIME ZONE $4)::date - DATE '1970-01-01', (attributes->>'rating')::int, 1
+           FROM events
+          WHERE brand_id = $1 AND id > $5 AND occurred_at >= $2 AND occurred_at < $3 AND type = 'feedback'
+            AND jsonb_typeof(attributes->'rating') = 'number'
+       ) f
+       GROUP BY 1, 2, 3, 4`,
+      [brandId, w.from, w.to, zone, s.eventsMark, s.rolled, s.firstDay, s.endDay, s.fullFrom, s.fullTo],
     );
     return rows.map((r) => ({
       touchpoint: r.touchpoint as string,
       stage: (r.stage as string | null) ?? null,
-      bucket: r.bucket as Date,
+      day: Number(r.day),
       rating: Number(r.rating),
       n: Number(r.n),
     }));

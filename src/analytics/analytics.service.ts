@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { AnalyticsErrors } from './analytics-errors.js';
-import { periodsOf, resolveWindow, type Window } from './analytics-window.js';
+import { timeZone } from '../rules/engine/time-zone.js';
+import { type Interval, periodsOf, resolveWindow, startDayOf, type Window } from './analytics-window.js';
 import { AnalyticsRepository, type FeedbackCell } from './analytics.repository.js';
+import { AnalyticsRollupRepository } from './analytics-rollup.repository.js';
+import { type Slice, sliceOf } from './rollup-slice.js';
 import type {
   FunnelView,
   PointsView,
@@ -30,15 +33,16 @@ export class AnalyticsService {
   constructor(
     private readonly db: DataSource,
     private readonly analytics: AnalyticsRepository,
+    private readonly rollups: AnalyticsRollupRepository,
   ) {}
 
   funnel(brand: AuthenticatedBrand, q: WindowQuery): Promise<FunnelView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
       const keys = brand.stages.map((s) => s.key);
       const [entries, current, medians] = [
-        await this.analytics.stageEntries(em, brand.id, w, keys),
+        await this.analytics.stageEntries(em, brand.id, s, keys),
         await this.analytics.membersByStage(em, brand.id),
-        await this.analytics.medianDaysInStage(em, brand.id, w),
+        await this.analytics.medianDaysInStage(em, brand.id, s),
       ];
       const byStage = new Map(entries.map((e) => [e.stage, e]));
       return {
@@ -61,10 +65,10 @@ export class AnalyticsService {
 
   retention(brand: AuthenticatedBrand, q: RetentionQuery): Promise<RetentionView> {
     const period = q.period ?? 'month';
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, w, s) => {
       const periods = periodsOf(w, period, brand.settings.timezone);
       const days = brand.settings.inactiveDays;
-      const figures = await this.analytics.retention(em, brand.id, periods, days);
+      const figures = await this.analytics.retention(em, brand.id, periods, days, s);
       return {
         period,
         inactiveDays: days,
@@ -84,8 +88,8 @@ export class AnalyticsService {
   }
 
   referrals(brand: AuthenticatedBrand, q: WindowQuery): Promise<ReferralsView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const f = await this.analytics.referralFigures(em, brand.id, w);
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
+      const f = await this.analytics.referralFigures(em, brand.id, s);
       return {
         clicks: f.clicks,
         signups: f.signups,
@@ -100,8 +104,8 @@ export class AnalyticsService {
   }
 
   points(brand: AuthenticatedBrand, q: WindowQuery): Promise<PointsView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const flows = await this.analytics.ledgerFlows(em, brand.id, w);
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
+      const flows = await this.analytics.ledgerFlows(em, brand.id, s);
       const held = await this.analytics.liability(em, brand.id, brand.settings.pointValue ?? null);
       const issued = flows.get('earn') ?? 0;
       const expired = -(flows.get('expire') ?? 0);
@@ -119,9 +123,9 @@ export class AnalyticsService {
   }
 
   rules(brand: AuthenticatedBrand, q: WindowQuery): Promise<RulesFiguresView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
       const rules = await this.analytics.brandRules(em, brand.id);
-      const figures = new Map((await this.analytics.ruleFigures(em, brand.id, w)).map((f) => [f.ruleId, f]));
+      const figures = new Map((await this.analytics.ruleFigures(em, brand.id, s)).map((f) => [f.ruleId, f]));
       return {
         rules: rules
           // an archived rule shows only when it still fired in the window
@@ -145,14 +149,16 @@ export class AnalyticsService {
 
   touchpoints(brand: AuthenticatedBrand, q: TouchpointsQuery): Promise<TouchpointsView> {
     const interval = q.interval ?? 'week';
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const cells = await this.analytics.feedback(em, brand.id, w, interval, brand.settings.timezone);
+    return this.inSnapshot(brand, q, async (em, w, s) => {
+      const zone = brand.settings.timezone;
+      const cells = await this.analytics.feedback(em, brand.id, s, zone);
       return {
         interval,
         touchpoints: touchpointsOf(
           cells,
           w,
-          brand.stages.map((s) => s.key),
+          brand.stages.map((st) => st.key),
+          bucketStart(interval, zone),
         ),
       };
     });
@@ -161,7 +167,7 @@ export class AnalyticsService {
   private async inSnapshot<T>(
     brand: AuthenticatedBrand,
     q: WindowQuery,
-    work: (em: EntityManager, w: Window) => Promise<T>,
+    work: (em: EntityManager, w: Window, s: Slice) => Promise<T>,
   ): Promise<T & { from: string; to: string; asOf: string }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       await em.query('SET TRANSACTION READ ONLY');
@@ -171,10 +177,19 @@ export class AnalyticsService {
         throw AnalyticsErrors.invalidWindow(resolved.errors);
       }
       const w = resolved.window;
-      const figures = await work(em, w);
+      // rollups of another zone's days are not used (the job rebuilds them): all is read live
+      const marks = await this.rollups.marks(em, brand.id);
+      const usable = marks && marks.timezone === brand.settings.timezone ? marks : null;
+      const figures = await work(em, w, sliceOf(w, brand.settings.timezone, usable));
       return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
     });
   }
+}
+
+/** The start (ms) of the local calendar bucket holding a local day. */
+function bucketStart(interval: Interval, zoneName: string): (day: number) => number {
+  const zone = timeZone(zoneName);
+  return (day) => zone.dayStart(startDayOf(day, interval));
 }
 
 function nullableRound(x: number | null): number | null {
@@ -182,7 +197,12 @@ function nullableRound(x: number | null): number | null {
 }
 
 /** Feedback cells grouped per (touchpoint, stage): totals, the 6-point distribution and the series. */
-function touchpointsOf(cells: FeedbackCell[], w: Window, stageOrder: string[]): TouchpointView[] {
+function touchpointsOf(
+  cells: FeedbackCell[],
+  w: Window,
+  stageOrder: string[],
+  bucketOf: (day: number) => number,
+): TouchpointView[] {
   type Acc = {
     touchpoint: string;
     stage: string | null;
@@ -212,7 +232,7 @@ function touchpointsOf(cells: FeedbackCell[], w: Window, stageOrder: string[]): 
     if (point in g.distribution) {
       g.distribution[point] += c.n;
     }
-    const start = Math.max(c.bucket.getTime(), w.from.getTime());
+    const start = Math.max(bucketOf(c.day), w.from.getTime());
     const b = g.series.get(start) ?? { count: 0, sum: 0 };
     b.count += c.n;
     b.sum += c.rating * c.n;
