@@ -31,6 +31,8 @@ export class AnalyticsRollups1764001200000 implements MigrationInterface {
         ats       timestamptz[] NOT NULL,
         PRIMARY KEY (brand_id, day, member_id)
       )`);
+    // purchases by when they happened, each with its member's next and first purchase (retention's
+    // spans without a sort); a member with a dirty row has them recomputed, readers order it live
     await q.query(`
       CREATE TABLE analytics_purchases (
         brand_id    uuid NOT NULL,
@@ -38,9 +40,13 @@ export class AnalyticsRollups1764001200000 implements MigrationInterface {
         id          uuid NOT NULL,
         member_id   uuid NOT NULL,
         amount      numeric,
-        PRIMARY KEY (brand_id, occurred_at, id) INCLUDE (member_id)
+        next_at     timestamptz,
+        first_at    timestamptz,
+        dirty       boolean NOT NULL DEFAULT true,
+        PRIMARY KEY (brand_id, occurred_at, id)
       )`);
     await q.query(`CREATE INDEX analytics_purchases_member ON analytics_purchases (brand_id, member_id, occurred_at)`);
+    await q.query(`CREATE INDEX analytics_purchases_dirty ON analytics_purchases (brand_id, member_id) WHERE dirty`);
     await q.query(`
       CREATE TABLE analytics_feedback (
         brand_id    uuid NOT NULL,

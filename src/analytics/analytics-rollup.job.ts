@@ -77,6 +77,7 @@ export class AnalyticsRollupJob implements Job {
         });
       }
     }
+    count(processed, 'purchasesSettled', await this.db.transaction((em) => this.rollups.settlePurchases(em, brandId)));
     await this.db.transaction((em) => this.rollups.rolledUpTo(em, brandId, upto));
   }
 }

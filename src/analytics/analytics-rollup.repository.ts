@@ -165,6 +165,32 @@ export class AnalyticsRollupRepository {
     return Number(n.n);
   }
 
+  /**
+   * Gives every purchase of the members with dirty rows its member's next purchase and first
+   * one (ties in occurredAt ordered by id, as the live spans order them).
+   */
+  async settlePurchases(em: EntityManager, brandId: string): Promise<number> {
+    const [row] = await queryRows(
+      em,
+      `WITH m AS (SELECT DISTINCT member_id FROM analytics_purchases WHERE brand_id = $1 AND dirty),
+       x AS (
+         SELECT p.occurred_at, p.id,
+                lead(p.occurred_at) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at, p.id) AS next_at,
+                min(p.occurred_at) OVER (PARTITION BY p.member_id) AS first_at
+           FROM analytics_purchases p JOIN m USING (member_id) WHERE p.brand_id = $1
+       ),
+       u AS (
+         UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at, dirty = false FROM x
+          WHERE p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
+            AND (p.dirty OR p.next_at IS DISTINCT FROM x.next_at OR p.first_at IS DISTINCT FROM x.first_at)
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM u`,
+      [brandId],
+    );
+    return Number(row.n);
+  }
+
   /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
   async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
     const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;

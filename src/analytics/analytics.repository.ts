@@ -139,72 +139,70 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Customers at each instant of `bounds` (a purchase in the `days` before it, counted at its
-   * occurredAt), and per period the members whose first purchase ever falls in it and who are
-   * customers at its end. A member's purchases become disjoint spans (p, min(next p, p + days)]:
-   * a member is a customer at t exactly when one span holds t, so counting spans needs no DISTINCT.
-   * Purchases are the rollup's (by occurredAt) and the events above its mark.
+   * Retention's spans, counted against the sorted period bounds `ts`: a member is a customer at
+   * an instant t when a purchase (at its occurredAt) lies in the `days` before it. A member's
+   * purchases become disjoint spans (a, b] with b = min(next purchase, a + days), so a member is
+   * a customer at t exactly when one span holds t. Each span is answered as (sa, sb) = how many
+   * bounds lie at or before a and b — it holds the bounds numbered sa+1 … sb — with nf, the
+   * period of its member's first purchase ever (null before the first period). The rollup gives
+   * each purchase its next and first; members with purchases above the mark (or not settled yet)
+   * are ordered live.
    */
-  async retention(
+  async retentionSpans(
     em: EntityManager,
     brandId: string,
     periods: Window[],
     days: number,
     s: Slice,
-  ): Promise<Array<{ s: number; e: number; n: number }>> {
+  ): Promise<Array<{ sa: number; sb: number; nf: number | null; n: number }>> {
     const rows = await queryRows(
       em,
       `WITH periods AS (
          SELECT * FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p(start, finish, n)
        ),
+       b AS (SELECT array_agg(t ORDER BY t) AS ts FROM (SELECT start AS t FROM periods UNION SELECT finish FROM periods) x),
+       pa AS (SELECT array_agg(start ORDER BY n) AS starts, min(start) - make_interval(days => $4) AS lo,
+                     max(finish) AS hi FROM periods),
        tail AS MATERIALIZED (
-         SELECT member_id, occurred_at FROM events WHERE brand_id = $1 AND id > $5 AND type = 'purchase'
+         SELECT member_id, occurred_at, id FROM events WHERE brand_id = $1 AND id > $5 AND type = 'purchase'
        ),
-       buys AS (
-         SELECT member_id, occurred_at FROM analytics_purchases
-          WHERE $6::boolean AND brand_id = $1
-            AND occurred_at >= (SELECT min(start) FROM periods) - make_interval(days => $4)
-            AND occurred_at < (SELECT max(finish) FROM periods)
-         UNION ALL
-         SELECT member_id, occurred_at FROM tail
-          WHERE occurred_at >= (SELECT min(start) FROM periods) - make_interval(days => $4)
-            AND occurred_at < (SELECT max(finish) FROM periods)
+       live AS MATERIALIZED (
+         SELECT member_id FROM tail
+         UNION
+         SELECT member_id FROM analytics_purchases WHERE $6::boolean AND brand_id = $1 AND dirty
+       ),
+       rolled AS (
+         SELECT p.occurred_at AS a, least(p.next_at, p.occurred_at + make_interval(days => $4)) AS b, p.first_at
+           FROM analytics_purchases p, pa
+          WHERE $6::boolean AND p.brand_id = $1 AND p.occurred_at >= pa.lo AND p.occurred_at < pa.hi
+            AND NOT EXISTS (SELECT 1 FROM live l WHERE l.member_id = p.member_id)
+       ),
+       ordered AS (
+         SELECT a, least(lead(a) OVER (PARTITION BY member_id ORDER BY a, id), a + make_interval(days => $4)) AS b,
+                min(a) OVER (PARTITION BY member_id) AS first_at
+           FROM (SELECT p.member_id, p.occurred_at AS a, p.id FROM analytics_purchases p
+                  WHERE $6::boolean AND p.brand_id = $1 AND p.member_id IN (SELECT member_id FROM live)
+                 UNION ALL
+                 SELECT member_id, occurred_at, id FROM tail) x
        ),
        spans AS (
-         SELECT member_id, occurred_at AS a,
-                least(lead(occurred_at) OVER (PARTITION BY member_id ORDER BY occurred_at),
-                      occurred_at + make_interval(days => $4)) AS b
-           FROM buys
-       ),
-       bounds AS (SELECT start AS t FROM periods UNION SELECT finish FROM periods),
-       customers AS (
-         SELECT bounds.t, count(s.member_id) AS n FROM bounds LEFT JOIN spans s ON s.a < bounds.t AND bounds.t <= s.b
-          GROUP BY bounds.t
-       ),
-       firsts AS (
-         SELECT f.member_id, f.first_at FROM (
-           SELECT member_id, min(occurred_at) AS first_at FROM buys GROUP BY member_id
-         ) f
-          WHERE f.first_at >= (SELECT min(start) FROM periods)
-            AND NOT EXISTS (SELECT 1 FROM analytics_purchases x WHERE $6::boolean AND x.brand_id = $1
-                               AND x.member_id = f.member_id AND x.occurred_at < f.first_at)
-            AND NOT EXISTS (SELECT 1 FROM tail x WHERE x.member_id = f.member_id AND x.occurred_at < f.first_at)
-       ),
-       newcomers AS (
-         SELECT p.n, count(*) AS n_new FROM periods p
-           JOIN firsts f ON f.first_at >= p.start AND f.first_at < p.finish
-           JOIN spans s ON s.member_id = f.member_id AND s.a < p.finish AND p.finish <= s.b
-          GROUP BY p.n
+         SELECT a, b, first_at FROM rolled
+         UNION ALL
+         SELECT o.a, o.b, o.first_at FROM ordered o, pa WHERE o.a >= pa.lo AND o.a < pa.hi
        )
-       SELECT p.n, cs.n AS s, ce.n AS e, coalesce(nc.n_new, 0) AS n_new
-         FROM periods p
-         JOIN customers cs ON cs.t = p.start
-         JOIN customers ce ON ce.t = p.finish
-         LEFT JOIN newcomers nc ON nc.n = p.n
-        ORDER BY p.n`,
+       SELECT width_bucket(spans.a, b.ts) AS sa, width_bucket(spans.b, b.ts) AS sb,
+              CASE WHEN spans.first_at >= pa.starts[1] THEN width_bucket(spans.first_at, pa.starts) END AS nf,
+              count(*) AS n
+         FROM spans, b, pa
+        GROUP BY 1, 2, 3`,
       [brandId, periods.map((p) => p.from), periods.map((p) => p.to), days, s.eventsMark, s.rolled],
     );
-    return rows.map((r) => ({ s: Number(r.s), e: Number(r.e), n: Number(r.n_new) }));
+    return rows.map((r) => ({
+      sa: Number(r.sa),
+      sb: Number(r.sb),
+      nf: r.nf === null ? null : Number(r.nf),
+      n: Number(r.n),
+    }));
   }
 
   async referralFigures(em: EntityManager, brandId: string, s: Slice) {

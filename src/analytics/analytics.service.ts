@@ -68,7 +68,7 @@ export class AnalyticsService {
     return this.inSnapshot(brand, q, async (em, w, s) => {
       const periods = periodsOf(w, period, brand.settings.timezone);
       const days = brand.settings.inactiveDays;
-      const figures = await this.analytics.retention(em, brand.id, periods, days, s);
+      const figures = retentionFigures(periods, await this.analytics.retentionSpans(em, brand.id, periods, days, s));
       return {
         period,
         inactiveDays: days,
@@ -171,6 +171,8 @@ export class AnalyticsService {
   ): Promise<T & { from: string; to: string; asOf: string }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       await em.query('SET TRANSACTION READ ONLY');
+      // the funnel's and the rules' sorts and distinct counts stay in memory
+      await em.query(`SET LOCAL work_mem = '32MB'`);
       const asOf = await this.analytics.snapshotTime(em);
       const resolved = resolveWindow(q, brand.settings.timezone, asOf);
       if ('errors' in resolved) {
@@ -184,6 +186,25 @@ export class AnalyticsService {
       return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
     });
   }
+}
+
+/**
+ * Per period: S = customers at its start, E = at its end, N = members whose first purchase falls
+ * in it and who are customers at its end, from spans counted against the sorted bounds (see
+ * AnalyticsRepository.retentionSpans): a span (sa, sb) holds the bounds numbered sa+1 … sb.
+ */
+export function retentionFigures(
+  periods: Window[],
+  spans: Array<{ sa: number; sb: number; nf: number | null; n: number }>,
+): Array<{ s: number; e: number; n: number }> {
+  const ts = [...new Set(periods.flatMap((p) => [p.from.getTime(), p.to.getTime()]))].sort((a, b) => a - b);
+  const index = (at: Date) => ts.indexOf(at.getTime()) + 1;
+  const customersAt = (k: number) => spans.reduce((sum, x) => (x.sa < k && k <= x.sb ? sum + x.n : sum), 0);
+  return periods.map((p, i) => {
+    const end = index(p.to);
+    const newcomers = spans.reduce((sum, x) => (x.nf === i + 1 && x.sa < end && end <= x.sb ? sum + x.n : sum), 0);
+    return { s: customersAt(index(p.from)), e: customersAt(end), n: newcomers };
+  });
 }
 
 /** The start (ms) of the local calendar bucket holding a local day. */
