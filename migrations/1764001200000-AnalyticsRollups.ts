@@ -17,6 +17,8 @@ export class AnalyticsRollups1764001200000 implements MigrationInterface {
       CREATE TABLE analytics_marks (
         brand_id     uuid PRIMARY KEY REFERENCES brands (id),
         timezone     text NOT NULL,
+        -- the brand's stage order the moves were ranked by
+        stages       text[] NOT NULL,
         events_mark  uuid NOT NULL,
         changes_mark uuid NOT NULL,
         ledger_mark  uuid NOT NULL,
@@ -69,7 +71,7 @@ export class AnalyticsRollups1764001200000 implements MigrationInterface {
         UNIQUE NULLS NOT DISTINCT (brand_id, day, touchpoint, stage, rating)
       )`);
     // the stage changes by when they happened, with how many days the member had been in the
-    // stage it left (null: no earlier entry into it)
+    // stage it left (stay_days; null: no earlier entry into it)
     await q.query(`
       CREATE TABLE analytics_moves (
         brand_id   uuid NOT NULL,
@@ -81,8 +83,15 @@ export class AnalyticsRollups1764001200000 implements MigrationInterface {
         rule_id    uuid,
         fire_key   uuid,
         stay_days  double precision,
+        -- the member's entry into to_stage before this one, and first later move to a stage
+        -- ranked higher: the funnel without a sort (a dirty row's member is ordered live)
+        prev_same_at   timestamptz,
+        next_higher_at timestamptz,
+        dirty      boolean NOT NULL DEFAULT true,
         PRIMARY KEY (brand_id, created_at, id)
       )`);
+    await q.query(`CREATE INDEX analytics_moves_member ON analytics_moves (brand_id, member_id, created_at)`);
+    await q.query(`CREATE INDEX analytics_moves_dirty ON analytics_moves (brand_id, member_id) WHERE dirty`);
     await q.query(`
       CREATE TABLE analytics_ledger_days (
         brand_id uuid NOT NULL,

@@ -35,7 +35,12 @@ export class AnalyticsRollupJob implements Job {
   async run(_now: Date, processed: Processed): Promise<void> {
     const upto = await this.rollups.safeUpto(this.db.manager);
     await forEveryBrand(this.brands, this.db.manager, processed, this.logger, (brand) =>
-      this.rollBrand(brand.id, brand.settings.timezone, upto, processed),
+      this.rollBrand(
+        brand.id,
+        { zone: brand.settings.timezone, stages: brand.stages.map((st) => st.key) },
+        upto,
+        processed,
+      ),
     );
   }
 
@@ -46,17 +51,24 @@ export class AnalyticsRollupJob implements Job {
   async rebuild(brandId: string): Promise<Processed> {
     const processed: Processed = {};
     await this.db.transaction((em) => this.rollups.reset(em, brandId));
-    const zone = await this.rollups.brandZone(this.db.manager, brandId);
-    await this.rollBrand(brandId, zone, await this.rollups.safeUpto(this.db.manager), processed);
+    const shape = await this.rollups.brandShape(this.db.manager, brandId);
+    await this.rollBrand(brandId, shape, await this.rollups.safeUpto(this.db.manager), processed);
     return processed;
   }
 
   /** Rolls one brand up to `upto` (ids below its floor). */
-  async rollBrand(brandId: string, zone: string, upto: Date, processed: Processed = {}): Promise<void> {
+  async rollBrand(
+    brandId: string,
+    shape: { zone: string; stages: string[] },
+    upto: Date,
+    processed: Processed = {},
+  ): Promise<void> {
+    const { zone, stages } = shape;
     const below = idFloor(upto);
     await this.db.transaction(async (em) => {
-      // days are local days: a brand that changed its zone is rolled up anew
-      if ((await this.rollups.lockMarks(em, brandId, zone)).timezone !== zone) {
+      // days are local days, moves ranked by the stage order: a brand that changed either is rolled up anew
+      const marks = await this.rollups.lockMarks(em, brandId, zone, stages);
+      if (marks.timezone !== zone || marks.stages.join('\n') !== stages.join('\n')) {
         await this.rollups.reset(em, brandId);
         count(processed, 'rebuilt');
       }
@@ -64,7 +76,7 @@ export class AnalyticsRollupJob implements Job {
     for (const source of ['events', 'changes', 'ledger'] as const) {
       for (let done = false; !done;) {
         done = await this.db.transaction(async (em) => {
-          const marks = await this.rollups.lockMarks(em, brandId, zone);
+          const marks = await this.rollups.lockMarks(em, brandId, zone, stages);
           const after = marks[source];
           if (after >= below) {
             return true; // an older transaction opened since: it may still commit below the mark
@@ -77,6 +89,7 @@ export class AnalyticsRollupJob implements Job {
         });
       }
     }
+    count(processed, 'movesSettled', await this.db.transaction((em) => this.rollups.settleMoves(em, brandId, stages)));
     count(processed, 'purchasesSettled', await this.db.transaction((em) => this.rollups.settlePurchases(em, brandId)));
     await this.db.transaction((em) => this.rollups.rolledUpTo(em, brandId, upto));
   }

@@ -7,6 +7,7 @@ import { NO_MARK } from './rollup-slice.js';
 /** Where a brand's rollups stand: every row with an id at or below a mark is rolled up. */
 export interface RollupMarks {
   timezone: string;
+  stages: string[];
   events: string;
   changes: string;
   ledger: string;
@@ -42,12 +43,14 @@ export class AnalyticsRollupRepository {
   async marks(em: EntityManager, brandId: string): Promise<RollupMarks | null> {
     const [row] = await queryRows(
       em,
-      `SELECT timezone, events_mark, changes_mark, ledger_mark, rolled_at FROM analytics_marks WHERE brand_id = $1`,
+      `SELECT timezone, stages, events_mark, changes_mark, ledger_mark, rolled_at FROM analytics_marks
+        WHERE brand_id = $1`,
       [brandId],
     );
     return row
       ? {
           timezone: row.timezone as string,
+          stages: row.stages as string[],
           events: row.events_mark as string,
           changes: row.changes_mark as string,
           ledger: row.ledger_mark as string,
@@ -56,19 +59,22 @@ export class AnalyticsRollupRepository {
       : null;
   }
 
-  /** The brand's time zone now (its days are the rollups' days). */
-  async brandZone(em: EntityManager, brandId: string): Promise<string> {
-    const [row] = await queryRows(em, `SELECT settings FROM brands WHERE id = $1`, [brandId]);
-    return withDefaults((row?.settings ?? {}) as Partial<BrandSettings>).timezone;
+  /** The brand's time zone (its days are the rollups' days) and stage order (the moves' ranks) now. */
+  async brandShape(em: EntityManager, brandId: string): Promise<{ zone: string; stages: string[] }> {
+    const [row] = await queryRows(em, `SELECT settings, stages FROM brands WHERE id = $1`, [brandId]);
+    return {
+      zone: withDefaults((row?.settings ?? {}) as Partial<BrandSettings>).timezone,
+      stages: ((row?.stages ?? []) as Array<{ key: string }>).map((s) => s.key),
+    };
   }
 
   /** Locks the brand's marks row for this pass (made when missing); answers them. */
-  async lockMarks(em: EntityManager, brandId: string, timezone: string): Promise<RollupMarks> {
+  async lockMarks(em: EntityManager, brandId: string, timezone: string, stages: string[]): Promise<RollupMarks> {
     await queryRows(
       em,
-      `INSERT INTO analytics_marks (brand_id, timezone, events_mark, changes_mark, ledger_mark, rolled_at)
-       VALUES ($1, $2, $3, $3, $3, 'epoch') ON CONFLICT (brand_id) DO NOTHING`,
-      [brandId, timezone, NO_MARK],
+      `INSERT INTO analytics_marks (brand_id, timezone, stages, events_mark, changes_mark, ledger_mark, rolled_at)
+       VALUES ($1, $2, $3, $4, $4, $4, 'epoch') ON CONFLICT (brand_id) DO NOTHING`,
+      [brandId, timezone, stages, NO_MARK],
     );
     await queryRows(em, `SELECT 1 FROM analytics_marks WHERE brand_id = $1 FOR UPDATE`, [brandId]);
     return (await this.marks(em, brandId))!;
@@ -187,6 +193,39 @@ export class AnalyticsRollupRepository {
        )
        SELECT count(*)::int AS n FROM u`,
       [brandId],
+    );
+    return Number(row.n);
+  }
+
+  /**
+   * Gives every move of the members with dirty rows its member's previous entry into the same
+   * stage and first later move to a stage ranked higher in `stages` (ties in created_at ordered
+   * by id, as the live funnel orders them).
+   */
+  async settleMoves(em: EntityManager, brandId: string, stages: string[]): Promise<number> {
+    const [row] = await queryRows(
+      em,
+      `WITH m AS (SELECT DISTINCT member_id FROM analytics_moves WHERE brand_id = $1 AND dirty),
+       x AS (
+         SELECT p.created_at, p.id,
+                (SELECT max(q.created_at) FROM analytics_moves q
+                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
+                    AND (q.created_at, q.id) < (p.created_at, p.id)) AS prev_same_at,
+                (SELECT min(q.created_at) FROM analytics_moves q
+                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
+                    AND array_position($2::text[], q.to_stage) > array_position($2::text[], p.to_stage)) AS next_higher_at
+           FROM analytics_moves p JOIN m USING (member_id) WHERE p.brand_id = $1
+       ),
+       u AS (
+         UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at, dirty = false
+           FROM x
+          WHERE p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
+            AND (p.dirty OR p.prev_same_at IS DISTINCT FROM x.prev_same_at
+                 OR p.next_higher_at IS DISTINCT FROM x.next_higher_at)
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM u`,
+      [brandId, stages],
     );
     return Number(row.n);
   }

@@ -80,15 +80,31 @@ export class AnalyticsRepository {
 
   /**
    * Per stage: members who entered it in the window (first entry each), and of those how many
-   * reached a later stage (by the brand's stage order) after that entry and before `to`.
+   * reached a later stage (by the brand's stage order) after that entry and before `to`. The
+   * rolled-up moves know their member's previous entry into the same stage and first later move
+   * up; members with changes above the mark (or not settled yet) are ordered live.
    */
   async stageEntries(em: EntityManager, brandId: string, s: Slice, stageOrder: string[]): Promise<StageFigures[]> {
     const rows = await queryRows(
       em,
-      `WITH ch AS (
+      `WITH live AS MATERIALIZED (
+         SELECT member_id FROM stage_changes WHERE brand_id = $1 AND id > $6
+         UNION
+         SELECT member_id FROM analytics_moves WHERE $5::boolean AND brand_id = $1 AND dirty
+       ),
+       rolled AS (
+         SELECT to_stage, count(*) AS entered, count(*) FILTER (WHERE next_higher_at < $3) AS advanced
+           FROM analytics_moves p
+          WHERE $5::boolean AND brand_id = $1 AND created_at >= $2 AND created_at < $3
+            AND (prev_same_at IS NULL OR prev_same_at < $2)
+            AND NOT EXISTS (SELECT 1 FROM live l WHERE l.member_id = p.member_id)
+          GROUP BY to_stage
+       ),
+       ch AS (
          SELECT id, member_id, to_stage, created_at, array_position($4::text[], to_stage) AS rank FROM (
            SELECT id, member_id, to_stage, created_at FROM analytics_moves
-            WHERE $5::boolean AND brand_id = $1 AND created_at >= $2 AND created_at < $3
+            WHERE $5::boolean AND brand_id = $1 AND member_id IN (SELECT member_id FROM live)
+              AND created_at >= $2 AND created_at < $3
            UNION ALL
            SELECT id, member_id, to_stage, created_at FROM stage_changes
             WHERE brand_id = $1 AND id > $6 AND created_at >= $2 AND created_at < $3
@@ -101,8 +117,12 @@ export class AnalyticsRepository {
                 row_number() OVER (PARTITION BY member_id, to_stage ORDER BY created_at, id) AS nth
            FROM ch
        )
-       SELECT to_stage, count(*) AS entered, count(*) FILTER (WHERE later_rank > rank) AS advanced
-         FROM ordered WHERE nth = 1 GROUP BY to_stage`,
+       SELECT to_stage, sum(entered) AS entered, sum(advanced) AS advanced FROM (
+         SELECT * FROM rolled
+         UNION ALL
+         SELECT to_stage, count(*), count(*) FILTER (WHERE later_rank > rank) FROM ordered WHERE nth = 1 GROUP BY to_stage
+       ) f
+       GROUP BY to_stage`,
       [brandId, s.window.from, s.window.to, stageOrder, s.rolled, s.changesMark],
     );
     return rows.map((r) => ({ stage: r.to_stage as string, entered: Number(r.entered), advanced: Number(r.advanced) }));
@@ -231,7 +251,7 @@ export class AnalyticsRepository {
                   UNION ALL
                   SELECT member_id, amount::numeric FROM tail WHERE type = 'purchase') p ON p.member_id = r.referee_id
            WHERE r.brand_id = $1 AND r.status <> 'rejected') AS referred_revenue,
-         (SELECT count(DISTINCT member_id) FROM (
+         (SELECT count(*) FROM (SELECT member_id FROM (
             SELECT member_id FROM analytics_activity
              WHERE $7::boolean AND brand_id = $1 AND day >= $8 AND day < $9
             UNION ALL
@@ -240,7 +260,7 @@ export class AnalyticsRepository {
                AND ((day >= $10 AND day < $8) OR (day >= $9 AND day <= $11))
                AND EXISTS (SELECT 1 FROM unnest(ats) a WHERE a >= $2 AND a < $3)
             UNION ALL
-            SELECT member_id FROM tail) m) AS active_members`,
+            SELECT member_id FROM tail) m GROUP BY member_id) d) AS active_members`,
       [
         brandId,
         w.from,
@@ -333,9 +353,16 @@ export class AnalyticsRepository {
          SELECT c.rule_id, coalesce(c.event_id, c.member_id), c.member_id, 0 FROM stage_changes c
           WHERE c.brand_id = $1 AND c.id > $14 AND c.created_at >= $9 AND c.created_at < $10
             AND c.rule_id IS NOT NULL
+       ),
+       -- distinct counts as two hash aggregations (count(DISTINCT) would sort the window's fires)
+       by_member AS (
+         SELECT rule_id, count(*) AS members, sum(points) AS points
+           FROM (SELECT rule_id, member_id, sum(points) AS points FROM fires GROUP BY 1, 2) m GROUP BY 1
+       ),
+       by_key AS (
+         SELECT rule_id, count(*) AS fired FROM (SELECT rule_id, fire_key FROM fires GROUP BY 1, 2) k GROUP BY 1
        )
-       SELECT rule_id, count(DISTINCT fire_key) AS fired, count(DISTINCT member_id) AS members, sum(points) AS points
-         FROM fires GROUP BY rule_id`,
+       SELECT rule_id, fired, members, points FROM by_member JOIN by_key USING (rule_id)`,
       [brandId, s.firstDay, s.endDay, s.rolled, ...ledger.params, s.ledgerMark, s.changesMark],
     );
     return rows.map((r) => ({

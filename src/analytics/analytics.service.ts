@@ -179,10 +179,11 @@ export class AnalyticsService {
         throw AnalyticsErrors.invalidWindow(resolved.errors);
       }
       const w = resolved.window;
-      // rollups of another zone's days are not used (the job rebuilds them): all is read live
+      // rollups of another zone's days or stage order are not used (the job rebuilds them): all is read live
       const marks = await this.rollups.marks(em, brand.id);
-      const usable = marks && marks.timezone === brand.settings.timezone ? marks : null;
-      const figures = await work(em, w, sliceOf(w, brand.settings.timezone, usable));
+      const stages = brand.stages.map((st) => st.key).join('\n');
+      const usable = marks && marks.timezone === brand.settings.timezone && marks.stages.join('\n') === stages;
+      const figures = await work(em, w, sliceOf(w, brand.settings.timezone, usable ? marks : null));
       return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
     });
   }
