@@ -212,19 +212,30 @@ async function reuseBrand(brands: BrandsService, data: DataSource) {
 }
 
 /**
- * What the rollup job costs the event path: single events over HTTP, 32 in flight, in rounds
- * alternating between the job rolling up continuously beside them (a pass right after the
- * other: far more often than its once a minute) and no job, so the machine's drift hits both.
+ * What the rollup job costs the event path: single events over HTTP, 32 in flight, in rounds of
+ * ROUND_MS alternating between the job on its schedule (a pass in the middle of the round: one a
+ * minute, each taking the minute's rows) and no job, so the machine's drift hits both alike.
  */
 async function rollupCost(base: string, auth: Record<string, string>, jobs: JobsService) {
-  const ROUND = 1500;
+  const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 60_000);
   let n = 0;
-  const round = async () => {
+  const passes: number[] = [];
+  const round = async (withJob: boolean) => {
     const start = performance.now();
-    let next = 0;
+    let sent = 0;
+    const pass = withJob
+      ? new Promise<void>((resolve) =>
+          setTimeout(() => {
+            const t0 = performance.now();
+            void jobs
+              .run('analytics-rollup')
+              .then(() => passes.push(Math.round(performance.now() - t0)))
+              .finally(resolve);
+          }, ROUND_MS / 2),
+        )
+      : Promise.resolve();
     const worker = async () => {
-      while (next < ROUND) {
-        next++;
+      while (performance.now() - start < ROUND_MS) {
         const i = n++;
         const res = await fetch(`${base}/v1/events`, {
           method: 'POST',
@@ -237,35 +248,21 @@ async function rollupCost(base: string, auth: Record<string, string>, jobs: Jobs
           }),
         });
         await res.text();
+        sent++;
       }
     };
     await Promise.all(Array.from({ length: 32 }, worker));
-    return ROUND / ((performance.now() - start) / 1000);
+    const rate = sent / ((performance.now() - start) / 1000);
+    await pass;
+    return rate;
   };
-  const withJob = async () => {
-    let running = true;
-    let passes = 0;
-    const loop = (async () => {
-      while (running) {
-        await jobs.run('analytics-rollup');
-        passes++;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
-    const rate = await round();
-    running = false;
-    await loop;
-    return { rate, passes };
-  };
-  await round(); // warm-up
+  await round(false); // warm-up
+  await jobs.run('analytics-rollup');
   const withRollup: number[] = [];
   const without: number[] = [];
-  let passes = 0;
   for (let r = 0; r < 3; r++) {
-    const w = await withJob();
-    withRollup.push(w.rate);
-    passes += w.passes;
-    without.push(await round());
+    withRollup.push(await round(true));
+    without.push(await round(false));
   }
   await jobs.run('analytics-rollup');
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
@@ -276,8 +273,8 @@ async function rollupCost(base: string, auth: Record<string, string>, jobs: Jobs
     withoutRollupJob: Math.round(b),
     costPercent: Math.round(((b - a) / b) * 1000) / 10,
     rounds: { withRollupJob: withRollup.map(Math.round), withoutRollupJob: without.map(Math.round) },
-    rollupPasses: passes,
-    eventsPerRound: ROUND,
+    rollupPassMs: passes,
+    roundMs: ROUND_MS,
     connections: 32,
   };
 }

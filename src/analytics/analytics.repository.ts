@@ -334,36 +334,58 @@ export class AnalyticsRepository {
     }));
   }
 
-  /** Per rule, over the window: events it fired on (points or a stage move), members, points. */
-  async ruleFigures(em: EntityManager, brandId: string, s: Slice): Promise<RuleFigures[]> {
+  /**
+   * Per rule, over the window: events it fired on (points or a stage move), members, points.
+   * A fire is keyed by its event (by its member when it has none). An event's fires of one rule
+   * share a transaction, so a local day and a rolled-up row: over whole days, rows with an event
+   * key count one fire each (no distinct over the window's fires). Live fires (partial days,
+   * above the marks) are grouped by key and counted unless their row is rolled up already.
+   */
+  async ruleFigures(em: EntityManager, brandId: string, s: Slice, zone: string): Promise<RuleFigures[]> {
     const ledger = liveRows('l', s, 5);
     const rows = await queryRows(
       em,
-      `WITH fires AS (
-         SELECT rule_id, fire_key, member_id, points FROM analytics_rule_fires
-          WHERE brand_id = $1 AND day >= $2 AND day < $3 AND $4::boolean
-         UNION ALL
-         SELECT l.rule_id, coalesce(l.event_id, l.member_id), l.member_id, l.points FROM ledger_entries l
-          WHERE l.brand_id = $1 AND ${ledger.where('$13')} AND l.rule_id IS NOT NULL AND l.kind = 'earn'
-         UNION ALL
-         SELECT rule_id, fire_key, member_id, 0 FROM analytics_moves
-          WHERE $4::boolean AND brand_id = $1 AND rule_id IS NOT NULL
-            AND ((created_at >= $9 AND created_at < $11) OR (created_at >= $12 AND created_at < $10))
-         UNION ALL
-         SELECT c.rule_id, coalesce(c.event_id, c.member_id), c.member_id, 0 FROM stage_changes c
-          WHERE c.brand_id = $1 AND c.id > $14 AND c.created_at >= $9 AND c.created_at < $10
-            AND c.rule_id IS NOT NULL
+      `WITH live AS MATERIALIZED (
+         SELECT rule_id, fire_key, member_id, (at AT TIME ZONE $15)::date - DATE '1970-01-01' AS day,
+                sum(points) AS points
+           FROM (
+             SELECT l.rule_id, coalesce(l.event_id, l.member_id) AS fire_key, l.member_id, l.points, l.created_at AS at
+               FROM ledger_entries l
+              WHERE l.brand_id = $1 AND ${ledger.where('$13')} AND l.rule_id IS NOT NULL AND l.kind = 'earn'
+             UNION ALL
+             SELECT rule_id, fire_key, member_id, 0, created_at FROM analytics_moves
+              WHERE $4::boolean AND brand_id = $1 AND rule_id IS NOT NULL
+                AND ((created_at >= $9 AND created_at < $11) OR (created_at >= $12 AND created_at < $10))
+             UNION ALL
+             SELECT c.rule_id, coalesce(c.event_id, c.member_id), c.member_id, 0, c.created_at FROM stage_changes c
+              WHERE c.brand_id = $1 AND c.id > $14 AND c.created_at >= $9 AND c.created_at < $10
+                AND c.rule_id IS NOT NULL
+           ) f
+          GROUP BY 1, 2, 3, 4
        ),
-       -- distinct counts as two hash aggregations (count(DISTINCT) would sort the window's fires)
-       by_member AS (
-         SELECT rule_id, count(*) AS members, sum(points) AS points
-           FROM (SELECT rule_id, member_id, sum(points) AS points FROM fires GROUP BY 1, 2) m GROUP BY 1
-       ),
-       by_key AS (
-         SELECT rule_id, count(*) AS fired FROM (SELECT rule_id, fire_key FROM fires GROUP BY 1, 2) k GROUP BY 1
+       per_member AS (
+         SELECT rule_id, member_id, sum(points) AS points, sum(event_fires) AS event_fires,
+                bool_or(member_fire) AS member_fire
+           FROM (
+             SELECT rule_id, member_id, points, (fire_key <> member_id)::int AS event_fires,
+                    fire_key = member_id AS member_fire
+               FROM analytics_rule_fires
+              WHERE $4::boolean AND brand_id = $1 AND day >= $2 AND day < $3
+             UNION ALL
+             SELECT rule_id, member_id, points,
+                    (fire_key <> member_id AND NOT EXISTS (
+                       SELECT 1 FROM analytics_rule_fires r
+                        WHERE $4::boolean AND r.brand_id = $1 AND r.day = l.day AND r.day >= $2 AND r.day < $3
+                          AND r.rule_id = l.rule_id AND r.fire_key = l.fire_key AND r.member_id = l.member_id))::int,
+                    fire_key = member_id
+               FROM live l
+           ) x
+          GROUP BY 1, 2
        )
-       SELECT rule_id, fired, members, points FROM by_member JOIN by_key USING (rule_id)`,
-      [brandId, s.firstDay, s.endDay, s.rolled, ...ledger.params, s.ledgerMark, s.changesMark],
+       SELECT rule_id, sum(event_fires) + count(*) FILTER (WHERE member_fire) AS fired, count(*) AS members,
+              sum(points) AS points
+         FROM per_member GROUP BY rule_id`,
+      [brandId, s.firstDay, s.endDay, s.rolled, ...ledger.params, s.ledgerMark, s.changesMark, zone],
     );
     return rows.map((r) => ({
       ruleId: r.rule_id as string,

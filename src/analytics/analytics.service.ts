@@ -125,7 +125,9 @@ export class AnalyticsService {
   rules(brand: AuthenticatedBrand, q: WindowQuery): Promise<RulesFiguresView> {
     return this.inSnapshot(brand, q, async (em, _w, s) => {
       const rules = await this.analytics.brandRules(em, brand.id);
-      const figures = new Map((await this.analytics.ruleFigures(em, brand.id, s)).map((f) => [f.ruleId, f]));
+      const figures = new Map(
+        (await this.analytics.ruleFigures(em, brand.id, s, brand.settings.timezone)).map((f) => [f.ruleId, f]),
+      );
       return {
         rules: rules
           // an archived rule shows only when it still fired in the window
