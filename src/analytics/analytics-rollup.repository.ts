@@ -230,6 +230,27 @@ export class AnalyticsRollupRepository {
     return Number(row.n);
   }
 
+  /**
+   * Gives the fires of the (rule, member) pairs `pairs` selects the day of the pair's fire
+   * before (the first fire of a day gets the day before; the others that day, the day itself),
+   * in the batch's transaction: a reader never sees a fire without it.
+   */
+  private async settleRuleFires(em: EntityManager, brandId: string, pairs: string, params: unknown[]): Promise<void> {
+    await queryRows(
+      em,
+      `WITH t AS (SELECT DISTINCT rule_id, member_id FROM (${pairs}) p),
+       x AS (
+         SELECT f.day, f.rule_id, f.fire_key, f.member_id,
+                lag(f.day) OVER (PARTITION BY f.rule_id, f.member_id ORDER BY f.day, f.fire_key) AS prev_day
+           FROM analytics_rule_fires f JOIN t USING (rule_id, member_id) WHERE f.brand_id = $1
+       )
+       UPDATE analytics_rule_fires f SET prev_day = x.prev_day FROM x
+        WHERE f.brand_id = $1 AND f.day = x.day AND f.rule_id = x.rule_id AND f.fire_key = x.fire_key
+          AND f.member_id = x.member_id AND f.prev_day IS DISTINCT FROM x.prev_day`,
+      params,
+    );
+  }
+
   /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
   async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
     const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;
@@ -253,6 +274,11 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, rule_id, fire_key, member_id) DO NOTHING`,
       [brandId, after, upto, zone],
     );
+    await this.settleRuleFires(em, brandId, `SELECT l.rule_id, l.member_id ${range} AND l.rule_id IS NOT NULL`, [
+      brandId,
+      after,
+      upto,
+    ]);
     return Number(n.n);
   }
 
@@ -280,6 +306,12 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, rule_id, fire_key, member_id)
        DO UPDATE SET points = analytics_rule_fires.points + excluded.points`,
       p,
+    );
+    await this.settleRuleFires(
+      em,
+      brandId,
+      `SELECT rule_id, member_id ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
+      p.slice(0, 3),
     );
     return Number(n.n);
   }
