@@ -368,17 +368,21 @@ export class AnalyticsRepository {
        rolled AS (
          SELECT rule_id, sum(points) AS points,
                 count(*) FILTER (WHERE fire_key <> member_id) AS fired,
-                count(*) FILTER (WHERE prev_day IS NULL OR prev_day < $2) AS members
+                count(*) FILTER (WHERE prev_day IS NULL OR prev_day < $2) AS members,
+                -- fires of a member with no event (rare): one fire per member over the window
+                count(DISTINCT member_id) FILTER (WHERE fire_key = member_id) AS member_keyed
            FROM analytics_rule_fires
           WHERE $4::boolean AND brand_id = $1 AND day >= $2 AND day < $3
           GROUP BY rule_id
        ),
-       -- fires of a member with no event: distinct members over the window (rare)
-       by_member_key AS (
-         SELECT rule_id, member_id FROM analytics_rule_fires
-          WHERE $4::boolean AND brand_id = $1 AND day >= $2 AND day < $3 AND fire_key = member_id
-         UNION
-         SELECT rule_id, member_id FROM live WHERE fire_key = member_id
+       live_member_keyed AS (
+         SELECT rule_id, count(*) AS fired FROM (
+           SELECT DISTINCT rule_id, member_id FROM live l
+            WHERE fire_key = member_id AND NOT EXISTS (
+              SELECT 1 FROM analytics_rule_fires r
+               WHERE $4::boolean AND r.brand_id = $1 AND r.rule_id = l.rule_id AND r.member_id = l.member_id
+                 AND r.day >= $2 AND r.day < $3 AND r.fire_key = r.member_id)
+         ) k GROUP BY rule_id
        ),
        live_fires AS (
          SELECT rule_id, count(*) AS fired FROM (
@@ -402,13 +406,14 @@ export class AnalyticsRepository {
        live_points AS (SELECT rule_id, sum(points) AS points FROM live GROUP BY rule_id),
        rules AS (SELECT rule_id FROM rolled UNION SELECT rule_id FROM live)
        SELECT r.rule_id,
-              coalesce(ro.fired, 0) + coalesce(lf.fired, 0)
-                + (SELECT count(*) FROM by_member_key b WHERE b.rule_id = r.rule_id) AS fired,
+              coalesce(ro.fired, 0) + coalesce(lf.fired, 0) + coalesce(ro.member_keyed, 0) + coalesce(lk.fired, 0)
+                AS fired,
               coalesce(ro.members, 0) + coalesce(lm.members, 0) AS members,
               coalesce(ro.points, 0) + coalesce(lp.points, 0) AS points
          FROM rules r
          LEFT JOIN rolled ro USING (rule_id)
          LEFT JOIN live_fires lf USING (rule_id)
+         LEFT JOIN live_member_keyed lk USING (rule_id)
          LEFT JOIN live_members lm USING (rule_id)
          LEFT JOIN live_points lp USING (rule_id)`,
       [brandId, s.firstDay, s.endDay, s.rolled, ...ledger.params, s.ledgerMark, s.changesMark, zone],
