@@ -6,7 +6,7 @@ import { timeZone } from '../rules/engine/time-zone.js';
 import { type Interval, periodsOf, resolveWindow, startDayOf, type Window } from './analytics-window.js';
 import { AnalyticsRepository, type FeedbackCell } from './analytics.repository.js';
 import { AnalyticsRollupRepository } from './analytics-rollup.repository.js';
-import { type Slice, sliceOf } from './rollup-slice.js';
+import { createdSliceOf, type Slice, sliceOf } from './rollup-slice.js';
 import type {
   FunnelView,
   PointsView,
@@ -104,8 +104,8 @@ export class AnalyticsService {
   }
 
   points(brand: AuthenticatedBrand, q: WindowQuery): Promise<PointsView> {
-    return this.inSnapshot(brand, q, async (em, _w, s) => {
-      const flows = await this.analytics.ledgerFlows(em, brand.id, s);
+    return this.inSnapshot(brand, q, async (em, _w, _s, created) => {
+      const flows = await this.analytics.ledgerFlows(em, brand.id, created);
       const held = await this.analytics.liability(em, brand.id, brand.settings.pointValue ?? null);
       const issued = flows.get('earn') ?? 0;
       const expired = -(flows.get('expire') ?? 0);
@@ -123,10 +123,10 @@ export class AnalyticsService {
   }
 
   rules(brand: AuthenticatedBrand, q: WindowQuery): Promise<RulesFiguresView> {
-    return this.inSnapshot(brand, q, async (em, _w, s) => {
+    return this.inSnapshot(brand, q, async (em, _w, _s, created) => {
       const rules = await this.analytics.brandRules(em, brand.id);
       const figures = new Map(
-        (await this.analytics.ruleFigures(em, brand.id, s, brand.settings.timezone)).map((f) => [f.ruleId, f]),
+        (await this.analytics.ruleFigures(em, brand.id, created, brand.settings.timezone)).map((f) => [f.ruleId, f]),
       );
       return {
         rules: rules
@@ -169,7 +169,7 @@ export class AnalyticsService {
   private async inSnapshot<T>(
     brand: AuthenticatedBrand,
     q: WindowQuery,
-    work: (em: EntityManager, w: Window, s: Slice) => Promise<T>,
+    work: (em: EntityManager, w: Window, s: Slice, created: Slice) => Promise<T>,
   ): Promise<T & { from: string; to: string; asOf: string }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       await em.query('SET TRANSACTION READ ONLY');
@@ -185,7 +185,13 @@ export class AnalyticsService {
       const marks = await this.rollups.marks(em, brand.id);
       const stages = brand.stages.map((st) => st.key).join('\n');
       const usable = marks && marks.timezone === brand.settings.timezone && marks.stages.join('\n') === stages;
-      const figures = await work(em, w, sliceOf(w, brand.settings.timezone, usable ? marks : null));
+      const zone = brand.settings.timezone;
+      const figures = await work(
+        em,
+        w,
+        sliceOf(w, zone, usable ? marks : null),
+        createdSliceOf(w, zone, usable ? marks : null),
+      );
       return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
     });
   }

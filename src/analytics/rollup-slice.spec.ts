@@ -1,4 +1,4 @@
-import { MAX_MARK, NO_MARK, sliceOf } from './rollup-slice.js';
+import { createdSliceOf, MAX_MARK, NO_MARK, sliceOf } from './rollup-slice.js';
 
 describe('rollup slice', () => {
   const marks = { events: 'e', changes: 'c', ledger: 'l' };
@@ -47,5 +47,13 @@ describe('rollup slice', () => {
       fullFrom: w.to,
       fullTo: w.to,
     });
+  });
+
+  it('for created_at tables, takes the last day whole once the window ends after the last pass', () => {
+    const w = { from: new Date('2026-03-01T10:00:00Z'), to: new Date('2026-03-05T06:00:00Z') };
+    const after = createdSliceOf(w, 'UTC', { ...marks, rolledAt: new Date('2026-03-05T05:00:00Z') });
+    expect(after).toMatchObject({ firstDay: day('2026-03-02'), endDay: day('2026-03-06'), fullTo: w.to });
+    const before = createdSliceOf(w, 'UTC', { ...marks, rolledAt: new Date('2026-03-05T05:59:30Z') });
+    expect(before).toEqual(sliceOf(w, 'UTC', marks));
   });
 });

@@ -69,3 +69,24 @@ export function sliceOf(w: Window, zoneName: string, marks: SliceMarks | null): 
     ledgerMark: marks.ledger,
   };
 }
+
+/** How far a row's created_at may lie after its id's time. */
+const CREATED_SLACK_MS = 60_000;
+
+/**
+ * The slice for the tables read by created_at (ledger, stage changes): a window ending after the
+ * rollup's last pass (now, typically) holds every rolled-up row of its last day, so that day too
+ * comes from the daily sums, and only the rows above the marks are read live for it.
+ */
+export function createdSliceOf(w: Window, zoneName: string, marks: (SliceMarks & { rolledAt: Date }) | null): Slice {
+  const s = sliceOf(w, zoneName, marks);
+  if (!marks || !s.rolled || w.to.getTime() < marks.rolledAt.getTime() + CREATED_SLACK_MS) {
+    return s;
+  }
+  const zone = timeZone(zoneName);
+  const firstDay = zone.dayStart(s.loDay) === w.from.getTime() ? s.loDay : s.loDay + 1;
+  if (firstDay > s.hiDay) {
+    return s;
+  }
+  return { ...s, firstDay, endDay: s.hiDay + 1, fullFrom: new Date(zone.dayStart(firstDay)), fullTo: w.to };
+}
