@@ -8,13 +8,17 @@ import { BrandsService } from '../src/brands/brands.service.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { RulesService } from '../src/rules/rules.service.js';
-import { openBenchDatabase } from './bench-database.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import pg from 'pg';
+import { runMigrations } from '../src/database/migrations.js';
+import { type BenchDatabase, openBenchDatabase } from './bench-database.js';
 
 /**
  * npm run bench:analytics: a brand with 100,000 members and about 1,000,000 events over a year,
  * seeded set-based into a fresh database (DATABASE_URL's server, else embedded); then every
  * analytics endpoint over a 90-day window, over real HTTP, warm: p50 and p95 of RUNS requests each.
- * Last, what the analytics indexes cost the event path: events/s with and without them.
+ * First the rollup job's pass (timed); the rolled-up answers checked against the live ones.
+ * Last, what the rollup job costs the event path: events/s with it running and without.
  * BENCH_MEMBERS, BENCH_ACTIVITY and BENCH_RUNS change the size.
  */
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
@@ -34,8 +38,31 @@ const ENDPOINTS = [
   'touchpoints?interval=week',
 ];
 
-async function main() {
+/**
+ * BENCH_KEEP_DATABASE=1 keeps the seeded database (its URL is printed); BENCH_REUSE_DATABASE_URL=<it>
+ * measures that database again without seeding (migrations run first, so new ones apply).
+ * BENCH_SKIP_EVENT_PATH=1 leaves out the event-path measurement.
+ */
+async function openDatabase(): Promise<BenchDatabase & { reused: boolean }> {
+  const reuse = process.env.BENCH_REUSE_DATABASE_URL;
+  if (reuse) {
+    await runMigrations(reuse);
+    const c = new pg.Client({ connectionString: reuse });
+    await c.connect();
+    const serverVersion = (await c.query('SHOW server_version')).rows[0].server_version as string;
+    await c.end();
+    return { url: reuse, serverVersion, embedded: false, reused: true, drop: async () => undefined };
+  }
   const db = await openBenchDatabase();
+  if (process.env.BENCH_KEEP_DATABASE) {
+    log(`keeping the database: BENCH_REUSE_DATABASE_URL=${db.url}`);
+    return { ...db, reused: false, drop: async () => undefined };
+  }
+  return { ...db, reused: false };
+}
+
+async function main() {
+  const db = await openDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
     ADMIN_TOKEN: 'bench-admin-token-0123456789',
@@ -46,25 +73,17 @@ async function main() {
   const app = await createApp({ config, databaseUrl: db.url, logger: createLogger(config.logLevel) });
   try {
     const brands = app.get(BrandsService);
-    const created = await brands.createBrand('Analytics bench');
-    const brandId = created.brand.id;
-    await app.get(RulesService).applyLoyaltyLoopTemplate(brandId, created.brand.stages, 'bench');
-    await brands.updateBrand(brandId, { settings: { pointValue: '0.01', inactiveDays: 30 } });
     const data = app.get(DataSource);
-
-    const t0 = performance.now();
-    const seeded = await data.transaction((em) =>
-      app.get(HistorySeedRepository).seed(em, brandId, {
-        members: MEMBERS,
-        days: 365,
-        activity: ACTIVITY,
-        externalIdPrefix: 'bench-',
-        now: new Date(),
-      }),
-    );
-    const seedSeconds = (performance.now() - t0) / 1000;
-    log(`seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(seeded)}`);
-    // a freshly loaded table has no visibility map yet: index-only scans need one
+    const { brandId, apiKey, seeded, seedSeconds } = db.reused
+      ? await reuseBrand(brands, data)
+      : await seedBrand(app.get(BrandsService), app.get(RulesService), app.get(HistorySeedRepository), data);
+    const created = { apiKey: { key: apiKey } };
+    // the rollup job's first pass over the seeded history (later passes take only what is new)
+    const jobs = app.get(JobsService);
+    const r0 = performance.now();
+    const firstPass = await jobs.run('analytics-rollup');
+    const rollupSeconds = (performance.now() - r0) / 1000;
+    log(`rollup pass in ${rollupSeconds.toFixed(1)} s: ${JSON.stringify(firstPass.processed)}`);
     await data.query('VACUUM ANALYZE');
 
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -73,6 +92,11 @@ async function main() {
     const to = new Date();
     const from = new Date(to.getTime() - 90 * DAY);
     const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+
+    const check = process.env.BENCH_SKIP_LIVE_CHECK ? null : await checkAgainstLive(base, auth, data, brandId);
+    if (check) {
+      log(`rolled-up answers equal the live ones: ${check.equal}`);
+    }
 
     const results: Array<{ endpoint: string; p50: number; p95: number; max: number; met: boolean }> = [];
     for (const endpoint of ENDPOINTS) {
@@ -96,7 +120,7 @@ async function main() {
       log(`${endpoint}: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
     }
 
-    const eventPath = await indexCost(base, auth, data);
+    const eventPath = process.env.BENCH_SKIP_EVENT_PATH ? null : await rollupCost(base, auth, jobs);
     const report = {
       at: new Date().toISOString(),
       machine: {
@@ -113,11 +137,13 @@ async function main() {
         activity: ACTIVITY,
         seeded,
         seedSeconds: round(seedSeconds),
+        firstRollupSeconds: round(rollupSeconds),
         windowDays: 90,
         runs: RUNS,
       },
       endpoints: results.map((r) => ({ ...r, p50: round(r.p50), p95: round(r.p95), max: round(r.max) })),
       eventPath,
+      rolledEqualsLive: check,
       target: { goal: `p95 < ${TARGET_MS} ms for every endpoint`, met: results.every((r) => r.met) },
     };
     mkdirSync('bench/results', { recursive: true });
@@ -132,7 +158,9 @@ async function main() {
             `| GET /v1/analytics/${r.endpoint} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.met ? 'yes' : 'NO'} |`,
         ),
         '',
-        `event path: ${eventPath.withIndexes} events/s with the analytics indexes, ${eventPath.withoutIndexes} without (${eventPath.costPercent} %)`,
+        eventPath
+          ? `event path (32 connections): ${eventPath.withRollupJob} events/s with the rollup job running, ${eventPath.withoutRollupJob} without (${eventPath.costPercent} %)`
+          : 'event path: not measured',
         `load average during the run: ${report.machine.loadAverage1m} on ${report.machine.cores} cores`,
         '',
       ].join('\n'),
@@ -143,62 +171,149 @@ async function main() {
   }
 }
 
+async function seedBrand(brands: BrandsService, rules: RulesService, seeder: HistorySeedRepository, data: DataSource) {
+  const created = await brands.createBrand('Analytics bench');
+  const brandId = created.brand.id;
+  await rules.applyLoyaltyLoopTemplate(brandId, created.brand.stages, 'bench');
+  await brands.updateBrand(brandId, { settings: { pointValue: '0.01', inactiveDays: 30 } });
+  const t0 = performance.now();
+  const seeded = await data.transaction((em) =>
+    seeder.seed(em, brandId, {
+      members: MEMBERS,
+      days: 365,
+      activity: ACTIVITY,
+      externalIdPrefix: 'bench-',
+      now: new Date(),
+    }),
+  );
+  const seedSeconds = (performance.now() - t0) / 1000;
+  log(`seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(seeded)}`);
+  // a freshly loaded table has no visibility map yet: index-only scans need one
+  await data.query('VACUUM ANALYZE');
+  return { brandId, apiKey: created.apiKey.key, seeded, seedSeconds };
+}
+
+/** The brand an earlier run seeded, with a fresh key; the counts read back. */
+async function reuseBrand(brands: BrandsService, data: DataSource) {
+  const [brand] = (await data.query(`SELECT id FROM brands WHERE name = 'Analytics bench' LIMIT 1`)) as Array<{
+    id: string;
+  }>;
+  if (!brand) {
+    throw new Error('BENCH_REUSE_DATABASE_URL: no "Analytics bench" brand in that database');
+  }
+  const key = await brands.createKey(brand.id, 'bench rerun');
+  const [counts] = (await data.query(
+    `SELECT (SELECT count(*) FROM members WHERE brand_id = $1)::int AS members,
+            (SELECT count(*) FROM events WHERE brand_id = $1)::int AS events`,
+    [brand.id],
+  )) as Array<{ members: number; events: number }>;
+  log(`reusing the seeded brand: ${JSON.stringify(counts)}`);
+  return { brandId: brand.id, apiKey: key.key, seeded: counts as Record<string, number>, seedSeconds: 0 };
+}
+
 /**
- * Single events over HTTP, eight in flight (the group-commit path), with and without the two
- * analytics indexes, alternating rounds so the machine's drift hits both alike.
+ * What the rollup job costs the event path: single events over HTTP, 32 in flight, in rounds of
+ * ROUND_MS alternating between the job on its schedule (a pass in the middle of the round: one a
+ * minute, each taking the minute's rows) and no job, so the machine's drift hits both alike.
  */
-async function indexCost(base: string, auth: Record<string, string>, data: DataSource) {
-  const ROUND = 600;
+async function rollupCost(base: string, auth: Record<string, string>, jobs: JobsService) {
+  const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 60_000);
   let n = 0;
-  const round = async () => {
+  const passes: number[] = [];
+  const round = async (withJob: boolean) => {
     const start = performance.now();
-    let next = 0;
+    let sent = 0;
+    const pass = withJob
+      ? new Promise<void>((resolve) =>
+          setTimeout(() => {
+            const t0 = performance.now();
+            void jobs
+              .run('analytics-rollup')
+              .then(() => passes.push(Math.round(performance.now() - t0)))
+              .finally(resolve);
+          }, ROUND_MS / 2),
+        )
+      : Promise.resolve();
     const worker = async () => {
-      while (next < ROUND) {
-        next++;
+      while (performance.now() - start < ROUND_MS) {
         const i = n++;
         const res = await fetch(`${base}/v1/events`, {
           method: 'POST',
           headers: { ...auth, 'Content-Type': 'application/json' },
           body: JSON.stringify({
-            idempotencyKey: `cost-${i}`,
+            idempotencyKey: `cost-${Date.now().toString(36)}-${i}`,
             type: i % 3 === 0 ? 'feedback' : 'purchase',
             member: { externalId: `bench-${1 + (i % MEMBERS)}` },
             attributes: i % 3 === 0 ? { rating: 1 + (i % 6), touchpoint: 'checkout' } : { amount: '25.00' },
           }),
         });
         await res.text();
+        sent++;
       }
     };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    return ROUND / ((performance.now() - start) / 1000);
+    await Promise.all(Array.from({ length: 32 }, worker));
+    const rate = sent / ((performance.now() - start) / 1000);
+    await pass;
+    return rate;
   };
-  const drop = () => data.query('DROP INDEX events_occurred; DROP INDEX stage_changes_created').then(() => undefined);
-  const create = () =>
-    data
-      .query(
-        'CREATE INDEX events_occurred ON events (brand_id, occurred_at) INCLUDE (type, member_id); CREATE INDEX stage_changes_created ON stage_changes (brand_id, created_at)',
-      )
-      .then(() => undefined);
-  await round(); // warm-up
-  const withIdx: number[] = [];
+  await round(false); // warm-up
+  await jobs.run('analytics-rollup');
+  const withRollup: number[] = [];
   const without: number[] = [];
   for (let r = 0; r < 3; r++) {
-    withIdx.push(await round());
-    await drop();
-    without.push(await round());
-    await create();
+    withRollup.push(await round(true));
+    without.push(await round(false));
   }
+  await jobs.run('analytics-rollup');
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
-  const a = median(withIdx);
+  const a = median(withRollup);
   const b = median(without);
   return {
-    withIndexes: Math.round(a),
-    withoutIndexes: Math.round(b),
+    withRollupJob: Math.round(a),
+    withoutRollupJob: Math.round(b),
     costPercent: Math.round(((b - a) / b) * 1000) / 10,
-    rounds: { withIndexes: withIdx.map(Math.round), withoutIndexes: without.map(Math.round) },
-    eventsPerRound: ROUND,
+    rounds: { withRollupJob: withRollup.map(Math.round), withoutRollupJob: without.map(Math.round) },
+    rollupPassMs: passes,
+    roundMs: ROUND_MS,
+    connections: 32,
   };
+}
+
+/**
+ * The rolled-up answers against the live ones (the marks' zone set to one no brand has: the
+ * service then reads every row live), over a fixed window, `asOf` left out.
+ */
+async function checkAgainstLive(base: string, auth: Record<string, string>, data: DataSource, brandId: string) {
+  const to = new Date(Date.now() - 3_600_000);
+  const from = new Date(to.getTime() - 90 * DAY);
+  const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+  const read = async () => {
+    const out: Record<string, unknown> = {};
+    for (const endpoint of ENDPOINTS) {
+      const res = await fetch(`${base}/v1/analytics/${endpoint}${endpoint.includes('?') ? '&' : '?'}${window}`, {
+        headers: auth,
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      delete body.asOf;
+      out[endpoint] = body;
+    }
+    return out;
+  };
+  const rolled = await read();
+  const [{ timezone }] = (await data.query(`SELECT timezone FROM analytics_marks WHERE brand_id = $1`, [
+    brandId,
+  ])) as Array<{ timezone: string }>;
+  await data.query(`UPDATE analytics_marks SET timezone = 'live-check' WHERE brand_id = $1`, [brandId]);
+  const live = await read().finally(() =>
+    data.query(`UPDATE analytics_marks SET timezone = $2 WHERE brand_id = $1`, [brandId, timezone]),
+  );
+  const differ = ENDPOINTS.filter((e) => JSON.stringify(rolled[e]) !== JSON.stringify(live[e]));
+  for (const e of differ) {
+    log(
+      `${e} differs:\n rolled ${JSON.stringify(rolled[e]).slice(0, 600)}\n live   ${JSON.stringify(live[e]).slice(0, 600)}`,
+    );
+  }
+  return { equal: differ.length === 0, differ };
 }
 
 function percentile(sorted: number[], p: number): number {

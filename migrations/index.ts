@@ -9,6 +9,7 @@ import { HooksIn1764000800000 } from './1764000800000-HooksIn.js';
 import { Webhooks1764000900000 } from './1764000900000-Webhooks.js';
 import { Analytics1764001100000 } from './1764001100000-Analytics.js';
 import { Chain1764001000000 } from './1764001000000-Chain.js';
+import { AnalyticsRollups1764001200000 } from './1764001200000-AnalyticsRollups.js';
 import { RewardRedemptionCounts1764001400000 } from './1764001400000-RewardRedemptionCounts.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   Webhooks1764000900000,
   Analytics1764001100000,
   Chain1764001000000,
+  AnalyticsRollups1764001200000,
   RewardRedemptionCounts1764001400000,
 ];

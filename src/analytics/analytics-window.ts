@@ -95,7 +95,8 @@ export function periodsOf(window: Window, interval: Interval, zoneName: string):
   return periods;
 }
 
-function startDayOf(localDay: number, interval: Interval): number {
+/** The first local day of the calendar period (day, Monday-first week, month) holding `localDay`. */
+export function startDayOf(localDay: number, interval: Interval): number {
   if (interval === 'day') {
     return localDay;
   }

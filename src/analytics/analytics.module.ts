@@ -9,12 +9,23 @@ import { AnalyticsRepository } from './analytics.repository.js';
 import { AnalyticsService } from './analytics.service.js';
 import { DemoHistoryService } from './demo-history.service.js';
 import { HistorySeedRepository } from './history-seed.repository.js';
+import { AnalyticsRollupJob } from './analytics-rollup.job.js';
+import { AnalyticsRollupRepository } from './analytics-rollup.repository.js';
+import { JobBrandsRepository } from '../jobs/job-brands.repository.js';
 
 @Module({
   // the history seed writes each table through its owner's repository
   imports: [EventsModule, JourneyModule, LedgerModule, MembersModule, ReferralAttributionModule],
   controllers: [AnalyticsController],
-  providers: [AnalyticsRepository, AnalyticsService, HistorySeedRepository, DemoHistoryService],
-  exports: [HistorySeedRepository, DemoHistoryService],
+  providers: [
+    AnalyticsRepository,
+    AnalyticsService,
+    HistorySeedRepository,
+    DemoHistoryService,
+    AnalyticsRollupRepository,
+    AnalyticsRollupJob,
+    JobBrandsRepository,
+  ],
+  exports: [HistorySeedRepository, DemoHistoryService, AnalyticsRollupJob],
 })
 export class AnalyticsModule {}

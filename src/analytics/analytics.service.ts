@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { AnalyticsErrors } from './analytics-errors.js';
-import { periodsOf, resolveWindow, type Window } from './analytics-window.js';
+import { timeZone } from '../rules/engine/time-zone.js';
+import { type Interval, periodsOf, resolveWindow, startDayOf, type Window } from './analytics-window.js';
 import { AnalyticsRepository, type FeedbackCell } from './analytics.repository.js';
+import { AnalyticsRollupRepository } from './analytics-rollup.repository.js';
+import { createdSliceOf, type Slice, sliceOf } from './rollup-slice.js';
 import type {
   FunnelView,
   PointsView,
@@ -30,15 +33,16 @@ export class AnalyticsService {
   constructor(
     private readonly db: DataSource,
     private readonly analytics: AnalyticsRepository,
+    private readonly rollups: AnalyticsRollupRepository,
   ) {}
 
   funnel(brand: AuthenticatedBrand, q: WindowQuery): Promise<FunnelView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
       const keys = brand.stages.map((s) => s.key);
       const [entries, current, medians] = [
-        await this.analytics.stageEntries(em, brand.id, w, keys),
+        await this.analytics.stageEntries(em, brand.id, s, keys),
         await this.analytics.membersByStage(em, brand.id),
-        await this.analytics.medianDaysInStage(em, brand.id, w),
+        await this.analytics.medianDaysInStage(em, brand.id, s),
       ];
       const byStage = new Map(entries.map((e) => [e.stage, e]));
       return {
@@ -61,10 +65,10 @@ export class AnalyticsService {
 
   retention(brand: AuthenticatedBrand, q: RetentionQuery): Promise<RetentionView> {
     const period = q.period ?? 'month';
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, w, s) => {
       const periods = periodsOf(w, period, brand.settings.timezone);
       const days = brand.settings.inactiveDays;
-      const figures = await this.analytics.retention(em, brand.id, periods, days);
+      const figures = retentionFigures(periods, await this.analytics.retentionSpans(em, brand.id, periods, days, s));
       return {
         period,
         inactiveDays: days,
@@ -84,8 +88,8 @@ export class AnalyticsService {
   }
 
   referrals(brand: AuthenticatedBrand, q: WindowQuery): Promise<ReferralsView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const f = await this.analytics.referralFigures(em, brand.id, w);
+    return this.inSnapshot(brand, q, async (em, _w, s) => {
+      const f = await this.analytics.referralFigures(em, brand.id, s);
       return {
         clicks: f.clicks,
         signups: f.signups,
@@ -100,8 +104,8 @@ export class AnalyticsService {
   }
 
   points(brand: AuthenticatedBrand, q: WindowQuery): Promise<PointsView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const flows = await this.analytics.ledgerFlows(em, brand.id, w);
+    return this.inSnapshot(brand, q, async (em, _w, _s, created) => {
+      const flows = await this.analytics.ledgerFlows(em, brand.id, created);
       const held = await this.analytics.liability(em, brand.id, brand.settings.pointValue ?? null);
       const issued = flows.get('earn') ?? 0;
       const expired = -(flows.get('expire') ?? 0);
@@ -119,9 +123,11 @@ export class AnalyticsService {
   }
 
   rules(brand: AuthenticatedBrand, q: WindowQuery): Promise<RulesFiguresView> {
-    return this.inSnapshot(brand, q, async (em, w) => {
+    return this.inSnapshot(brand, q, async (em, _w, _s, created) => {
       const rules = await this.analytics.brandRules(em, brand.id);
-      const figures = new Map((await this.analytics.ruleFigures(em, brand.id, w)).map((f) => [f.ruleId, f]));
+      const figures = new Map(
+        (await this.analytics.ruleFigures(em, brand.id, created, brand.settings.timezone)).map((f) => [f.ruleId, f]),
+      );
       return {
         rules: rules
           // an archived rule shows only when it still fired in the window
@@ -145,14 +151,16 @@ export class AnalyticsService {
 
   touchpoints(brand: AuthenticatedBrand, q: TouchpointsQuery): Promise<TouchpointsView> {
     const interval = q.interval ?? 'week';
-    return this.inSnapshot(brand, q, async (em, w) => {
-      const cells = await this.analytics.feedback(em, brand.id, w, interval, brand.settings.timezone);
+    return this.inSnapshot(brand, q, async (em, w, s) => {
+      const zone = brand.settings.timezone;
+      const cells = await this.analytics.feedback(em, brand.id, s, zone);
       return {
         interval,
         touchpoints: touchpointsOf(
           cells,
           w,
-          brand.stages.map((s) => s.key),
+          brand.stages.map((st) => st.key),
+          bucketStart(interval, zone),
         ),
       };
     });
@@ -161,20 +169,57 @@ export class AnalyticsService {
   private async inSnapshot<T>(
     brand: AuthenticatedBrand,
     q: WindowQuery,
-    work: (em: EntityManager, w: Window) => Promise<T>,
+    work: (em: EntityManager, w: Window, s: Slice, created: Slice) => Promise<T>,
   ): Promise<T & { from: string; to: string; asOf: string }> {
     return this.db.transaction('REPEATABLE READ', async (em) => {
       await em.query('SET TRANSACTION READ ONLY');
+      // the funnel's and the rules' sorts and distinct counts stay in memory
+      await em.query(`SET LOCAL work_mem = '32MB'`);
       const asOf = await this.analytics.snapshotTime(em);
       const resolved = resolveWindow(q, brand.settings.timezone, asOf);
       if ('errors' in resolved) {
         throw AnalyticsErrors.invalidWindow(resolved.errors);
       }
       const w = resolved.window;
-      const figures = await work(em, w);
+      // rollups of another zone's days or stage order are not used (the job rebuilds them): all is read live
+      const marks = await this.rollups.marks(em, brand.id);
+      const stages = brand.stages.map((st) => st.key).join('\n');
+      const usable = marks && marks.timezone === brand.settings.timezone && marks.stages.join('\n') === stages;
+      const zone = brand.settings.timezone;
+      const figures = await work(
+        em,
+        w,
+        sliceOf(w, zone, usable ? marks : null),
+        createdSliceOf(w, zone, usable ? marks : null),
+      );
       return { from: w.from.toISOString(), to: w.to.toISOString(), asOf: asOf.toISOString(), ...figures };
     });
   }
+}
+
+/**
+ * Per period: S = customers at its start, E = at its end, N = members whose first purchase falls
+ * in it and who are customers at its end, from spans counted against the sorted bounds (see
+ * AnalyticsRepository.retentionSpans): a span (sa, sb) holds the bounds numbered sa+1 … sb.
+ */
+export function retentionFigures(
+  periods: Window[],
+  spans: Array<{ sa: number; sb: number; nf: number | null; n: number }>,
+): Array<{ s: number; e: number; n: number }> {
+  const ts = [...new Set(periods.flatMap((p) => [p.from.getTime(), p.to.getTime()]))].sort((a, b) => a - b);
+  const index = (at: Date) => ts.indexOf(at.getTime()) + 1;
+  const customersAt = (k: number) => spans.reduce((sum, x) => (x.sa < k && k <= x.sb ? sum + x.n : sum), 0);
+  return periods.map((p, i) => {
+    const end = index(p.to);
+    const newcomers = spans.reduce((sum, x) => (x.nf === i + 1 && x.sa < end && end <= x.sb ? sum + x.n : sum), 0);
+    return { s: customersAt(index(p.from)), e: customersAt(end), n: newcomers };
+  });
+}
+
+/** The start (ms) of the local calendar bucket holding a local day. */
+function bucketStart(interval: Interval, zoneName: string): (day: number) => number {
+  const zone = timeZone(zoneName);
+  return (day) => zone.dayStart(startDayOf(day, interval));
 }
 
 function nullableRound(x: number | null): number | null {
@@ -182,7 +227,12 @@ function nullableRound(x: number | null): number | null {
 }
 
 /** Feedback cells grouped per (touchpoint, stage): totals, the 6-point distribution and the series. */
-function touchpointsOf(cells: FeedbackCell[], w: Window, stageOrder: string[]): TouchpointView[] {
+function touchpointsOf(
+  cells: FeedbackCell[],
+  w: Window,
+  stageOrder: string[],
+  bucketOf: (day: number) => number,
+): TouchpointView[] {
   type Acc = {
     touchpoint: string;
     stage: string | null;
@@ -212,7 +262,7 @@ function touchpointsOf(cells: FeedbackCell[], w: Window, stageOrder: string[]): 
     if (point in g.distribution) {
       g.distribution[point] += c.n;
     }
-    const start = Math.max(c.bucket.getTime(), w.from.getTime());
+    const start = Math.max(bucketOf(c.day), w.from.getTime());
     const b = g.series.get(start) ?? { count: 0, sum: 0 };
     b.count += c.n;
     b.sum += c.rating * c.n;

@@ -40,4 +40,5 @@ export const JOB_LOCK_KEYS = {
   'expire-points': 7_412_104,
   'deliver-webhooks': 7_412_105,
   'mint-tokens': 7_412_106,
+  'analytics-rollup': 7_412_107,
 } as const;

@@ -17,10 +17,11 @@ import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { RetentionRepository } from './retention.repository.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
 
 /** Scheduled jobs (DESIGN §6): maturing pending points, the retention scan; run records and the operator's routes. */
 @Module({
-  imports: [MembersModule, EventsModule, LedgerModule, WebhooksModule, ChainModule],
+  imports: [MembersModule, EventsModule, LedgerModule, WebhooksModule, ChainModule, AnalyticsModule],
   controllers: [AdminJobsController],
   providers: [
     { provide: Clock, useClass: SystemClock },

@@ -36,6 +36,12 @@ export class JobsScheduler {
     }
   }
 
+  // every minute: the analytics read live only what came in since (see AnalyticsRollupJob)
+  @Cron(CronExpression.EVERY_MINUTE, { name: 'analytics-rollup', waitForCompletion: true })
+  analyticsRollup(): Promise<void> {
+    return this.runQuietly('analytics-rollup');
+  }
+
   @Cron(CronExpression.EVERY_5_MINUTES, { name: 'mature-points', waitForCompletion: true })
   maturePoints(): Promise<void> {
     return this.runQuietly('mature-points');

@@ -13,6 +13,7 @@ import { RecalculateTiersJob } from './recalculate-tiers.job.js';
 import { RetentionScanJob } from './retention-scan.job.js';
 import { DeliverWebhooksJob } from '../webhooks/deliver-webhooks.job.js';
 import { MintTokensJob } from '../chain/mint-tokens.job.js';
+import { AnalyticsRollupJob } from '../analytics/analytics-rollup.job.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -31,12 +32,12 @@ export class JobsService {
     expirePoints: ExpirePointsJob,
     deliverWebhooks: DeliverWebhooksJob,
     mintTokens: MintTokensJob,
+    analyticsRollup: AnalyticsRollupJob,
   ) {
     this.jobs = new Map<string, Job>(
-      [maturePoints, expirePoints, retentionScan, recalculateTiers, deliverWebhooks, mintTokens].map((job) => [
-        job.name,
-        job,
-      ]),
+      [maturePoints, expirePoints, retentionScan, recalculateTiers, deliverWebhooks, mintTokens, analyticsRollup].map(
+        (job) => [job.name, job],
+      ),
     );
   }
 

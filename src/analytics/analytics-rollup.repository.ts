@@ -1,0 +1,327 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type BrandSettings, withDefaults } from '../brands/brand-settings.js';
+import { queryRows } from '../database/query-rows.js';
+import { NO_MARK } from './rollup-slice.js';
+
+/** Where a brand's rollups stand: every row with an id at or below a mark is rolled up. */
+export interface RollupMarks {
+  timezone: string;
+  stages: string[];
+  events: string;
+  changes: string;
+  ledger: string;
+  rolledAt: Date;
+}
+
+export type RollupSource = 'events' | 'changes' | 'ledger';
+
+const TABLE: Record<RollupSource, string> = {
+  events: 'events',
+  changes: 'stage_changes',
+  ledger: 'ledger_entries',
+};
+
+/**
+ * Of a stage change `l`: the days since its member last entered the stage it leaves (null when
+ * it leaves none, or no entry is found). The analytics read it for the rolled-up rows.
+ */
+export const STAY_DAYS = `(SELECT extract(epoch FROM l.created_at - p.created_at) / 86400 FROM stage_changes p
+    WHERE l.from_stage IS NOT NULL AND p.brand_id = l.brand_id AND p.member_id = l.member_id
+      AND p.to_stage = l.from_stage AND (p.created_at, p.id) < (l.created_at, l.id)
+    ORDER BY p.created_at DESC, p.id DESC LIMIT 1)`;
+
+const localDay = (column: string) => `((${column} AT TIME ZONE $4)::date - DATE '1970-01-01')`;
+
+/**
+ * The analytics rollup tables' one writer. Each pass adds the rows with ids in (after, upto] of
+ * one hot table to its rollups and moves the mark, in the caller's transaction: readers see a
+ * batch and its mark together or neither.
+ */
+@Injectable()
+export class AnalyticsRollupRepository {
+  async marks(em: EntityManager, brandId: string): Promise<RollupMarks | null> {
+    const [row] = await queryRows(
+      em,
+      `SELECT timezone, stages, events_mark, changes_mark, ledger_mark, rolled_at FROM analytics_marks
+        WHERE brand_id = $1`,
+      [brandId],
+    );
+    return row
+      ? {
+          timezone: row.timezone as string,
+          stages: row.stages as string[],
+          events: row.events_mark as string,
+          changes: row.changes_mark as string,
+          ledger: row.ledger_mark as string,
+          rolledAt: row.rolled_at as Date,
+        }
+      : null;
+  }
+
+  /** The brand's time zone (its days are the rollups' days) and stage order (the moves' ranks) now. */
+  async brandShape(em: EntityManager, brandId: string): Promise<{ zone: string; stages: string[] }> {
+    const [row] = await queryRows(em, `SELECT settings, stages FROM brands WHERE id = $1`, [brandId]);
+    return {
+      zone: withDefaults((row?.settings ?? {}) as Partial<BrandSettings>).timezone,
+      stages: ((row?.stages ?? []) as Array<{ key: string }>).map((s) => s.key),
+    };
+  }
+
+  /** Locks the brand's marks row for this pass (made when missing); answers them. */
+  async lockMarks(em: EntityManager, brandId: string, timezone: string, stages: string[]): Promise<RollupMarks> {
+    await queryRows(
+      em,
+      `INSERT INTO analytics_marks (brand_id, timezone, stages, events_mark, changes_mark, ledger_mark, rolled_at)
+       VALUES ($1, $2, $3, $4, $4, $4, 'epoch') ON CONFLICT (brand_id) DO NOTHING`,
+      [brandId, timezone, stages, NO_MARK],
+    );
+    await queryRows(em, `SELECT 1 FROM analytics_marks WHERE brand_id = $1 FOR UPDATE`, [brandId]);
+    return (await this.marks(em, brandId))!;
+  }
+
+  /** Forgets the brand's rollups: the next pass rebuilds them from the first row (a zone change, a seeded past). */
+  async reset(em: EntityManager, brandId: string): Promise<void> {
+    for (const t of [
+      'analytics_activity',
+      'analytics_purchases',
+      'analytics_feedback',
+      'analytics_feedback_days',
+      'analytics_moves',
+      'analytics_ledger_days',
+      'analytics_rule_fires',
+      'analytics_marks',
+    ]) {
+      await queryRows(em, `DELETE FROM ${t} WHERE brand_id = $1`, [brandId]);
+    }
+  }
+
+  /**
+   * The highest id a pass may take: rows of transactions still open (or ids made just before
+   * one began) may yet commit below it, so it stays 10 s behind both now and the oldest open
+   * transaction.
+   */
+  async safeUpto(em: EntityManager): Promise<Date> {
+    const [row] = await queryRows<{ upto: Date }>(
+      em,
+      `SELECT least(now(), coalesce((SELECT min(xact_start) FROM pg_stat_activity
+                                       WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL
+                                         AND datname = current_database()), now()))
+              - interval '10 seconds' AS upto`,
+    );
+    return row.upto;
+  }
+
+  /** The id ending the next batch of at most `limit` rows above `after` and below `below`, or null when fewer. */
+  async batchEnd(
+    em: EntityManager,
+    source: RollupSource,
+    brandId: string,
+    after: string,
+    below: string,
+    limit: number,
+  ): Promise<string | null> {
+    const [row] = await queryRows(
+      em,
+      `SELECT id FROM ${TABLE[source]} WHERE brand_id = $1 AND id > $2 AND id < $3 ORDER BY id OFFSET $4 LIMIT 1`,
+      [brandId, after, below, limit - 1],
+    );
+    return row ? (row.id as string) : null;
+  }
+
+  /** Rolls up the events with ids in (after, upto]; answers how many there were. */
+  async rollEvents(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+    const range = `FROM events WHERE brand_id = $1 AND id > $2 AND id <= $3`;
+    const p = [brandId, after, upto, zone];
+    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, p.slice(0, 3));
+    if (Number(n.n) === 0) {
+      return 0;
+    }
+    await queryRows(
+      em,
+      `INSERT INTO analytics_activity (brand_id, day, member_id, ats)
+       SELECT $1, ${localDay('occurred_at')}, member_id, array_agg(occurred_at) ${range}
+        GROUP BY 2, 3
+       ON CONFLICT (brand_id, day, member_id) DO UPDATE SET ats = analytics_activity.ats || excluded.ats`,
+      p,
+    );
+    await queryRows(
+      em,
+      `INSERT INTO analytics_purchases (brand_id, occurred_at, id, member_id, amount)
+       SELECT $1, occurred_at, id, member_id, (attributes->>'amount')::numeric ${range} AND type = 'purchase'`,
+      p.slice(0, 3),
+    );
+    await queryRows(
+      em,
+      `WITH f AS (
+         SELECT occurred_at, id, ${localDay('occurred_at')} AS day,
+                coalesce(attributes->>'touchpoint', attributes->>'channel', 'unspecified') AS touchpoint, stage,
+                (attributes->>'rating')::int AS rating
+           ${range} AND type = 'feedback' AND jsonb_typeof(attributes->'rating') = 'number'
+       ),
+       rows AS (
+         INSERT INTO analytics_feedback (brand_id, occurred_at, id, day, touchpoint, stage, rating)
+         SELECT $1, occurred_at, id, day, touchpoint, stage, rating FROM f
+       )
+       INSERT INTO analytics_feedback_days (brand_id, day, touchpoint, stage, rating, n)
+       SELECT $1, day, touchpoint, stage, rating, count(*) FROM f GROUP BY 2, 3, 4, 5
+       ON CONFLICT (brand_id, day, touchpoint, stage, rating) DO UPDATE SET n = analytics_feedback_days.n + excluded.n`,
+      p,
+    );
+    return Number(n.n);
+  }
+
+  /**
+   * Gives every purchase of the members with dirty rows its member's next purchase and first
+   * one (ties in occurredAt ordered by id, as the live spans order them).
+   */
+  async settlePurchases(em: EntityManager, brandId: string): Promise<number> {
+    const [row] = await queryRows(
+      em,
+      `WITH m AS (SELECT DISTINCT member_id FROM analytics_purchases WHERE brand_id = $1 AND dirty),
+       x AS (
+         SELECT p.occurred_at, p.id,
+                lead(p.occurred_at) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at, p.id) AS next_at,
+                min(p.occurred_at) OVER (PARTITION BY p.member_id) AS first_at
+           FROM analytics_purchases p JOIN m USING (member_id) WHERE p.brand_id = $1
+       ),
+       u AS (
+         UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at, dirty = false FROM x
+          WHERE p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
+            AND (p.dirty OR p.next_at IS DISTINCT FROM x.next_at OR p.first_at IS DISTINCT FROM x.first_at)
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM u`,
+      [brandId],
+    );
+    return Number(row.n);
+  }
+
+  /**
+   * Gives every move of the members with dirty rows its member's previous entry into the same
+   * stage and first later move to a stage ranked higher in `stages` (ties in created_at ordered
+   * by id, as the live funnel orders them).
+   */
+  async settleMoves(em: EntityManager, brandId: string, stages: string[]): Promise<number> {
+    const [row] = await queryRows(
+      em,
+      `WITH m AS (SELECT DISTINCT member_id FROM analytics_moves WHERE brand_id = $1 AND dirty),
+       x AS (
+         SELECT p.created_at, p.id,
+                (SELECT max(q.created_at) FROM analytics_moves q
+                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
+                    AND (q.created_at, q.id) < (p.created_at, p.id)) AS prev_same_at,
+                (SELECT min(q.created_at) FROM analytics_moves q
+                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
+                    AND array_position($2::text[], q.to_stage) > array_position($2::text[], p.to_stage)) AS next_higher_at
+           FROM analytics_moves p JOIN m USING (member_id) WHERE p.brand_id = $1
+       ),
+       u AS (
+         UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at, dirty = false
+           FROM x
+          WHERE p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
+            AND (p.dirty OR p.prev_same_at IS DISTINCT FROM x.prev_same_at
+                 OR p.next_higher_at IS DISTINCT FROM x.next_higher_at)
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM u`,
+      [brandId, stages],
+    );
+    return Number(row.n);
+  }
+
+  /**
+   * Gives the fires of the (rule, member) pairs `pairs` selects the day of the pair's fire
+   * before (the first fire of a day gets the day before; the others that day, the day itself),
+   * in the batch's transaction: a reader never sees a fire without it.
+   */
+  private async settleRuleFires(em: EntityManager, brandId: string, pairs: string, params: unknown[]): Promise<void> {
+    await queryRows(
+      em,
+      `WITH t AS (SELECT DISTINCT rule_id, member_id FROM (${pairs}) p),
+       x AS (
+         SELECT f.day, f.rule_id, f.fire_key, f.member_id,
+                lag(f.day) OVER (PARTITION BY f.rule_id, f.member_id ORDER BY f.day, f.fire_key) AS prev_day
+           FROM analytics_rule_fires f JOIN t USING (rule_id, member_id) WHERE f.brand_id = $1
+       )
+       UPDATE analytics_rule_fires f SET prev_day = x.prev_day FROM x
+        WHERE f.brand_id = $1 AND f.day = x.day AND f.rule_id = x.rule_id AND f.fire_key = x.fire_key
+          AND f.member_id = x.member_id AND f.prev_day IS DISTINCT FROM x.prev_day`,
+      params,
+    );
+  }
+
+  /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
+  async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+    const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;
+    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, [brandId, after, upto]);
+    if (Number(n.n) === 0) {
+      return 0;
+    }
+    await queryRows(
+      em,
+      `INSERT INTO analytics_moves (brand_id, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days)
+       SELECT $1, l.created_at, l.id, l.member_id, l.from_stage, l.to_stage, l.rule_id,
+              coalesce(l.event_id, l.member_id), ${STAY_DAYS}
+         ${range}`,
+      [brandId, after, upto],
+    );
+    await queryRows(
+      em,
+      `INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
+       SELECT $1, ${localDay('l.created_at')}, l.rule_id, coalesce(l.event_id, l.member_id), l.member_id, 0
+         ${range} AND l.rule_id IS NOT NULL
+       ON CONFLICT (brand_id, day, rule_id, fire_key, member_id) DO NOTHING`,
+      [brandId, after, upto, zone],
+    );
+    await this.settleRuleFires(em, brandId, `SELECT l.rule_id, l.member_id ${range} AND l.rule_id IS NOT NULL`, [
+      brandId,
+      after,
+      upto,
+    ]);
+    return Number(n.n);
+  }
+
+  /** Rolls up the ledger entries with ids in (after, upto]: flows by kind and day, rule fires. */
+  async rollLedger(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+    const range = `FROM ledger_entries WHERE brand_id = $1 AND id > $2 AND id <= $3`;
+    const p = [brandId, after, upto, zone];
+    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, p.slice(0, 3));
+    if (Number(n.n) === 0) {
+      return 0;
+    }
+    await queryRows(
+      em,
+      `INSERT INTO analytics_ledger_days (brand_id, day, kind, points)
+       SELECT $1, ${localDay('created_at')}, kind, sum(points) ${range} GROUP BY 2, 3
+       ON CONFLICT (brand_id, day, kind) DO UPDATE SET points = analytics_ledger_days.points + excluded.points`,
+      p,
+    );
+    await queryRows(
+      em,
+      `INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
+       SELECT $1, ${localDay('created_at')}, rule_id, coalesce(event_id, member_id), member_id, sum(points)
+         ${range} AND rule_id IS NOT NULL AND kind = 'earn'
+        GROUP BY 2, 3, 4, 5
+       ON CONFLICT (brand_id, day, rule_id, fire_key, member_id)
+       DO UPDATE SET points = analytics_rule_fires.points + excluded.points`,
+      p,
+    );
+    await this.settleRuleFires(
+      em,
+      brandId,
+      `SELECT rule_id, member_id ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
+      p.slice(0, 3),
+    );
+    return Number(n.n);
+  }
+
+  async moveMark(em: EntityManager, brandId: string, source: RollupSource, mark: string): Promise<void> {
+    await queryRows(em, `UPDATE analytics_marks SET ${source}_mark = $2 WHERE brand_id = $1`, [brandId, mark]);
+  }
+
+  /** Every source is rolled up to `at`. */
+  async rolledUpTo(em: EntityManager, brandId: string, at: Date): Promise<void> {
+    await queryRows(em, `UPDATE analytics_marks SET rolled_at = $2 WHERE brand_id = $1`, [brandId, at]);
+  }
+}
