@@ -17,7 +17,7 @@ import { RedemptionErrors } from './redemption-errors.js';
 import { RedemptionsRepository } from './redemptions.repository.js';
 import { RewardErrors } from './reward-errors.js';
 import { RewardsRepository } from './rewards.repository.js';
-import { toRedemptionResult, toRedemptionView } from './views.js';
+import { toRedemptionResultView, toRedemptionView } from './dto/redemption.view.js';
 import { cancelledChange, redeemedChanges } from '../webhooks/webhook-events.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
@@ -159,7 +159,7 @@ export class RedemptionsService {
       createdAt: now,
       cancelledAt: null,
     };
-    const result = toRedemptionResult(redemption, member);
+    const result = toRedemptionResultView(redemption, member);
     await this.redemptions.insert(em, redemption, result);
     await this.webhooks.enqueue(em, brandId, redeemedChanges(member, { ...redemption, rewardName: reward.name }, now));
     if (!isBounded(reward)) {
@@ -244,7 +244,7 @@ export class RedemptionsService {
     if (!bounded) {
       await this.rewards.countUnbounded(em, brandId, found.rewardId, -1);
     }
-    return toRedemptionResult(
+    return toRedemptionResultView(
       { ...found, status: 'cancelled', cancelledAt: now, cancelLedgerEntryId: entry.id },
       member,
     );
