@@ -12,7 +12,7 @@ import type { AuthenticatedBrand } from '../brands/authenticated-brand.js';
 import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { RecordEventBatchDto, RecordEventDto } from './dto/record-event.dto.js';
-import { BatchResultView, EventResultView } from './dto/event-result.view.js';
+import { BatchResultView, EventResultView } from './dto/event-result.dto.js';
 import { type BatchAnswer, EventsService } from './events.service.js';
 
 @ApiTags('events')

@@ -15,7 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { attributesProperty } from './event-result.view.js';
+import { attributesProperty } from './event-result.dto.js';
 
 export class EventMemberDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Our member id' })

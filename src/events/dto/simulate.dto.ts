@@ -23,7 +23,7 @@ import {
   type PointsEffectView,
   SIMULATED_EFFECTS,
   type SimulatedPointsEffectView,
-} from './event-result.view.js';
+} from './event-result.dto.js';
 
 /** An event body as sent to POST /v1/events is taken as it is: `member` names the member, `idempotencyKey` is ignored. */
 export class SimulatedEventDto {

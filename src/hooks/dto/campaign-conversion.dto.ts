@@ -12,7 +12,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { EventResultView } from '../../events/dto/event-result.view.js';
+import { EventResultView } from '../../events/dto/event-result.dto.js';
 
 export class CampaignOrderDto {
   @ApiProperty({ example: '5801234567890', description: 'The order id (a string: ids may exceed 2^53)' })
