@@ -11,6 +11,7 @@ import { Analytics1764001100000 } from './1764001100000-Analytics.js';
 import { Chain1764001000000 } from './1764001000000-Chain.js';
 import { AnalyticsRollups1764001200000 } from './1764001200000-AnalyticsRollups.js';
 import { RewardRedemptionCounts1764001400000 } from './1764001400000-RewardRedemptionCounts.js';
+import { AnalyticsRuleDays1764001700000 } from './1764001700000-AnalyticsRuleDays.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Chain1764001000000,
   AnalyticsRollups1764001200000,
   RewardRedemptionCounts1764001400000,
+  AnalyticsRuleDays1764001700000,
 ];

@@ -71,6 +71,34 @@ describe('analytics rollups (e2e)', () => {
   const rollup = async () =>
     (await t.http().post('/v1/admin/jobs/analytics-rollup/run').set(admin).send({}).expect(200)).body;
 
+  /** The rule fires' daily sums as the job keeps them, and as counted again from the fires. */
+  async function ruleDays(brandId: string) {
+    const kept = await db.query(
+      `SELECT rule_id, day, fired::int, points::int, fires::int, starts::int, prev_at::int FROM analytics_rule_days
+        WHERE brand_id = $1 AND (fired, points, fires, starts, prev_at) <> (0, 0, 0, 0, 0) ORDER BY 1, 2`,
+      [brandId],
+    );
+    const counted = await db.query(
+      `SELECT rule_id, day, sum(fired)::int AS fired, sum(points)::int AS points, sum(fires)::int AS fires,
+              sum(starts)::int AS starts, sum(prev_at)::int AS prev_at FROM (
+         SELECT rule_id, day, count(*) FILTER (WHERE fire_key <> member_id) AS fired, sum(points) AS points,
+                count(*) AS fires, count(*) FILTER (WHERE prev_day IS NULL) AS starts, 0 AS prev_at
+           FROM analytics_rule_fires WHERE brand_id = $1 GROUP BY 1, 2
+         UNION ALL
+         SELECT rule_id, prev_day, 0, 0, 0, 0, count(*) FROM analytics_rule_fires
+          WHERE brand_id = $1 AND prev_day IS NOT NULL GROUP BY 1, 2
+       ) d GROUP BY 1, 2 ORDER BY 1, 2`,
+      [brandId],
+    );
+    return { kept, counted };
+  }
+
+  async function expectRuleDaysKept(brandId: string) {
+    const { kept, counted } = await ruleDays(brandId);
+    expect(counted.length).toBeGreaterThan(50);
+    expect(kept).toEqual(counted);
+  }
+
   it('answers the same rolled up as live, with new events above the marks, and after a zone change', async () => {
     const brand = await createBrand(t);
     await t.http().post('/v1/rules/templates/loyalty-loop').set(brand.auth).expect(201);
@@ -102,6 +130,7 @@ describe('analytics rollups (e2e)', () => {
       brand.id,
     ]);
     expect(days.n).toBeGreaterThan(50);
+    await expectRuleDaysKept(brand.id);
     expect(await answers(brand)).toEqual(before);
 
     // new events (some backdated into rolled-up days) are above the marks: read live beside the rollups
@@ -125,6 +154,7 @@ describe('analytics rollups (e2e)', () => {
     const unrolled = await answers(brand);
     const rebuilt = await rollup();
     expect(rebuilt.processed.rebuilt).toBe(1);
+    await expectRuleDaysKept(brand.id);
     expect(await answers(brand)).toEqual(unrolled);
   });
 });

@@ -337,8 +337,8 @@ export class AnalyticsRepository {
   /**
    * Per rule, over the window: events it fired on (points or a stage move), members, points.
    * A fire is keyed by its event (by its member when it has none). An event's fires of one rule
-   * share a transaction, so a local day and a rolled-up row: over whole days, rows with an event
-   * key count one fire each (no distinct over the window's fires). Live fires (partial days,
+   * share a transaction, so a local day and a rolled-up row: over whole days, the daily sums
+   * count fires, points and members (see the migration AnalyticsRuleDays) without reading fires. Live fires (partial days,
    * above the marks) are grouped by key and counted unless their row is rolled up already.
    */
   async ruleFigures(em: EntityManager, brandId: string, s: Slice, zone: string): Promise<RuleFigures[]> {
@@ -363,16 +363,29 @@ export class AnalyticsRepository {
            ) f
           GROUP BY 1, 2, 3, 4
        ),
-       -- whole days: a member counts on their first fire of the window (the fire before lies
-       -- before it), an event-keyed row is one fire
+       -- whole days [A, B) = [$2, $3), from the daily sums: an event-keyed fire is one fire; a member
+       -- counts on their first fire of the window: a start (no fire before) in it, or a fire at or
+       -- after A whose fire before lies before A (the days before A: prev_at - (fires - starts)),
+       -- less those at or after B (long_gaps)
        rolled AS (
-         SELECT rule_id, sum(points) AS points,
-                count(*) FILTER (WHERE fire_key <> member_id) AS fired,
-                count(*) FILTER (WHERE prev_day IS NULL OR prev_day < $2) AS members,
-                -- fires of a member with no event (rare): one fire per member over the window
-                count(DISTINCT member_id) FILTER (WHERE fire_key = member_id) AS member_keyed
-           FROM analytics_rule_fires
-          WHERE $4::boolean AND brand_id = $1 AND day >= $2 AND day < $3
+         SELECT rule_id, sum(points) FILTER (WHERE day >= $2) AS points, sum(fired) FILTER (WHERE day >= $2) AS fired,
+                coalesce(sum(starts) FILTER (WHERE day >= $2), 0)
+                  + coalesce(sum(prev_at - fires + starts) FILTER (WHERE day < $2), 0) AS members
+           FROM analytics_rule_days
+          WHERE $4::boolean AND brand_id = $1 AND day < $3
+          GROUP BY rule_id
+         HAVING sum(fires) FILTER (WHERE day >= $2) > 0
+       ),
+       long_gaps AS (
+         SELECT rule_id, count(*) AS n FROM analytics_rule_fires
+          WHERE $4::boolean AND brand_id = $1 AND prev_day IS NOT NULL AND day - prev_day > $3::int - $2::int
+            AND prev_day < $2 AND day >= $3
+          GROUP BY rule_id
+       ),
+       -- fires of a member with no event (rare): one fire per member over the window
+       member_keyed AS (
+         SELECT rule_id, count(DISTINCT member_id) AS fired FROM analytics_rule_fires
+          WHERE $4::boolean AND brand_id = $1 AND fire_key = member_id AND day >= $2 AND day < $3
           GROUP BY rule_id
        ),
        live_member_keyed AS (
@@ -406,12 +419,14 @@ export class AnalyticsRepository {
        live_points AS (SELECT rule_id, sum(points) AS points FROM live GROUP BY rule_id),
        rules AS (SELECT rule_id FROM rolled UNION SELECT rule_id FROM live)
        SELECT r.rule_id,
-              coalesce(ro.fired, 0) + coalesce(lf.fired, 0) + coalesce(ro.member_keyed, 0) + coalesce(lk.fired, 0)
+              coalesce(ro.fired, 0) + coalesce(lf.fired, 0) + coalesce(mk.fired, 0) + coalesce(lk.fired, 0)
                 AS fired,
-              coalesce(ro.members, 0) + coalesce(lm.members, 0) AS members,
+              coalesce(ro.members - coalesce(lg.n, 0), 0) + coalesce(lm.members, 0) AS members,
               coalesce(ro.points, 0) + coalesce(lp.points, 0) AS points
          FROM rules r
          LEFT JOIN rolled ro USING (rule_id)
+         LEFT JOIN long_gaps lg USING (rule_id)
+         LEFT JOIN member_keyed mk USING (rule_id)
          LEFT JOIN live_fires lf USING (rule_id)
          LEFT JOIN live_member_keyed lk USING (rule_id)
          LEFT JOIN live_members lm USING (rule_id)
