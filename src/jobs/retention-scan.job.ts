@@ -23,8 +23,8 @@ import { type CandidatePage, type RetentionCandidate, RetentionRepository } from
 const MEMBERS_PER_PAGE = 5_000;
 /** Events per pipeline call (one transaction): their members stay locked until it commits. */
 const EVENTS_PER_TRANSACTION = 500;
-/** Pipeline transactions in flight at once (on disjoint members), so Node and PostgreSQL overlap. */
-const TRANSACTIONS_IN_FLIGHT = 2;
+/** Pipeline transactions in flight at once (on disjoint members), so Node and PostgreSQL overlap (3: both cores busy). */
+const TRANSACTIONS_IN_FLIGHT = 3;
 
 /**
  * Makes `retention` events (reason inactive, anniversary or streak) for every brand's members,
