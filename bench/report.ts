@@ -52,7 +52,14 @@ export interface BenchReport {
   /** Batches of 500 against the same writes set-based through pg (ratio = events/s over the ceiling's). */
   batch: LoadResult & { ceiling: LoadResult; ratio: number };
   /** Unlimited-stock redemptions at 32 connections; ratio = over the event ceiling at 32. */
-  redemptions: LoadResult & { ratio: number };
+  redemptions: LoadResult & {
+    ratio: number;
+    /** µs of CPU per redemption in the service and in PostgreSQL. */
+    cpu?: { nodeUs: number; postgresUs: number };
+    commitsPerRedemption?: number;
+    /** Mean backends per 50 ms sample in each wait ('CPU': running, 'idle in transaction': waiting on the service). */
+    waits?: Record<string, number>;
+  };
   /** Events at 32 connections with one webhook endpoint subscribed to points.earned; ratio = over the plain figure at 32. */
   webhooks: WebhookStep;
   engine: EngineBenchResult;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { openBenchDatabase } from './bench-database.js';
-import { cpuSample, perEvent, postmasterPid } from './cpu.js';
+import { type CpuSample, cpuSample, perEvent, postmasterPid } from './cpu.js';
 import { batchCeiling, ceiling, ceilingAtRate } from './db-ceiling.js';
 import { runEngineBench } from './engine.bench.js';
 import { closedLoop, fixedRate } from './load.js';
@@ -22,8 +22,9 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').ma
 /** Service processes on the one database, behind the load generator's round robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 /**
- * BENCH_STEPS=events (or events,batch): only the events step (service and ceiling at each
- * concurrency), and the batch step if named; printed, nothing written. Default: every step.
+ * BENCH_STEPS=events (or events,batch or events,redemptions): only the events step (service and
+ * ceiling at each concurrency), and the batch or redemption step if named; printed, nothing
+ * written. Default: every step.
  */
 const STEPS = process.env.BENCH_STEPS ? new Set(process.env.BENCH_STEPS.split(',')) : null;
 
@@ -91,7 +92,10 @@ async function main() {
     }
     if (STEPS) {
       const batch = STEPS.has('batch') ? await batchStep(db.url, bases, auth, brand, nextEvent) : null;
-      console.log(JSON.stringify({ events, batch }));
+      const redemptions = STEPS.has('redemptions')
+        ? await redemptionStep(db.url, service.base, auth, brand, events, cpu)
+        : null;
+      console.log(JSON.stringify({ events, batch, redemptions }));
       return;
     }
     const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
@@ -113,11 +117,7 @@ async function main() {
       `half peak ${halfPeak.concurrency}/s: p99 ${halfPeak.p99} ms; the database's own writes at that rate: p99 ${ceilingAtHalfPeak.p99} ms`,
     );
     const batch = await batchStep(db.url, bases, auth, brand, nextEvent);
-    await checkpoint(db.url);
-    const redeemed = await redemptionThroughput(service.base, auth, db.url, brand.brandId, MEMBERS, SECONDS);
-    const ceilingAt32 = events.find((e) => e.concurrency === 32)?.ceiling.perSecond ?? NaN;
-    const redemptions = { ...redeemed, ratio: redeemed.perSecond / ceilingAt32 };
-    log(`redemptions: ${redemptions.perSecond}/s p99 ${redemptions.p99} ms (errors ${redemptions.errors})`);
+    const redemptions = await redemptionStep(db.url, service.base, auth, brand, events, cpu);
     const engine = await runEngineBench();
 
     const partial = {
@@ -186,18 +186,100 @@ async function batchStep(
   return batch;
 }
 
+/** Unlimited redemptions at 32 connections, over the event ceiling at 32, with their CPU, commits and lock waits. */
+async function redemptionStep(
+  url: string,
+  base: string,
+  auth: Record<string, string>,
+  brand: { brandId: string },
+  events: BenchReport['events'],
+  cpu: () => CpuSample,
+): Promise<BenchReport['redemptions']> {
+  await checkpoint(url);
+  const reward = await benchPerk(base, auth, url, brand.brandId);
+  const before = cpu();
+  const commitsBefore = await commits(url);
+  const sampler = waitSampler(url);
+  const redeemed = await redemptionThroughput(base, auth, reward, MEMBERS, SECONDS);
+  const waits = await sampler.stop();
+  const perRedemption = perEvent(before, cpu(), redeemed.ok);
+  const commitsPerRedemption =
+    Math.round((((await commits(url)) - commitsBefore) / Math.max(1, redeemed.ok)) * 10) / 10;
+  const ceilingAt32 = events.find((e) => e.concurrency === 32)?.ceiling.perSecond ?? NaN;
+  const redemptions = {
+    ...redeemed,
+    ratio: redeemed.perSecond / ceilingAt32,
+    cpu: { nodeUs: perRedemption.serviceUs, postgresUs: perRedemption.postgresUs },
+    commitsPerRedemption,
+    waits,
+  };
+  log(
+    `redemptions: ${redemptions.perSecond}/s p99 ${redemptions.p99} ms (errors ${redemptions.errors}), ` +
+      `CPU/redemption node ${perRedemption.serviceUs} µs + pg ${perRedemption.postgresUs} µs, ${commitsPerRedemption} commits/redemption, ` +
+      `backends waiting per sample: ${JSON.stringify(waits)}`,
+  );
+  return redemptions;
+}
+
+/** Committed transactions of the bench database so far (the stats flush about once a second: read after a pause). */
+async function commits(url: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1200));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const row = (
+    await client.query('SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()')
+  ).rows[0];
+  await client.end();
+  return Number(row.n);
+}
+
+/**
+ * Samples the active backends' wait events every 50 ms: the mean number of backends in each
+ * wait (Lock:transactionid is a row lock held by another transaction, e.g. a hot member's row).
+ */
+function waitSampler(url: string): { stop(): Promise<Record<string, number>> } {
+  const client = new pg.Client({ connectionString: url });
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const rows = (
+        await client.query(
+          `SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || wait_event, 'CPU') ELSE state END AS w,
+                  count(*)::int AS n
+             FROM pg_stat_activity
+            WHERE datname = current_database() AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()
+            GROUP BY 1`,
+        )
+      ).rows as Array<{ w: string; n: number }>;
+      samples++;
+      for (const r of rows) {
+        counts.set(r.w, (counts.get(r.w) ?? 0) + r.n);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return Object.fromEntries(
+        [...counts]
+          .map(([w, n]) => [w, Math.round((n / Math.max(1, samples)) * 10) / 10])
+          .sort((a, b) => Number(b[1]) - Number(a[1])),
+      );
+    },
+  };
+}
+
 /**
  * Redemptions of an unlimited perk by random members at 32 connections. The members' points
  * are credited straight in SQL first (the API is not what is measured here), each with a lot.
  */
-async function redemptionThroughput(
-  base: string,
-  auth: Record<string, string>,
-  url: string,
-  brandId: string,
-  members: number,
-  seconds: number,
-) {
+async function benchPerk(base: string, auth: Record<string, string>, url: string, brandId: string): Promise<string> {
   const created = await fetch(`${base}/v1/rewards`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
@@ -216,6 +298,16 @@ async function redemptionThroughput(
     [brandId],
   );
   await client.end();
+  return reward.id;
+}
+
+async function redemptionThroughput(
+  base: string,
+  auth: Record<string, string>,
+  rewardId: string,
+  members: number,
+  seconds: number,
+) {
   let n = 0;
   return closedLoop(
     base,
@@ -223,7 +315,7 @@ async function redemptionThroughput(
     auth,
     32,
     seconds,
-    () => ({ rewardId: reward.id, idempotencyKey: `bench-redeem-${n++}` }),
+    () => ({ rewardId, idempotencyKey: `bench-redeem-${n++}` }),
     1,
     () => `/v1/members/m-${skewedMember(members)}/redemptions`,
   );

@@ -132,6 +132,48 @@ describe('the life of a point (e2e)', () => {
     expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({ available: 0, availableSum: 0, runningMatches: true });
   });
 
+  it('a debit past the first lots read at once spends the next ones in order, and a cancel gives each back', async () => {
+    const brand = await createEarningBrand(t);
+    const reward = await createReward(t, brand, {
+      name: 'Kettle',
+      kind: 'perk',
+      perkText: 'A kettle',
+      costPoints: 140,
+    });
+    const m = await createMember(t, brand);
+    for (let i = 0; i < 150; i++) {
+      await t
+        .http()
+        .post(`/v1/members/${m.id}/adjustments`)
+        .set(brand.auth)
+        .send({ points: 1, reason: 'lot' })
+        .expect(201);
+    }
+    const db = t.app.get(DataSource);
+    const lots = async () =>
+      (
+        await db.query(
+          `SELECT lot_remaining FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND points > 0 ORDER BY seq`,
+          [brand.id, m.id],
+        )
+      ).map((l: { lot_remaining: string | null }) => (l.lot_remaining === null ? null : Number(l.lot_remaining)));
+    const redeemed = await t
+      .http()
+      .post(`/v1/members/${m.id}/redemptions`)
+      .set(brand.auth)
+      .send({ rewardId: reward.body.id, idempotencyKey: 'many-lots' })
+      .expect(201);
+    // 140 one-point lots taken over three passes (64, 64, 12), oldest first
+    expect(await lots()).toEqual([...Array<number>(140).fill(0), ...Array<number>(10).fill(1)]);
+    expect(await ledgerAudit(t, brand.id, m.id)).toMatchObject({
+      available: 10,
+      availableSum: 10,
+      runningMatches: true,
+    });
+    await t.http().post(`/v1/redemptions/${redeemed.body.id}/cancel`).set(brand.auth).expect(200);
+    expect(await lots()).toEqual([...Array<number>(150).fill(1), null]);
+  });
+
   it('never expires more than the balance a reversal left', async () => {
     const brand = await createEarningBrand(t, { expiryMonths: 1 });
     const m = await createMember(t, brand);

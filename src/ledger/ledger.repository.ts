@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import { type WriteFragment, writeTogether } from '../database/write-fragment.js';
 import type { LedgerEntryDraft } from './posting.js';
 
@@ -312,37 +312,63 @@ export function ledgerEntryRecords(entries: LedgerEntryDraft[], openLots = true)
   }));
 }
 
+/**
+ * Lots one pass of spending reads per member, soonest-spent first: a hot member's thousands of
+ * open lots are not all read (and windowed) for a debit that a few of them cover.
+ */
+const LOTS_PER_PASS = 64;
+
 async function spendLots(
   em: EntityManager,
   brandId: string,
   entries: Array<Pick<LedgerEntryDraft, 'memberId' | 'status' | 'points'>>,
 ): Promise<LotSpend[]> {
-  const debits = entries.filter((e) => e.points < 0);
-  if (debits.length === 0) {
-    return [];
+  let debits: Array<{ member_id: string; status: string; points: number }> = entries
+    .filter((e) => e.points < 0)
+    .map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }));
+  const spent: LotSpend[] = [];
+  while (debits.length > 0) {
+    // Prepared (its planning cost about as much as its run). Each member's first LOTS_PER_PASS open
+    // lots, by index: the debit takes from them in order, exactly as from all of them when they cover it.
+    const rows = await queryPrepared<{ id: string; member_id: string; status: string; need: string; taken: string }>(
+      em,
+      `WITH need AS (
+         SELECT member_id, status, -sum(points) AS points
+           FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
+          GROUP BY member_id, status),
+       lots AS (
+         SELECT l.id, l.lot_remaining, n.member_id, n.status, n.points AS need,
+                sum(l.lot_remaining) OVER (PARTITION BY n.member_id, n.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
+           FROM need n CROSS JOIN LATERAL (
+             SELECT id, lot_remaining, expires_at, seq FROM ledger_entries
+              WHERE brand_id = $1 AND member_id = n.member_id AND status = n.status AND lot_remaining > 0
+              ORDER BY expires_at NULLS LAST, seq LIMIT $3) l)
+       UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
+         FROM lots
+        WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
+       RETURNING e.id, lots.member_id, lots.status, lots.need, lots.lot_remaining - e.lot_remaining AS taken`,
+      [brandId, JSON.stringify(debits), LOTS_PER_PASS],
+    );
+    spent.push(...rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })));
+    // A debit its first lots did not cover drained them all (each is a row here): if it read a full
+    // pass there may be more, and the rest of it is spent from the next lots in the same order.
+    const passes = new Map<string, { member_id: string; status: string; need: number; taken: number; lots: number }>();
+    for (const r of rows) {
+      const key = `${r.member_id}/${r.status}`;
+      const p = passes.get(key) ?? {
+        member_id: r.member_id,
+        status: r.status,
+        need: Number(r.need),
+        taken: 0,
+        lots: 0,
+      };
+      p.taken += Number(r.taken);
+      p.lots += 1;
+      passes.set(key, p);
+    }
+    debits = [...passes.values()]
+      .filter((p) => p.taken < p.need && p.lots === LOTS_PER_PASS)
+      .map((p) => ({ member_id: p.member_id, status: p.status, points: p.taken - p.need }));
   }
-  const rows = await queryRows<{ id: string; taken: string }>(
-    em,
-    `WITH need AS (
-       SELECT member_id, status, -sum(points) AS points
-         FROM json_to_recordset($2::json) AS d(member_id uuid, status text, points bigint)
-        GROUP BY member_id, status),
-     lots AS (
-       SELECT l.id, l.lot_remaining, n.points AS need,
-              sum(l.lot_remaining) OVER (PARTITION BY l.member_id, l.status ORDER BY l.expires_at NULLS LAST, l.seq) AS upto
-         FROM ledger_entries l JOIN need n ON n.member_id = l.member_id AND n.status = l.status
-        -- the member ids again as an array: the planner then probes each member's open lots by
-        -- index instead of joining every open lot of the brand
-        WHERE l.brand_id = $1 AND l.member_id = ANY($3::uuid[]) AND l.lot_remaining > 0)
-     UPDATE ledger_entries e SET lot_remaining = LEAST(lots.lot_remaining, GREATEST(0, lots.upto - lots.need))
-       FROM lots
-      WHERE e.brand_id = $1 AND e.id = lots.id AND lots.upto - lots.lot_remaining < lots.need
-     RETURNING e.id, lots.lot_remaining - e.lot_remaining AS taken`,
-    [
-      brandId,
-      JSON.stringify(debits.map((d) => ({ member_id: d.memberId, status: d.status, points: d.points }))),
-      [...new Set(debits.map((d) => d.memberId))],
-    ],
-  );
-  return rows.map((r) => ({ lotId: r.id, points: Number(r.taken) })).filter((s) => s.points > 0);
+  return spent.filter((s) => s.points > 0);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import type { Redemption, RedemptionStatus } from './redemption.js';
 import type { RewardKind } from './reward.js';
 
@@ -21,7 +21,8 @@ export interface RedemptionFilter {
 export class RedemptionsRepository {
   /** `result` is the first answer, kept for replays of the idempotency key. */
   async insert(em: EntityManager, r: Redemption, result: unknown): Promise<void> {
-    await em.query(
+    await queryPrepared(
+      em,
       `INSERT INTO redemptions (brand_id, id, member_id, reward_id, kind, status, idempotency_key, request_hash, cost_points, code_id, code,
                                 content_url, perk_text, ledger_entry_id, result, created_at, spent_lots)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
@@ -52,7 +53,7 @@ export class RedemptionsRepository {
     brandId: string,
     key: string,
   ): Promise<{ requestHash: string; result: T } | null> {
-    const rows = await queryRows<{ request_hash: string; result: T }>(
+    const rows = await queryPrepared<{ request_hash: string; result: T }>(
       em,
       `SELECT request_hash, result FROM redemptions WHERE brand_id = $1 AND idempotency_key = $2`,
       [brandId, key],
@@ -78,7 +79,7 @@ export class RedemptionsRepository {
     if (rewardIds.length === 0) {
       return new Map();
     }
-    const rows = await queryRows<{ reward_id: string; n: number }>(
+    const rows = await queryPrepared<{ reward_id: string; n: number }>(
       em,
       `SELECT reward_id, count(*)::int AS n FROM redemptions
         WHERE brand_id = $1 AND member_id = $2 AND reward_id = ANY($3::uuid[]) AND status = 'completed'

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { queryRows } from '../database/query-rows.js';
+import { queryPrepared, queryRows } from '../database/query-rows.js';
 import type { Reward, RewardKind } from './reward.js';
 
 /** An unbounded reward's redemptions are its row's counter plus its stripes (a bounded one has no stripes). */
@@ -88,7 +88,8 @@ export class RewardsRepository {
     withDeleted: boolean,
     lock: '' | 'FOR UPDATE' | 'FOR SHARE',
   ): Promise<Reward | null> {
-    const rows = await queryRows(
+    // Prepared inside a transaction (a redemption's share or lock): planned once per connection, not per call.
+    const rows = await queryPrepared(
       em,
       `SELECT ${COLUMNS} FROM rewards WHERE brand_id = $1 AND id = $2 AND ($3::boolean OR deleted_at IS NULL) ${lock}`,
       [brandId, id, withDeleted],
@@ -160,7 +161,8 @@ export class RewardsRepository {
 
   /** Moves the counters of a locked reward: a redemption (+1) or a cancellation (-1), and a code taken from the pool. */
   async count(em: EntityManager, brandId: string, id: string, redeemed: number, codesUnused: number): Promise<void> {
-    await em.query(
+    await queryPrepared(
+      em,
       `UPDATE rewards SET redeemed = redeemed + $3, codes_unused = codes_unused + $4 WHERE brand_id = $1 AND id = $2`,
       [brandId, id, redeemed, codesUnused],
     );
@@ -171,7 +173,8 @@ export class RewardsRepository {
    * under the reward's share lock. Any stripe will do: only their sum is read.
    */
   async countUnbounded(em: EntityManager, brandId: string, id: string, redeemed: number): Promise<void> {
-    await em.query(
+    await queryPrepared(
+      em,
       `INSERT INTO reward_redemption_counts (brand_id, reward_id, stripe, redeemed) VALUES ($1, $2, $3, $4)
        ON CONFLICT (brand_id, reward_id, stripe) DO UPDATE SET redeemed = reward_redemption_counts.redeemed + EXCLUDED.redeemed`,
       [brandId, id, Math.floor(Math.random() * STRIPES), redeemed],
