@@ -242,22 +242,33 @@ export class AnalyticsRollupRepository {
   /**
    * Gives the fires of the (rule, member) pairs `pairs` selects the day of the pair's fire
    * before (the first fire of a day gets the day before; the others that day, the day itself),
-   * and moves the daily counts of starts and prev_at with it, in the batch's transaction: a
+   * reading each pair's fires only from its last day before the batch's first (a hot member's
+   * whole history is not windowed again every pass), and moves the daily counts of starts and prev_at with it, in the batch's transaction: a
    * reader never sees a fire without it.
    */
   private async settleRuleFires(em: EntityManager, brandId: string, pairs: string, params: unknown[]): Promise<void> {
     await queryRows(
       em,
-      `WITH t AS (SELECT DISTINCT rule_id, member_id FROM (${pairs}) p),
+      `WITH t AS (SELECT rule_id, member_id, min(day) AS d0 FROM (${pairs}) p GROUP BY 1, 2),
+       -- fires before the pair's first new day keep their prev_day: window from the last such day
+       b AS (
+         SELECT t.rule_id, t.member_id, t.d0,
+                (SELECT max(f.day) FROM analytics_rule_fires f
+                  WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id
+                    AND f.day < t.d0) AS p0
+           FROM t
+       ),
        x AS (
-         SELECT f.day, f.rule_id, f.fire_key, f.member_id, f.prev_day AS old_prev,
+         SELECT f.day, f.rule_id, f.fire_key, f.member_id, f.prev_day AS old_prev, b.p0,
                 lag(f.day) OVER (PARTITION BY f.rule_id, f.member_id ORDER BY f.day, f.fire_key) AS prev_day
-           FROM analytics_rule_fires f JOIN t USING (rule_id, member_id) WHERE f.brand_id = $1
+           FROM analytics_rule_fires f JOIN b USING (rule_id, member_id)
+          WHERE f.brand_id = $1 AND f.day >= coalesce(b.p0, b.d0)
        ),
        u AS (
          UPDATE analytics_rule_fires f SET prev_day = x.prev_day FROM x
           WHERE f.brand_id = $1 AND f.day = x.day AND f.rule_id = x.rule_id AND f.fire_key = x.fire_key
             AND f.member_id = x.member_id AND f.prev_day IS DISTINCT FROM x.prev_day
+            AND (x.p0 IS NULL OR x.day > x.p0)
          RETURNING f.rule_id, f.day, x.old_prev, x.prev_day AS new_prev
        ),
        d AS (
@@ -307,11 +318,12 @@ export class AnalyticsRollupRepository {
        ${ADD_RULE_DAYS}`,
       [brandId, after, upto, zone],
     );
-    await this.settleRuleFires(em, brandId, `SELECT l.rule_id, l.member_id ${range} AND l.rule_id IS NOT NULL`, [
+    await this.settleRuleFires(
+      em,
       brandId,
-      after,
-      upto,
-    ]);
+      `SELECT l.rule_id, l.member_id, ${localDay('l.created_at')} AS day ${range} AND l.rule_id IS NOT NULL`,
+      [brandId, after, upto, zone],
+    );
     return Number(n.n);
   }
 
@@ -359,8 +371,8 @@ export class AnalyticsRollupRepository {
     await this.settleRuleFires(
       em,
       brandId,
-      `SELECT rule_id, member_id ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
-      p.slice(0, 3),
+      `SELECT rule_id, member_id, ${localDay('created_at')} AS day ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
+      p,
     );
     return Number(n.n);
   }
