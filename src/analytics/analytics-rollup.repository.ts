@@ -39,6 +39,16 @@ const ADD_RULE_DAYS = `ON CONFLICT (brand_id, day, rule_id) DO UPDATE SET
 
 const localDay = (column: string) => `((${column} AT TIME ZONE $4)::date - DATE '1970-01-01')`;
 
+/** Rows of a hot table with ids in (after, upto]: a primary-key range, nothing to roll up when 0. */
+async function rowsInRange(em: EntityManager, table: string, brandId: string, after: string, upto: string) {
+  const [row] = await queryRows(
+    em,
+    `SELECT count(*)::int AS n FROM ${table} WHERE brand_id = $1 AND id > $2 AND id <= $3`,
+    [brandId, after, upto],
+  );
+  return Number(row.n);
+}
+
 /**
  * The analytics rollup tables' one writer. Each pass adds the rows with ids in (after, upto] of
  * one hot table to its rollups and moves the mark, in the caller's transaction: readers see a
@@ -142,8 +152,8 @@ export class AnalyticsRollupRepository {
   async rollEvents(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
     const range = `FROM events WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
-    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, p.slice(0, 3));
-    if (Number(n.n) === 0) {
+    const n = await rowsInRange(em, 'events', brandId, after, upto);
+    if (n === 0) {
       return 0;
     }
     await queryRows(
@@ -177,7 +187,7 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, touchpoint, stage, rating) DO UPDATE SET n = analytics_feedback_days.n + excluded.n`,
       p,
     );
-    return Number(n.n);
+    return n;
   }
 
   /**
@@ -291,8 +301,8 @@ export class AnalyticsRollupRepository {
   /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
   async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
     const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;
-    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, [brandId, after, upto]);
-    if (Number(n.n) === 0) {
+    const n = await rowsInRange(em, 'stage_changes', brandId, after, upto);
+    if (n === 0) {
       return 0;
     }
     await queryRows(
@@ -324,15 +334,15 @@ export class AnalyticsRollupRepository {
       `SELECT l.rule_id, l.member_id, ${localDay('l.created_at')} AS day ${range} AND l.rule_id IS NOT NULL`,
       [brandId, after, upto, zone],
     );
-    return Number(n.n);
+    return n;
   }
 
   /** Rolls up the ledger entries with ids in (after, upto]: flows by kind and day, rule fires. */
   async rollLedger(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
     const range = `FROM ledger_entries WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
-    const [n] = await queryRows(em, `SELECT count(*)::int AS n ${range}`, p.slice(0, 3));
-    if (Number(n.n) === 0) {
+    const n = await rowsInRange(em, 'ledger_entries', brandId, after, upto);
+    if (n === 0) {
       return 0;
     }
     await queryRows(
@@ -374,7 +384,7 @@ export class AnalyticsRollupRepository {
       `SELECT rule_id, member_id, ${localDay('created_at')} AS day ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
       p,
     );
-    return Number(n.n);
+    return n;
   }
 
   async moveMark(em: EntityManager, brandId: string, source: RollupSource, mark: string): Promise<void> {
