@@ -9,7 +9,7 @@ import { closedLoop, fixedRate } from './load.js';
 import { type BenchReport, markdown, retentionFigures, targetsOf, updateReadme } from './report.js';
 import { seed } from './seed.js';
 import { type ServiceProcess, startService } from './service-process.js';
-import { webhookStep } from './webhooks.js';
+import { type WebhookStep, webhookStep } from './webhooks.js';
 import { eventBody, skewedMember } from './workload.js';
 
 /**
@@ -22,11 +22,17 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').ma
 /** Service processes on the one database, behind the load generator's round robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 /**
- * BENCH_STEPS=events (or events,batch or events,redemptions): only the events step (service and
- * ceiling at each concurrency), and the batch or redemption step if named; printed, nothing
+ * BENCH_STEPS=events (or events,batch, events,redemptions, events,webhooks): only the events step
+ * (service and ceiling at each concurrency), and the batch, redemption or webhook step if named; printed, nothing
  * written. Default: every step.
  */
 const STEPS = process.env.BENCH_STEPS ? new Set(process.env.BENCH_STEPS.split(',')) : null;
+
+function logWebhooks(w: WebhookStep): void {
+  log(
+    `c=32 with an endpoint on points.earned: ${w.service.perSecond}/s, disabled ${w.plainPerSecond}/s (${Math.round(w.ratio * 100)} %; rounds ${w.rounds.withEndpoint.join('/')} against ${w.rounds.withoutEndpoint.join('/')}), ${w.delivered} delivered; CPU/event with ${JSON.stringify(w.cpuPerEvent.withEndpoint)}, without ${JSON.stringify(w.cpuPerEvent.withoutEndpoint)}`,
+  );
+}
 
 async function main() {
   const db = await openBenchDatabase();
@@ -95,15 +101,18 @@ async function main() {
       const redemptions = STEPS.has('redemptions')
         ? await redemptionStep(db.url, service.base, auth, brand, events, cpu)
         : null;
-      console.log(JSON.stringify({ events, batch, redemptions }));
+      const webhooks = STEPS.has('webhooks')
+        ? await webhookStep(bases, auth, service.adminToken, 32, SECONDS, nextEvent, cpu)
+        : null;
+      if (webhooks) {
+        logWebhooks(webhooks);
+      }
+      console.log(JSON.stringify({ events, batch, redemptions, webhooks }));
       return;
     }
-    const plain32 = events.find((e) => e.concurrency === 32)?.service.perSecond ?? 0;
     await checkpoint(db.url);
-    const webhooks = await webhookStep(bases, auth, service.adminToken, 32, SECONDS, plain32, nextEvent);
-    log(
-      `c=32 with an endpoint on points.earned: ${webhooks.service.perSecond}/s (plain ${plain32}/s, ${Math.round(webhooks.ratio * 100)} %), ${webhooks.delivered} delivered`,
-    );
+    const webhooks = await webhookStep(bases, auth, service.adminToken, 32, SECONDS, nextEvent, cpu);
+    logWebhooks(webhooks);
     const peak = Math.max(...events.map((e) => e.service.perSecond));
     const halfRate = Math.max(1, Math.round(peak / 2));
     await checkpoint(db.url);

@@ -52,16 +52,18 @@ export class WebhookDelivery implements OnModuleDestroy {
     return this.running;
   }
 
-  onModuleDestroy(): void {
-    this.sender.close();
+  onModuleDestroy(): Promise<void> {
+    return this.sender.close();
   }
 
   private async pass(asOf: Date): Promise<DeliveryPass> {
     const total: DeliveryPass = { attempted: 0, delivered: 0, failed: 0, retrying: 0, endpointsDisabled: 0 };
+    // An endpoint's secret is opened once a pass, not once a message; the plain text lives as long as the pass.
+    const opened = new Map<string, string>();
     for (let n = 0; n < MAX_BATCHES_PER_PASS; n++) {
       const claimed = await this.db.transaction(async (em) => {
         const due = await this.outbox.claimDue(em, asOf, BATCH);
-        const attempts = await this.sendAll(due, asOf);
+        const attempts = await this.sendAll(due, asOf, opened);
         await this.outbox.recordAttempts(em, attempts);
         const health = endpointHealth(due, attempts, asOf);
         for (const h of health) {
@@ -81,26 +83,25 @@ export class WebhookDelivery implements OnModuleDestroy {
     return total;
   }
 
-  private async sendAll(due: ClaimedMessage[], asOf: Date): Promise<AttemptRecord[]> {
+  private async sendAll(due: ClaimedMessage[], asOf: Date, opened: Map<string, string>): Promise<AttemptRecord[]> {
     const out: AttemptRecord[] = new Array(due.length);
     let next = 0;
     const lane = async () => {
       while (next < due.length) {
         const i = next++;
-        out[i] = await this.attempt(due[i], asOf);
+        out[i] = await this.attempt(due[i], asOf, opened);
       }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, due.length) }, lane));
     return out;
   }
 
-  private async attempt(m: ClaimedMessage, asOf: Date): Promise<AttemptRecord> {
-    const body = JSON.stringify(m.payload);
-    const secrets = [this.open(m.secretSealed)];
+  private async attempt(m: ClaimedMessage, asOf: Date, opened: Map<string, string>): Promise<AttemptRecord> {
+    const secrets = [this.open(m.secretSealed, opened)];
     if (m.previousSecretSealed && m.previousSecretUntil && m.previousSecretUntil > new Date()) {
-      secrets.push(this.open(m.previousSecretSealed));
+      secrets.push(this.open(m.previousSecretSealed, opened));
     }
-    const result = await this.sender.send(m.url, signedHeaders(secrets, m.id, new Date(), body), body);
+    const result = await this.sender.send(m.url, signedHeaders(secrets, m.id, new Date(), m.body), m.body);
     const attempt = m.attempts + 1;
     // The endpoint's mark as the batch found it; endpointHealth() folds the batch's verdicts together.
     const verdict = afterAttempt(attempt, result, asOf, m.failingSince);
@@ -119,11 +120,16 @@ export class WebhookDelivery implements OnModuleDestroy {
     };
   }
 
-  private open(sealed: string): string {
+  private open(sealed: string, opened: Map<string, string>): string {
     if (!this.box) {
       throw new Error('SECRETS_KEY is not set: webhook secrets cannot be opened');
     }
-    return this.box.open(sealed);
+    let plain = opened.get(sealed);
+    if (plain === undefined) {
+      plain = this.box.open(sealed);
+      opened.set(sealed, plain);
+    }
+    return plain;
   }
 }
 

@@ -28,7 +28,7 @@ export function webhookMessages(records: readonly OutboxRecord[]): WriteFragment
     cte: (at) =>
       `INSERT INTO webhook_messages (brand_id, endpoint_id, id, type, payload)
        SELECT $1, o.endpoint_id, o.id, o.type, o.payload
-         FROM json_to_recordset($${at}::json) AS o(endpoint_id uuid, id uuid, type text, payload jsonb)
+         FROM json_to_recordset($${at}::json) AS o(endpoint_id uuid, id uuid, type text, payload json)
          JOIN webhook_endpoints we ON we.brand_id = $1 AND we.id = o.endpoint_id AND we.status = 'enabled'`,
   };
 }
@@ -39,7 +39,8 @@ export interface ClaimedMessage {
   endpointId: string;
   id: string;
   type: string;
-  payload: unknown;
+  /** The payload's text as stored: the body sent and signed. */
+  body: string;
   attempts: number;
   url: string;
   secretSealed: string;
@@ -91,7 +92,7 @@ export class WebhookOutboxRepository {
   async claimDue(em: EntityManager, asOf: Date, limit: number): Promise<ClaimedMessage[]> {
     const rows = await queryRows(
       em,
-      `SELECT m.brand_id, m.endpoint_id, m.id, m.type, m.payload, m.attempts, e.url, e.secret_sealed,
+      `SELECT m.brand_id, m.endpoint_id, m.id, m.type, m.payload::text AS body, m.attempts, e.url, e.secret_sealed,
               e.previous_secret_sealed, e.previous_secret_until, e.failing_since
          FROM webhook_messages m
          JOIN webhook_endpoints e ON e.brand_id = m.brand_id AND e.id = m.endpoint_id AND e.status = 'enabled'
@@ -106,7 +107,7 @@ export class WebhookOutboxRepository {
       endpointId: r.endpoint_id as string,
       id: r.id as string,
       type: r.type as string,
-      payload: r.payload,
+      body: r.body as string,
       attempts: Number(r.attempts),
       url: r.url as string,
       secretSealed: r.secret_sealed as string,
