@@ -51,8 +51,7 @@ export class WebhookSender {
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
-        signal: timeout,
-        maxRedirections: 0,
+        signal: timeout, // no maxRedirections: undici's request follows none unless asked
         headers: {
           ...headers,
           'content-type': 'application/json',
