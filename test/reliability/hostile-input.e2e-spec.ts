@@ -1030,6 +1030,7 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
   let brand: TestBrand;
   let member: TestMember;
   let ruleId: string;
+  let endpointId: string;
   let token: string;
   const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -1040,6 +1041,14 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
     member = await createMember(t, brand);
     ruleId = (await createRule(t, brand, DESIGN_RULE())).id;
     token = (await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token;
+    endpointId = (
+      await t
+        .http()
+        .post('/v1/webhook-endpoints')
+        .set(brand.auth)
+        .send({ url: 'https://hooks.example.com/loyalty', events: ['points.earned'] })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => t?.close());
 
@@ -1055,6 +1064,10 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
     ['/v1/me/rewards', { Authorization: `Bearer ${token}` }],
     ['/v1/me/redemptions', { Authorization: `Bearer ${token}` }],
     ['/v1/admin/jobs', admin],
+    // the lists of the webhooks and token issues follow the same rule
+    ['/v1/webhook-endpoints', brand.auth],
+    [`/v1/webhook-endpoints/${endpointId}/deliveries`, brand.auth],
+    [`/v1/members/${member.id}/mints`, brand.auth],
   ];
 
   it.each(['garbage', '%FF%FE', '', '-1', '1e309', 'x'.repeat(101), '00000000-0000-0000-0000-00000000000g'])(
