@@ -1472,6 +1472,50 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
+  // The brand's side of the hooks takes bodies and ids too. A brand of its own, so that a fuzzed
+  // body that is valid (a new Shopify secret) cannot change what the deliveries above are signed with.
+  it('hook credentials and the Shopify integration: hostile bodies and ids never 500, and a 4xx writes nothing', async () => {
+    const own = await createBrand(t, 'Hostile hook credentials');
+    const json = { ...own.auth, 'content-type': 'application/json' };
+    const bodies: Array<[string, 'POST' | 'PUT', string, () => unknown]> = [
+      [
+        'PUT /v1/brand/integrations/shopify',
+        'PUT',
+        '/v1/brand/integrations/shopify',
+        () => ({ shopDomain: SHOP, clientSecret: CLIENT_SECRET, amountField: 'total_price' }),
+      ],
+      ['POST /v1/brand/hook-tokens', 'POST', '/v1/brand/hook-tokens', () => ({ name: 'klaviyo' })],
+    ];
+    for (const [name, method, path, valid] of bodies) {
+      await refresh();
+      await checkHostileBodies(valid, (text, label) => probe(method, path, json, text, `${name} ${label}`));
+    }
+    await refresh();
+    const violations: string[] = [];
+    for (const id of [
+      'not-a-uuid',
+      '%00',
+      'x'.repeat(10_000),
+      '00000000-0000-0000-0000-000000000000',
+      encodeURIComponent("'; DROP TABLE hook_secrets; --"),
+      encodeURIComponent('é😀'),
+    ]) {
+      for (const [method, path, headers] of [
+        ['DELETE', `/v1/brand/hook-secrets/${id}`, own.auth],
+        ['DELETE', `/v1/brand/hook-tokens/${id}`, own.auth],
+        ['GET', `/v1/hooks/${id}/mailchimp?token=${hookToken}`, {}],
+      ] as const) {
+        const v = await probe(method, path, headers, undefined, `${method} ${summarise(path, 80)}`, {
+          expect4xx: true,
+        });
+        if (v) {
+          violations.push(v);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  }, 240_000);
+
   it('after all of it, no event was applied twice and every balance equals its ledger', async () => {
     expect(await doubleAwards(query)).toEqual([]);
     expect(await balanceFaults(query)).toEqual([]);
