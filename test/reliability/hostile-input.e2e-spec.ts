@@ -21,15 +21,16 @@ import {
 } from './support/hostile.js';
 import { allowTokenRules } from '../support/chain.js';
 import { startListeningApp } from './support/listening-app.js';
-import { rawRequest } from './support/http.js';
+import { contractViolation, rawRequest } from './support/http.js';
 
 /**
  * Hostile input (DESIGN §5: "never a 500 for anything a client sent"): every POST, PUT and PATCH
  * endpoint gets property-based hostile bodies, then a systematic sweep of every field, raw
  * malformed payloads, bad path and query parameters. For every request: no 5xx, an answer
  * (within HANG_MS, a bound for a hung request, not a speed check: no test here times the
- * service), the error shape on 4xx, and a 4xx writes nothing at all (the whole database is
- * fingerprinted after each request). Afterwards every balance still equals its ledger.
+ * service), the error shape on 4xx, an answer the OpenAPI document declares (status and schema,
+ * as for `t.http()`), and a 4xx writes nothing at all (the whole database is fingerprinted after
+ * each request). Afterwards every balance still equals its ledger.
  */
 const HANG_MS = 30_000;
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 25);
@@ -348,6 +349,10 @@ describe('reliability: hostile input (e2e)', () => {
     const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
     if (res.status >= 500) {
       return what;
+    }
+    const broken = contractViolation(t.contract, method, path, res);
+    if (broken) {
+      return `${label}: ${broken}`;
     }
     if (opts.expect4xx && !(res.status >= 400 && res.status < 500)) {
       return `${what} (expected a 4xx)`;
@@ -1077,8 +1082,9 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
       for (const [list, auth] of lists()) {
         const res = await rawRequest(base, 'GET', `${list}?cursor=${cursor}`, auth);
         const body = JSON.parse(res.text);
-        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'cursor')) {
-          wrong.push(`GET ${list}?cursor=${cursor} → ${res.status} ${summarise(res.text, 200)}`);
+        const broken = contractViolation(t.contract, 'GET', list, res);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'cursor') || broken) {
+          wrong.push(`GET ${list}?cursor=${cursor} → ${res.status} ${summarise(res.text, 200)} ${broken ?? ''}`);
         }
       }
       expect(wrong).toEqual([]);
@@ -1092,8 +1098,9 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
       for (const [list, auth] of lists()) {
         const res = await rawRequest(base, 'GET', `${list}?limit=${limit}`, auth);
         const body = JSON.parse(res.text);
-        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'limit')) {
-          wrong.push(`GET ${list}?limit=${limit} → ${res.status} ${summarise(res.text, 200)}`);
+        const broken = contractViolation(t.contract, 'GET', list, res);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'limit') || broken) {
+          wrong.push(`GET ${list}?limit=${limit} → ${res.status} ${summarise(res.text, 200)} ${broken ?? ''}`);
         }
       }
       expect(wrong).toEqual([]);
@@ -1120,8 +1127,11 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': 'application/json' }, body);
         const changed = changedTables(before, await databaseFingerprint(query));
         const details = res.status === 400 ? JSON.parse(res.text).details : null;
-        if (res.status !== 400 || details?.[0]?.path !== 'body' || changed.length) {
-          wrong.push(`${method} ${path} with ${bad} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        const broken = contractViolation(t.contract, method, path, res);
+        if (res.status !== 400 || details?.[0]?.path !== 'body' || changed.length || broken) {
+          wrong.push(
+            `${method} ${path} with ${bad} → ${res.status} ${summarise(res.text, 200)} ${changed} ${broken ?? ''}`,
+          );
         }
       }
     }
@@ -1148,8 +1158,11 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
         const before = await databaseFingerprint(query);
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': type }, body);
         const changed = changedTables(before, await databaseFingerprint(query));
-        if (res.status !== 415 || JSON.parse(res.text).statusCode !== 415 || changed.length) {
-          wrong.push(`${method} ${path} as ${type} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        const broken = contractViolation(t.contract, method, path, res);
+        if (res.status !== 415 || JSON.parse(res.text).statusCode !== 415 || changed.length || broken) {
+          wrong.push(
+            `${method} ${path} as ${type} → ${res.status} ${summarise(res.text, 200)} ${changed} ${broken ?? ''}`,
+          );
         }
       }
     }
@@ -1233,6 +1246,10 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
     const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
     if (res.status >= 500) {
       return what;
+    }
+    const broken = contractViolation(t.contract, method, path, res);
+    if (broken) {
+      return `${label}: ${broken}`;
     }
     if (res.ms > HANG_MS) {
       return `${what} (slower than ${HANG_MS} ms)`;
