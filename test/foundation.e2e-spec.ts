@@ -138,6 +138,44 @@ describe('foundation (e2e)', () => {
       );
     });
 
+    it('refuses null for a setting that cannot be null, and stores nothing', async () => {
+      // @IsOptional() let null through: a stored null time zone or pendingDays broke the brand
+      const brand = await createBrand(t);
+      const before = (await t.http().get('/v1/brand').set(brand.auth).expect(200)).body;
+      const nulls: Array<[Record<string, unknown>, string]> = [
+        ...['timezone', 'currency', 'autoEnroll', 'pendingDays', 'inactiveDays', 'referral', 'transitions'].map(
+          (k): [Record<string, unknown>, string] => [{ [k]: null }, `settings.${k}`],
+        ),
+        ...['qualifyingEvent', 'minAmount', 'withinDays', 'maxReferralsPerMonth'].map(
+          (k): [Record<string, unknown>, string] => [{ referral: { [k]: null } }, `settings.referral.${k}`],
+        ),
+        ...['firstPurchase', 'secondPurchase', 'referralMade'].map((k): [Record<string, unknown>, string] => [
+          { transitions: { [k]: null } },
+          `settings.transitions.${k}`,
+        ]),
+        ...['enabled', 'chainId', 'rpcUrl', 'tokenAddress', 'confirmations'].map(
+          (k): [Record<string, unknown>, string] => [{ chain: { [k]: null } }, `settings.chain.${k}`],
+        ),
+      ];
+      const wrong: string[] = [];
+      for (const [settings, path] of nulls) {
+        const res = await t.http().patch('/v1/brand').set(brand.auth).send({ settings });
+        const paths = (res.body.details ?? []).map((d: { path: string }) => d.path);
+        if (res.status !== 400 || !paths.includes(path)) {
+          wrong.push(`${JSON.stringify(settings)} → ${res.status} ${JSON.stringify(res.body.details)}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect((await t.http().get('/v1/brand').set(brand.auth).expect(200)).body).toEqual(before);
+      // the settings that may be null still take it
+      await t
+        .http()
+        .patch('/v1/brand')
+        .set(brand.auth)
+        .send({ settings: { referralLandingUrl: null, expiryMonths: null, pointValue: null, chain: null } })
+        .expect(200);
+    });
+
     it.each([
       ['malformed JSON', '{"name": ', 'application/json'],
       ['a JSON array', '[1,2]', 'application/json'],

@@ -413,6 +413,41 @@ describe('webhooks in (e2e)', () => {
       await t.http().post('/v1/claims').send({ token: 'nope' }).expect(400);
     });
 
+    it('a claim token lives 7 days: after that it is 410 and trades nothing', async () => {
+      const { brand, secret } = await campaignBrand();
+      const res = await signed(brand, secret, conversion()).expect(200);
+      const [row] = await db.query(
+        `SELECT extract(epoch FROM expires_at - created_at)::int AS ttl FROM claims WHERE brand_id = $1`,
+        [brand.id],
+      );
+      expect(row.ttl).toBe(7 * 86_400);
+      // seven days on: the row's expiry is moved into the past rather than the clock forward
+      await db.query(`UPDATE claims SET expires_at = now() - interval '1 second' WHERE brand_id = $1`, [brand.id]);
+      const late = await t.http().post('/v1/claims').send({ token: res.body.claimToken }).expect(410);
+      expect(late.body.code).toBe('claim.gone');
+      expect(
+        await count(`SELECT count(*) AS n FROM claims WHERE brand_id = $1 AND claimed_at IS NOT NULL`, [brand.id]),
+      ).toBe(0);
+    });
+
+    it('claims are rate-limited per address (REFERRAL_CLICKS_PER_MINUTE): 429 with Retry-After past it', async () => {
+      const limited = await startTestApp({ REFERRAL_CLICKS_PER_MINUTE: '2' });
+      try {
+        const claim = () =>
+          limited
+            .http()
+            .post('/v1/claims')
+            .send({ token: `cl_${'A'.repeat(32)}` });
+        await claim().expect(404);
+        await claim().expect(404);
+        const refused = await claim().expect(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('the campaign hook and Shopify reporting the same order award it once; the second road is a duplicate', async () => {
       const { brand, secret } = await campaignBrand();
       await createRule(t, brand, {

@@ -93,6 +93,8 @@ describe('journey stages and simulation (e2e)', () => {
 
     it.each([
       [{ stages: [{ key: 'only', name: 'One' }] }, 'stages'],
+      // an array where a stage goes once passed and was stored as a stage without key or name
+      [{ stages: [{ key: 'a', name: 'A' }, [], { key: 'b', name: 'B' }] }, 'stages'],
       [
         {
           stages: [

@@ -169,6 +169,7 @@ describe('tiers (e2e)', () => {
     ],
     [{ tiers: [{ key: 'a', name: 'A', threshold: 10, multiplier: 0.5 }] }, 'tiers[0].multiplier'],
     [{ windowDays: 0, tiers: [] }, 'windowDays'],
+    [{ tiers: [[]] }, 'tiers'],
   ])('refuses %j at %s', async (body, path) => {
     const brand = await createBrand(t);
     const res = await t.http().put('/v1/brand/tiers').set(brand.auth).send(body).expect(400);

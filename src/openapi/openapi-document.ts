@@ -40,6 +40,7 @@ const GENERIC_ERRORS: Record<string, string> = {
   '401': 'Missing, unknown, revoked or expired credential',
   '404': 'No such resource (or it belongs to another brand)',
   '413': 'Request body larger than the body limit',
+  '414': 'A path parameter longer than 200 characters',
   '415': 'A content type this operation does not accept',
   '429': 'Rate limit exceeded; see Retry-After',
 };
@@ -48,7 +49,7 @@ const GENERIC_ERRORS: Record<string, string> = {
  * The OpenAPI document the service serves at /docs-json (and `npm run openapi` writes to
  * openapi.json). Nest's scanner describes the DTOs; this adds what holds for every operation
  * alike, so a new endpoint gets it without repeating it: the Error schema on every 4xx, the
- * statuses every operation of a kind can answer (400, 401 with a credential, 404 with a path
+ * statuses every operation of a kind can answer (400, 401 with a credential, 404 and 414 with a path
  * parameter, 413/415 with a body, 429), `security: []` on public routes and `servers`.
  */
 export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
@@ -118,7 +119,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         wanted.push('401');
       }
       if (path.includes('{')) {
-        wanted.push('404');
+        wanted.push('404', '414');
       }
       if (BODY_METHODS.has(method.toUpperCase())) {
         wanted.push('413', '415');

@@ -3654,6 +3654,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -3973,6 +3982,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -4052,6 +4070,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -4122,6 +4149,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -4173,6 +4209,15 @@ export interface operations {
             };
             /** @description rule.not_found or rule.version_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4248,6 +4293,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4339,6 +4393,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -4414,6 +4477,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -4473,6 +4545,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4563,6 +4644,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4689,6 +4779,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -4749,6 +4848,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4820,6 +4928,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another brand) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4900,6 +5017,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5439,6 +5565,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -5525,6 +5660,15 @@ export interface operations {
             };
             /** @description No such resource (or it belongs to another brand) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5777,6 +5921,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -5834,6 +5987,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5913,6 +6075,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6001,6 +6172,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6128,6 +6308,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -6196,6 +6385,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6295,6 +6493,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6632,6 +6839,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -6724,6 +6940,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -6786,6 +7011,15 @@ export interface operations {
             };
             /** @description No such brand */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6868,6 +7102,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6958,6 +7201,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7157,6 +7409,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -7337,6 +7598,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7729,6 +7999,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -7786,6 +8065,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7872,6 +8160,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -7940,6 +8237,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8031,6 +8337,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A content type this operation does not accept */
             415: {
                 headers: {
@@ -8101,6 +8416,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limit exceeded; see Retry-After */
             429: {
                 headers: {
@@ -8160,6 +8484,15 @@ export interface operations {
             };
             /** @description Request body larger than the body limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8807,6 +9140,15 @@ export interface operations {
             };
             /** @description No such member in this brand */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

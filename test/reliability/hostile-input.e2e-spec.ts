@@ -21,15 +21,16 @@ import {
 } from './support/hostile.js';
 import { allowTokenRules } from '../support/chain.js';
 import { startListeningApp } from './support/listening-app.js';
-import { rawRequest } from './support/http.js';
+import { contractViolation, rawRequest } from './support/http.js';
 
 /**
  * Hostile input (DESIGN §5: "never a 500 for anything a client sent"): every POST, PUT and PATCH
  * endpoint gets property-based hostile bodies, then a systematic sweep of every field, raw
  * malformed payloads, bad path and query parameters. For every request: no 5xx, an answer
  * (within HANG_MS, a bound for a hung request, not a speed check: no test here times the
- * service), the error shape on 4xx, and a 4xx writes nothing at all (the whole database is
- * fingerprinted after each request). Afterwards every balance still equals its ledger.
+ * service), the error shape on 4xx, an answer the OpenAPI document declares (status and schema,
+ * as for `t.http()`), and a 4xx writes nothing at all (the whole database is fingerprinted after
+ * each request). Afterwards every balance still equals its ledger.
  */
 const HANG_MS = 30_000;
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 25);
@@ -348,6 +349,10 @@ describe('reliability: hostile input (e2e)', () => {
     const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
     if (res.status >= 500) {
       return what;
+    }
+    const broken = contractViolation(t.contract, method, path, res);
+    if (broken) {
+      return `${label}: ${broken}`;
     }
     if (opts.expect4xx && !(res.status >= 400 && res.status < 500)) {
       return `${what} (expected a 4xx)`;
@@ -1030,6 +1035,7 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
   let brand: TestBrand;
   let member: TestMember;
   let ruleId: string;
+  let endpointId: string;
   let token: string;
   const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -1040,6 +1046,14 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
     member = await createMember(t, brand);
     ruleId = (await createRule(t, brand, DESIGN_RULE())).id;
     token = (await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token;
+    endpointId = (
+      await t
+        .http()
+        .post('/v1/webhook-endpoints')
+        .set(brand.auth)
+        .send({ url: 'https://hooks.example.com/loyalty', events: ['points.earned'] })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => t?.close());
 
@@ -1055,6 +1069,10 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
     ['/v1/me/rewards', { Authorization: `Bearer ${token}` }],
     ['/v1/me/redemptions', { Authorization: `Bearer ${token}` }],
     ['/v1/admin/jobs', admin],
+    // the lists of the webhooks and token issues follow the same rule
+    ['/v1/webhook-endpoints', brand.auth],
+    [`/v1/webhook-endpoints/${endpointId}/deliveries`, brand.auth],
+    [`/v1/members/${member.id}/mints`, brand.auth],
   ];
 
   it.each(['garbage', '%FF%FE', '', '-1', '1e309', 'x'.repeat(101), '00000000-0000-0000-0000-00000000000g'])(
@@ -1064,8 +1082,9 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
       for (const [list, auth] of lists()) {
         const res = await rawRequest(base, 'GET', `${list}?cursor=${cursor}`, auth);
         const body = JSON.parse(res.text);
-        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'cursor')) {
-          wrong.push(`GET ${list}?cursor=${cursor} → ${res.status} ${summarise(res.text, 200)}`);
+        const broken = contractViolation(t.contract, 'GET', list, res);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'cursor') || broken) {
+          wrong.push(`GET ${list}?cursor=${cursor} → ${res.status} ${summarise(res.text, 200)} ${broken ?? ''}`);
         }
       }
       expect(wrong).toEqual([]);
@@ -1079,8 +1098,9 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
       for (const [list, auth] of lists()) {
         const res = await rawRequest(base, 'GET', `${list}?limit=${limit}`, auth);
         const body = JSON.parse(res.text);
-        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'limit')) {
-          wrong.push(`GET ${list}?limit=${limit} → ${res.status} ${summarise(res.text, 200)}`);
+        const broken = contractViolation(t.contract, 'GET', list, res);
+        if (res.status !== 400 || !body.details?.some((d: { path: string }) => d.path === 'limit') || broken) {
+          wrong.push(`GET ${list}?limit=${limit} → ${res.status} ${summarise(res.text, 200)} ${broken ?? ''}`);
         }
       }
       expect(wrong).toEqual([]);
@@ -1107,8 +1127,11 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': 'application/json' }, body);
         const changed = changedTables(before, await databaseFingerprint(query));
         const details = res.status === 400 ? JSON.parse(res.text).details : null;
-        if (res.status !== 400 || details?.[0]?.path !== 'body' || changed.length) {
-          wrong.push(`${method} ${path} with ${bad} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        const broken = contractViolation(t.contract, method, path, res);
+        if (res.status !== 400 || details?.[0]?.path !== 'body' || changed.length || broken) {
+          wrong.push(
+            `${method} ${path} with ${bad} → ${res.status} ${summarise(res.text, 200)} ${changed} ${broken ?? ''}`,
+          );
         }
       }
     }
@@ -1135,8 +1158,11 @@ describe('reliability: hostile input at the contract edges (e2e)', () => {
         const before = await databaseFingerprint(query);
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': type }, body);
         const changed = changedTables(before, await databaseFingerprint(query));
-        if (res.status !== 415 || JSON.parse(res.text).statusCode !== 415 || changed.length) {
-          wrong.push(`${method} ${path} as ${type} → ${res.status} ${summarise(res.text, 200)} ${changed}`);
+        const broken = contractViolation(t.contract, method, path, res);
+        if (res.status !== 415 || JSON.parse(res.text).statusCode !== 415 || changed.length || broken) {
+          wrong.push(
+            `${method} ${path} as ${type} → ${res.status} ${summarise(res.text, 200)} ${changed} ${broken ?? ''}`,
+          );
         }
       }
     }
@@ -1220,6 +1246,10 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
     const what = `${label} → ${res.status} in ${res.ms} ms: ${summarise(res.text, 200)}`;
     if (res.status >= 500) {
       return what;
+    }
+    const broken = contractViolation(t.contract, method, path, res);
+    if (broken) {
+      return `${label}: ${broken}`;
     }
     if (res.ms > HANG_MS) {
       return `${what} (slower than ${HANG_MS} ms)`;
@@ -1458,6 +1488,50 @@ describe('reliability: hostile input to the webhooks in (e2e)', () => {
     }
     expect(violations).toEqual([]);
   }, 60_000);
+
+  // The brand's side of the hooks takes bodies and ids too. A brand of its own, so that a fuzzed
+  // body that is valid (a new Shopify secret) cannot change what the deliveries above are signed with.
+  it('hook credentials and the Shopify integration: hostile bodies and ids never 500, and a 4xx writes nothing', async () => {
+    const own = await createBrand(t, 'Hostile hook credentials');
+    const json = { ...own.auth, 'content-type': 'application/json' };
+    const bodies: Array<[string, 'POST' | 'PUT', string, () => unknown]> = [
+      [
+        'PUT /v1/brand/integrations/shopify',
+        'PUT',
+        '/v1/brand/integrations/shopify',
+        () => ({ shopDomain: SHOP, clientSecret: CLIENT_SECRET, amountField: 'total_price' }),
+      ],
+      ['POST /v1/brand/hook-tokens', 'POST', '/v1/brand/hook-tokens', () => ({ name: 'klaviyo' })],
+    ];
+    for (const [name, method, path, valid] of bodies) {
+      await refresh();
+      await checkHostileBodies(valid, (text, label) => probe(method, path, json, text, `${name} ${label}`));
+    }
+    await refresh();
+    const violations: string[] = [];
+    for (const id of [
+      'not-a-uuid',
+      '%00',
+      'x'.repeat(10_000),
+      '00000000-0000-0000-0000-000000000000',
+      encodeURIComponent("'; DROP TABLE hook_secrets; --"),
+      encodeURIComponent('é😀'),
+    ]) {
+      for (const [method, path, headers] of [
+        ['DELETE', `/v1/brand/hook-secrets/${id}`, own.auth],
+        ['DELETE', `/v1/brand/hook-tokens/${id}`, own.auth],
+        ['GET', `/v1/hooks/${id}/mailchimp?token=${hookToken}`, {}],
+      ] as const) {
+        const v = await probe(method, path, headers, undefined, `${method} ${summarise(path, 80)}`, {
+          expect4xx: true,
+        });
+        if (v) {
+          violations.push(v);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  }, 240_000);
 
   it('after all of it, no event was applied twice and every balance equals its ledger', async () => {
     expect(await doubleAwards(query)).toEqual([]);

@@ -17,6 +17,8 @@ export interface TestApp {
   server: Server;
   db: TestDatabase;
   http(): ReturnType<typeof request>;
+  /** The served document as a checker of answers, for raw HTTP clients (`http()` checks its own). */
+  contract: OpenApiContract;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     server,
     db,
     http: () => checkedAgainst(contract, request(server)),
+    contract,
     async close() {
       await app.close();
       await db.drop();

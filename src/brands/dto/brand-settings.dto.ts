@@ -18,6 +18,10 @@ import {
 import { isTimeZone } from '../brand-settings.js';
 import { TierLadderDto } from '../../tiers/dto/tiers.dto.js';
 
+// A PATCH must not null a setting that cannot be null: `@IsOptional()` lets null through, and a
+// stored null (a null time zone, pendingDays or transition) breaks the brand from then on.
+const Given = () => ValidateIf((_: object, v: unknown) => v !== undefined);
+
 // Each setting's description, for the partial update (all optional) and the answer (all present).
 const DOC = {
   qualifyingEvent: {
@@ -62,26 +66,26 @@ function IsTimeZone() {
 
 export class ReferralPolicyDto {
   @ApiPropertyOptional(DOC.qualifyingEvent)
-  @IsOptional()
+  @Given()
   @IsString()
   @Matches(/^[a-z][a-z0-9_.]{0,63}$/)
   qualifyingEvent?: string;
 
   @ApiPropertyOptional(DOC.minAmount)
-  @IsOptional()
+  @Given()
   @IsString()
   @Matches(/^\d{1,12}(\.\d{1,4})?$/, { message: 'must be a decimal string such as "20.00"' })
   minAmount?: string;
 
   @ApiPropertyOptional(DOC.withinDays)
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(1)
   @Max(3650)
   withinDays?: number;
 
   @ApiPropertyOptional(DOC.maxReferralsPerMonth)
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(0)
   @Max(100000)
@@ -90,17 +94,17 @@ export class ReferralPolicyDto {
 
 export class TransitionsDto {
   @ApiPropertyOptional({ description: 'First purchase moves the member to conversion' })
-  @IsOptional()
+  @Given()
   @IsBoolean()
   firstPurchase?: boolean;
 
   @ApiPropertyOptional({ description: 'Second purchase moves the member to retention' })
-  @IsOptional()
+  @Given()
   @IsBoolean()
   secondPurchase?: boolean;
 
   @ApiPropertyOptional({ description: 'A qualified referral moves the referrer to loyalty' })
-  @IsOptional()
+  @Given()
   @IsBoolean()
   referralMade?: boolean;
 }
@@ -108,29 +112,29 @@ export class TransitionsDto {
 /** settings.chain: merged key by key; enabling it is checked against the chain before it is saved. */
 export class ChainSettingsDto {
   @ApiPropertyOptional({ description: 'Mint tokens for this brand (needs chainId, rpcUrl, tokenAddress)' })
-  @IsOptional()
+  @Given()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ example: 31337, type: 'integer' })
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(1)
   @Max(2 ** 53 - 1)
   chainId?: number;
 
   @ApiPropertyOptional({ example: 'http://127.0.0.1:8545' })
-  @IsOptional()
+  @Given()
   @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
   rpcUrl?: string;
 
   @ApiPropertyOptional({ example: '0x5FbDB2315678afecb367f032d93F642f64180aa3', description: 'The LoyaltyToken' })
-  @IsOptional()
+  @Given()
   @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'must be a 0x-prefixed 20-byte hex address' })
   tokenAddress?: string;
 
   @ApiPropertyOptional({ example: 1, type: 'integer', description: 'Blocks before a mint counts as confirmed' })
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -140,18 +144,18 @@ export class ChainSettingsDto {
 /** A partial settings object: what PATCH /v1/brand merges into the stored settings. */
 export class BrandSettingsDto {
   @ApiPropertyOptional(DOC.timezone)
-  @IsOptional()
+  @Given()
   @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional(DOC.currency)
-  @IsOptional()
+  @Given()
   @IsString()
   @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
   currency?: string;
 
   @ApiPropertyOptional(DOC.autoEnroll)
-  @IsOptional()
+  @Given()
   @IsBoolean()
   autoEnroll?: boolean;
 
@@ -174,14 +178,14 @@ export class BrandSettingsDto {
   enrollmentLandingUrl?: string | null;
 
   @ApiPropertyOptional({ type: ReferralPolicyDto })
-  @IsOptional()
+  @Given()
   @IsObject()
   @ValidateNested()
   @Type(() => ReferralPolicyDto)
   referral?: ReferralPolicyDto;
 
   @ApiPropertyOptional(DOC.pendingDays)
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(0)
   @Max(365)
@@ -196,7 +200,7 @@ export class BrandSettingsDto {
   expiryMonths?: number | null;
 
   @ApiPropertyOptional(DOC.inactiveDays)
-  @IsOptional()
+  @Given()
   @IsInt()
   @Min(1)
   @Max(3650)
@@ -215,7 +219,7 @@ export class BrandSettingsDto {
   pointValue?: string | null;
 
   @ApiPropertyOptional({ type: TransitionsDto })
-  @IsOptional()
+  @Given()
   @IsObject()
   @ValidateNested()
   @Type(() => TransitionsDto)

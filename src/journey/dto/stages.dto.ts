@@ -31,6 +31,8 @@ export class ReplaceStagesDto {
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(12)
+  // an array item passes ValidateNested (it validates the array's items: none), so say object
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => StageDto)
   stages: StageDto[];

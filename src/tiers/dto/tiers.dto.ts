@@ -6,6 +6,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -72,6 +73,8 @@ export class TierLadderDto {
   @ApiProperty({ type: [TierDto], description: 'Up to 10 tiers, thresholds strictly increasing' })
   @IsArray()
   @ArrayMaxSize(10)
+  // an array item passes ValidateNested (it validates the array's items: none), so say object
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers: TierDto[];

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { OpenApiContract } from '../../support/openapi-contract.js';
 import type { TestApp } from '../../support/test-app.js';
 
 /** Makes the in-process test app listen on a free local port (for raw clients); answers its base URL. */
@@ -16,6 +17,35 @@ export interface RawAnswer {
   headers: http.IncomingHttpHeaders;
   text: string;
   ms: number;
+}
+
+/**
+ * Why a raw answer breaks the served OpenAPI document (an undeclared status, a body that breaks
+ * its schema), or null: raw clients are held to the document like `t.http()` is.
+ */
+export function contractViolation(
+  contract: OpenApiContract,
+  method: string,
+  path: string,
+  res: RawAnswer,
+): string | null {
+  const contentType = res.headers['content-type'];
+  let body: unknown;
+  if (contentType !== undefined && /json/i.test(contentType) && res.text !== '') {
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      body = undefined; // a JSON content type with a broken body: the schema check reports it
+    }
+  }
+  return contract.violation({
+    method: method.toUpperCase(),
+    path: new URL(path, 'http://x').pathname,
+    status: res.status,
+    contentType,
+    body,
+    text: res.text,
+  });
 }
 
 /**
