@@ -268,6 +268,44 @@ it(
 );
 
 it(
+  'redraws the view on screen for the window picked',
+  async () => {
+    const ratings = async () =>
+      (await page.locator('#view-journey tbody tr td:nth-child(3)').allTextContents()).reduce(
+        (sum, n) => sum + Number(n.replace(/,/g, '')),
+        0,
+      );
+    const monthly = await ratings();
+    await page.selectOption('#window-preset', '7');
+    const from = await page.inputValue('#window-from');
+    const to = await page.inputValue('#window-to');
+    await page.waitForFunction((f) => document.getElementById('as-of').textContent.startsWith(f), from);
+    await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));
+    const week = (
+      await t.http().get('/v1/analytics/touchpoints').query({ from, to, interval: 'week' }).set(brand.auth).expect(200)
+    ).body.touchpoints;
+    const weekly = week.reduce((sum: number, x: { count: number }) => sum + x.count, 0);
+    expect(weekly).toBeGreaterThan(0);
+    expect(weekly).toBeLessThan(monthly); // the seed's feedback spreads over ten weeks
+    expect(await ratings()).toBe(weekly);
+
+    // the loop, reached with the same window, shows that window's numbers
+    await view('The loop', '[data-stage]');
+    const funnel = (await t.http().get('/v1/analytics/funnel').query({ from, to }).set(brand.auth).expect(200)).body;
+    for (const s of funnel.stages) {
+      await expect(page.locator(`[data-stage="${s.key}"]`).getAttribute('data-entered')).resolves.toBe(
+        String(s.entered),
+      );
+    }
+    await page.selectOption('#window-preset', '30');
+    const back = await page.inputValue('#window-from');
+    await page.waitForFunction((f) => document.getElementById('as-of').textContent.startsWith(f), back);
+    await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));
+  },
+  GUARD_MS,
+);
+
+it(
   'shows a bad rule’s fault at its JSON path, then creates the rule through the form and edits it',
   async () => {
     await view('Rules by stage', '#rules-table');
