@@ -445,12 +445,31 @@ it(
     ]) {
       expect(reached).toContain(name);
     }
-    // Every form control has a label.
-    const unlabelled = await page.evaluate(() =>
-      ([...document.querySelectorAll('input, select, textarea')] as any[])
-        .filter((c) => c.checkVisibility() && !c.labels?.length && !c.getAttribute('aria-label'))
-        .map((c) => c.id),
-    );
+    // Every form control of every view (the rule editor open) has a label; buttons have a name.
+    const unlabelled: string[] = [];
+    for (const [name, ready] of [
+      ['The loop', '[data-stage]'],
+      ['Funnel and retention', '#retention-chart'],
+      ['Journey map', '#journey-chart'],
+      ['Rules by stage', '#rules-table'],
+      ['A member', '#member-ref'],
+    ]) {
+      await view(name, ready);
+      if (name === 'Rules by stage') {
+        await page.getByRole('button', { name: 'New rule' }).click();
+        await page.locator('#rule-json').waitFor();
+      }
+      const controls = await page.evaluate(() =>
+        ([...document.querySelectorAll('input, select, textarea, button')] as any[])
+          .filter((c) =>
+            c.tagName === 'BUTTON'
+              ? c.checkVisibility() && !c.textContent.trim() && !c.getAttribute('aria-label')
+              : c.checkVisibility() && !c.labels?.length && !c.getAttribute('aria-label'),
+          )
+          .map((c) => c.id || c.outerHTML.slice(0, 80)),
+      );
+      unlabelled.push(...controls.map((c: string) => `${name}: ${c}`));
+    }
     expect(unlabelled).toEqual([]);
   },
   GUARD_MS,
