@@ -149,8 +149,13 @@ describe('analytics (e2e)', () => {
     const earlyAwareness = early.body.stages.find((s: { key: string }) => s.key === 'awareness');
     expect(earlyAwareness).toMatchObject({ entered: 2, advanced: 0, medianDaysInStage: null });
 
-    const csv = await t.http().get('/v1/analytics/funnel').set(brand.auth).set('Accept', 'text/csv').expect(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/funnel')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const records = csvRecords(csv.text);
     expect(records).toHaveLength(5);
     expect(records[0]).toMatchObject({
@@ -212,7 +217,8 @@ describe('analytics (e2e)', () => {
       .get('/v1/analytics/retention?period=month&from=2026-03-01&to=2026-03-31')
       .set(brand.auth)
       .set('Accept', 'text/csv')
-      .expect(200);
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     expect(csvRecords(csv.text)).toEqual([
       expect.objectContaining({ period: 'month', S: '2', E: '2', N: '1', rate: '0.5' }),
     ]);
@@ -261,7 +267,13 @@ describe('analytics (e2e)', () => {
       kFactor: 0.3333,
     });
 
-    const csv = await t.http().get('/v1/analytics/referrals').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/referrals')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const metrics = Object.fromEntries(csvRecords(csv.text).map((r) => [r.metric, r.value]));
     expect(metrics).toMatchObject({
       clicks: '2',
@@ -336,7 +348,13 @@ describe('analytics (e2e)', () => {
     const before = await get(brand, 'points?from=2026-01-01&to=2026-01-31');
     expect(before.body).toMatchObject({ issued: 0, breakage: null, liability: { total: balances } });
 
-    const csv = await t.http().get('/v1/analytics/points').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/points')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const metrics = Object.fromEntries(csvRecords(csv.text).map((r) => [r.metric, r.value]));
     expect(metrics).toMatchObject({ 'liability.total': String(balances), liabilityValue: (balances / 100).toFixed(2) });
   });
@@ -383,7 +401,13 @@ describe('analytics (e2e)', () => {
         points: 0,
       },
     ]);
-    const csv = await t.http().get('/v1/analytics/rules').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/rules')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     expect(csvRecords(csv.text)[0]).toMatchObject({
       name: 'Share, "loudly", points',
       stages: 'awareness|consideration',
@@ -442,7 +466,8 @@ describe('analytics (e2e)', () => {
       .get('/v1/analytics/touchpoints?interval=day')
       .set(brand.auth)
       .set('Accept', 'text/csv')
-      .expect(200);
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const rows = csvRecords(csv.text);
     expect(rows.filter((r) => r.row === 'total')).toEqual([
       expect.objectContaining({ touchpoint: 'checkout', stage: 'awareness', count: '3', label: 'goed', r5: '2' }),
