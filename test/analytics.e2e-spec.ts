@@ -528,6 +528,42 @@ describe('analytics (e2e)', () => {
     );
   });
 
+  it("buckets by the brand's time zone: local days for the window, the series and the periods", async () => {
+    await noise();
+    const brand = await createBrand(t);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { timezone: 'Europe/Amsterdam' } }) // UTC+1 in January
+      .expect(200);
+    const m = await createMember(t, brand);
+    // both on 14 January in UTC, but on the 14th and the 15th in Amsterdam
+    await send(brand, at(m, 'feedback', { rating: 2, touchpoint: 'store' }, '2026-01-14T22:30:00Z'));
+    await send(brand, at(m, 'feedback', { rating: 6, touchpoint: 'store' }, '2026-01-14T23:30:00Z'));
+
+    const res = await get(brand, 'touchpoints?interval=day&from=2026-01-12&to=2026-01-18');
+    expect(res.body).toMatchObject({ from: '2026-01-11T23:00:00.000Z', to: '2026-01-18T23:00:00.000Z' });
+    expect(res.body.touchpoints).toEqual([
+      expect.objectContaining({
+        touchpoint: 'store',
+        count: 2,
+        series: [
+          { start: '2026-01-13T23:00:00.000Z', count: 1, mean: 2 },
+          { start: '2026-01-14T23:00:00.000Z', count: 1, mean: 6 },
+        ],
+      }),
+    ]);
+    const weekly = await get(brand, 'touchpoints?interval=week&from=2026-01-12&to=2026-01-18');
+    expect(weekly.body.touchpoints[0].series).toEqual([{ start: '2026-01-11T23:00:00.000Z', count: 2, mean: 4 }]);
+
+    const retention = await get(brand, 'retention?period=month&from=2026-01-01&to=2026-02-28');
+    expect(retention.body.periods.map((p: { start: string; end: string }) => [p.start, p.end])).toEqual([
+      ['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z'],
+      ['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z'],
+    ]);
+  });
+
   it('refuses a bad window with the parameter path, and asks for a key', async () => {
     const brand = await createBrand(t);
     const bad = async (query: string, path: string, code: string) => {
