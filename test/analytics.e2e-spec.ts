@@ -6,6 +6,7 @@ import {
   createRule,
   event,
   ledgerAudit,
+  runJob,
   type TestBrand,
   type TestMember,
 } from './support/factories.js';
@@ -562,6 +563,33 @@ describe('analytics (e2e)', () => {
       ['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z'],
       ['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z'],
     ]);
+  });
+
+  it('points: breakage is the share of the issued points that expired', async () => {
+    await noise();
+    const brand = await createBrand(t);
+    await createRule(t, brand, { name: 'Shares', stages: [], event: 'share', reward: { points: { fixed: 10 } } });
+    const m = await createMember(t, brand);
+    await send(brand, event(m, 'share', { channel: 'x' }));
+    await send(brand, event(m, 'share', { channel: 'email' }));
+    await send(brand, event(m, 'share', { channel: 'copy_link' }));
+    await send(brand, event(m, 'share', { channel: 'whatsapp' }));
+    // one of the four lots lapses in 10 days; the job runs as if 11 days from now
+    await db.query(
+      `UPDATE ledger_entries SET expires_at = now() + interval '10 days'
+        WHERE id = (SELECT id FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND kind = 'earn' ORDER BY id LIMIT 1)`,
+      [brand.id, m.id],
+    );
+    await runJob(t, 'expire-points', new Date(Date.now() + 11 * DAY));
+    const window = `from=${new Date(Date.now() - DAY).toISOString()}&to=${new Date(Date.now() + 12 * DAY).toISOString()}`;
+    const res = await get(brand, `points?${window}`);
+    expect(res.body).toMatchObject({
+      issued: 40,
+      expired: 10,
+      breakage: 0.25,
+      liability: { available: 30, pending: 0, total: 30 },
+      liabilityValue: null, // no pointValue set
+    });
   });
 
   it('refuses a bad window with the parameter path, and asks for a key', async () => {
