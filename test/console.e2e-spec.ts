@@ -297,10 +297,14 @@ it(
         String(s.entered),
       );
     }
+    // a view switch and a window change in quick succession: the view shows the window picked last
+    await page.getByRole('link', { name: 'Journey map' }).click();
     await page.selectOption('#window-preset', '30');
     const back = await page.inputValue('#window-from');
     await page.waitForFunction((f) => document.getElementById('as-of').textContent.startsWith(f), back);
     await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));
+    expect(await ratings()).toBe(monthly);
+    await view('The loop', '[data-stage]');
   },
   GUARD_MS,
 );
