@@ -99,6 +99,7 @@ function printBanner(config: AppConfig, embedded: boolean, demoKey: string | nul
   if (demoKey) {
     lines.push(
       `Created the "Demo" brand. Its secret key, shown only now: ${demoKey}`,
+      `Its console (paste the key): ${base}/console`,
       `Try it:`,
       `  curl -s -H "Authorization: Bearer ${demoKey}" ${base}/v1/brand`,
       `  curl -s -X POST ${base}/v1/events -H "Authorization: Bearer ${demoKey}" -H 'Content-Type: application/json' \\`,

@@ -6,6 +6,7 @@ import {
   createRule,
   event,
   ledgerAudit,
+  runJob,
   type TestBrand,
   type TestMember,
 } from './support/factories.js';
@@ -149,8 +150,13 @@ describe('analytics (e2e)', () => {
     const earlyAwareness = early.body.stages.find((s: { key: string }) => s.key === 'awareness');
     expect(earlyAwareness).toMatchObject({ entered: 2, advanced: 0, medianDaysInStage: null });
 
-    const csv = await t.http().get('/v1/analytics/funnel').set(brand.auth).set('Accept', 'text/csv').expect(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/funnel')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const records = csvRecords(csv.text);
     expect(records).toHaveLength(5);
     expect(records[0]).toMatchObject({
@@ -212,7 +218,8 @@ describe('analytics (e2e)', () => {
       .get('/v1/analytics/retention?period=month&from=2026-03-01&to=2026-03-31')
       .set(brand.auth)
       .set('Accept', 'text/csv')
-      .expect(200);
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     expect(csvRecords(csv.text)).toEqual([
       expect.objectContaining({ period: 'month', S: '2', E: '2', N: '1', rate: '0.5' }),
     ]);
@@ -261,7 +268,13 @@ describe('analytics (e2e)', () => {
       kFactor: 0.3333,
     });
 
-    const csv = await t.http().get('/v1/analytics/referrals').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/referrals')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const metrics = Object.fromEntries(csvRecords(csv.text).map((r) => [r.metric, r.value]));
     expect(metrics).toMatchObject({
       clicks: '2',
@@ -336,7 +349,13 @@ describe('analytics (e2e)', () => {
     const before = await get(brand, 'points?from=2026-01-01&to=2026-01-31');
     expect(before.body).toMatchObject({ issued: 0, breakage: null, liability: { total: balances } });
 
-    const csv = await t.http().get('/v1/analytics/points').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/points')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const metrics = Object.fromEntries(csvRecords(csv.text).map((r) => [r.metric, r.value]));
     expect(metrics).toMatchObject({ 'liability.total': String(balances), liabilityValue: (balances / 100).toFixed(2) });
   });
@@ -383,7 +402,13 @@ describe('analytics (e2e)', () => {
         points: 0,
       },
     ]);
-    const csv = await t.http().get('/v1/analytics/rules').set(brand.auth).set('Accept', 'text/csv').expect(200);
+    const csv = await t
+      .http()
+      .get('/v1/analytics/rules')
+      .set(brand.auth)
+      .set('Accept', 'text/csv')
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     expect(csvRecords(csv.text)[0]).toMatchObject({
       name: 'Share, "loudly", points',
       stages: 'awareness|consideration',
@@ -442,7 +467,8 @@ describe('analytics (e2e)', () => {
       .get('/v1/analytics/touchpoints?interval=day')
       .set(brand.auth)
       .set('Accept', 'text/csv')
-      .expect(200);
+      .expect(200)
+      .expect('Content-Type', /^text\/csv/);
     const rows = csvRecords(csv.text);
     expect(rows.filter((r) => r.row === 'total')).toEqual([
       expect.objectContaining({ touchpoint: 'checkout', stage: 'awareness', count: '3', label: 'goed', r5: '2' }),
@@ -501,6 +527,72 @@ describe('analytics (e2e)', () => {
     expect(rules.body.rules.find((r: { name: string }) => r.name === 'Referral bonus').fired).toBe(
       referrals.body.qualified,
     );
+    // every starter rule an event of the seed meets has fired (Win-back waits for the retention scan)
+    const idle = rules.body.rules.filter((r: { fired: number }) => r.fired === 0).map((r: { name: string }) => r.name);
+    expect(idle).toEqual(['Win-back']);
+  });
+
+  it("buckets by the brand's time zone: local days for the window, the series and the periods", async () => {
+    await noise();
+    const brand = await createBrand(t);
+    await t
+      .http()
+      .patch('/v1/brand')
+      .set(brand.auth)
+      .send({ settings: { timezone: 'Europe/Amsterdam' } }) // UTC+1 in January
+      .expect(200);
+    const m = await createMember(t, brand);
+    // both on 14 January in UTC, but on the 14th and the 15th in Amsterdam
+    await send(brand, at(m, 'feedback', { rating: 2, touchpoint: 'store' }, '2026-01-14T22:30:00Z'));
+    await send(brand, at(m, 'feedback', { rating: 6, touchpoint: 'store' }, '2026-01-14T23:30:00Z'));
+
+    const res = await get(brand, 'touchpoints?interval=day&from=2026-01-12&to=2026-01-18');
+    expect(res.body).toMatchObject({ from: '2026-01-11T23:00:00.000Z', to: '2026-01-18T23:00:00.000Z' });
+    expect(res.body.touchpoints).toEqual([
+      expect.objectContaining({
+        touchpoint: 'store',
+        count: 2,
+        series: [
+          { start: '2026-01-13T23:00:00.000Z', count: 1, mean: 2 },
+          { start: '2026-01-14T23:00:00.000Z', count: 1, mean: 6 },
+        ],
+      }),
+    ]);
+    const weekly = await get(brand, 'touchpoints?interval=week&from=2026-01-12&to=2026-01-18');
+    expect(weekly.body.touchpoints[0].series).toEqual([{ start: '2026-01-11T23:00:00.000Z', count: 2, mean: 4 }]);
+
+    const retention = await get(brand, 'retention?period=month&from=2026-01-01&to=2026-02-28');
+    expect(retention.body.periods.map((p: { start: string; end: string }) => [p.start, p.end])).toEqual([
+      ['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z'],
+      ['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z'],
+    ]);
+  });
+
+  it('points: breakage is the share of the issued points that expired', async () => {
+    await noise();
+    const brand = await createBrand(t);
+    await createRule(t, brand, { name: 'Shares', stages: [], event: 'share', reward: { points: { fixed: 10 } } });
+    const m = await createMember(t, brand);
+    await send(brand, event(m, 'share', { channel: 'x' }));
+    await send(brand, event(m, 'share', { channel: 'email' }));
+    await send(brand, event(m, 'share', { channel: 'copy_link' }));
+    await send(brand, event(m, 'share', { channel: 'whatsapp' }));
+    // one of the four lots lapses in 10 days; the job runs as if 11 days from now
+    await db.query(
+      `UPDATE ledger_entries SET expires_at = now() + interval '10 days'
+        WHERE id = (SELECT id FROM ledger_entries WHERE brand_id = $1 AND member_id = $2 AND kind = 'earn' ORDER BY id LIMIT 1)`,
+      [brand.id, m.id],
+    );
+    await runJob(t, 'expire-points', new Date(Date.now() + 11 * DAY));
+    const window = `from=${new Date(Date.now() - DAY).toISOString()}&to=${new Date(Date.now() + 12 * DAY).toISOString()}`;
+    const res = await get(brand, `points?${window}`);
+    expect(res.body).toMatchObject({
+      issued: 40,
+      expired: 10,
+      breakage: 0.25,
+      liability: { available: 30, pending: 0, total: 30 },
+      liabilityValue: null, // no pointValue set
+    });
   });
 
   it('refuses a bad window with the parameter path, and asks for a key', async () => {

@@ -268,6 +268,48 @@ it(
 );
 
 it(
+  'redraws the view on screen for the window picked',
+  async () => {
+    const ratings = async () =>
+      (await page.locator('#view-journey tbody tr td:nth-child(3)').allTextContents()).reduce(
+        (sum, n) => sum + Number(n.replace(/,/g, '')),
+        0,
+      );
+    const monthly = await ratings();
+    await page.selectOption('#window-preset', '7');
+    const from = await page.inputValue('#window-from');
+    const to = await page.inputValue('#window-to');
+    await page.waitForFunction((f) => document.getElementById('as-of').textContent.startsWith(f), from);
+    await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));
+    const week = (
+      await t.http().get('/v1/analytics/touchpoints').query({ from, to, interval: 'week' }).set(brand.auth).expect(200)
+    ).body.touchpoints;
+    const weekly = week.reduce((sum: number, x: { count: number }) => sum + x.count, 0);
+    expect(weekly).toBeGreaterThan(0);
+    expect(weekly).toBeLessThan(monthly); // the seed's feedback spreads over ten weeks
+    expect(await ratings()).toBe(weekly);
+
+    // the loop, reached with the same window, shows that window's numbers
+    await view('The loop', '[data-stage]');
+    const funnel = (await t.http().get('/v1/analytics/funnel').query({ from, to }).set(brand.auth).expect(200)).body;
+    for (const s of funnel.stages) {
+      await expect(page.locator(`[data-stage="${s.key}"]`).getAttribute('data-entered')).resolves.toBe(
+        String(s.entered),
+      );
+    }
+    // a view switch and a window change in quick succession: the view shows the window picked last
+    await page.getByRole('link', { name: 'Journey map' }).click();
+    await page.selectOption('#window-preset', '30');
+    const back = await page.inputValue('#window-from');
+    await page.waitForFunction((f) => document.getElementById('as-of').textContent.startsWith(f), back);
+    await page.waitForFunction(() => !document.querySelector('section[aria-busy="true"]'));
+    expect(await ratings()).toBe(monthly);
+    await view('The loop', '[data-stage]');
+  },
+  GUARD_MS,
+);
+
+it(
   'shows a bad rule’s fault at its JSON path, then creates the rule through the form and edits it',
   async () => {
     await view('Rules by stage', '#rules-table');
@@ -407,12 +449,31 @@ it(
     ]) {
       expect(reached).toContain(name);
     }
-    // Every form control has a label.
-    const unlabelled = await page.evaluate(() =>
-      ([...document.querySelectorAll('input, select, textarea')] as any[])
-        .filter((c) => c.checkVisibility() && !c.labels?.length && !c.getAttribute('aria-label'))
-        .map((c) => c.id),
-    );
+    // Every form control of every view (the rule editor open) has a label; buttons have a name.
+    const unlabelled: string[] = [];
+    for (const [name, ready] of [
+      ['The loop', '[data-stage]'],
+      ['Funnel and retention', '#retention-chart'],
+      ['Journey map', '#journey-chart'],
+      ['Rules by stage', '#rules-table'],
+      ['A member', '#member-ref'],
+    ]) {
+      await view(name, ready);
+      if (name === 'Rules by stage') {
+        await page.getByRole('button', { name: 'New rule' }).click();
+        await page.locator('#rule-json').waitFor();
+      }
+      const controls = await page.evaluate(() =>
+        ([...document.querySelectorAll('input, select, textarea, button')] as any[])
+          .filter((c) =>
+            c.tagName === 'BUTTON'
+              ? c.checkVisibility() && !c.textContent.trim() && !c.getAttribute('aria-label')
+              : c.checkVisibility() && !c.labels?.length && !c.getAttribute('aria-label'),
+          )
+          .map((c) => c.id || c.outerHTML.slice(0, 80)),
+      );
+      unlabelled.push(...controls.map((c: string) => `${name}: ${c}`));
+    }
     expect(unlabelled).toEqual([]);
   },
   GUARD_MS,

@@ -48,7 +48,15 @@ function currentView() {
   return VIEWS[name] ? name : 'loop';
 }
 
-async function show() {
+// One render at a time, in the order asked: a view switch and a window change made in quick
+// succession would otherwise race, and the older answer could land last and stay on screen.
+let rendering = Promise.resolve();
+function show() {
+  rendering = rendering.then(showNow, showNow);
+  return rendering;
+}
+
+async function showNow() {
   if (!ctx.brand) {
     return;
   }

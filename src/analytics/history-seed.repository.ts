@@ -200,6 +200,19 @@ export class HistorySeedRepository {
          SELECT x.member_id, x.id, (SELECT id FROM rules WHERE brand_id = $1 AND name = 'Share points'), 10, x.occurred_at
            FROM seed_events x WHERE x.type = 'share'
          UNION ALL
+         -- content and feedback earn only in consideration, within their per-day limits (3 and 1, the brand's local days)
+         SELECT x.member_id, x.id, (SELECT id FROM rules WHERE brand_id = $1 AND name = x.rule_name), x.points, x.occurred_at
+           FROM (SELECT e.*, CASE e.type WHEN 'content' THEN 'Exclusive content' ELSE 'Feedback' END AS rule_name,
+                        CASE e.type WHEN 'content' THEN 15 ELSE 20 END AS points,
+                        row_number() OVER (PARTITION BY e.member_id, e.type, (e.occurred_at AT TIME ZONE z.zone)::date
+                                           ORDER BY e.occurred_at) AS nth_today
+                   FROM seed_events e
+                   JOIN seed_paths p ON p.id = e.member_id
+                   CROSS JOIN (SELECT coalesce(settings->>'timezone', 'UTC') AS zone FROM brands WHERE id = $1) z
+                  WHERE e.type IN ('content', 'feedback')
+                    AND pg_temp.stage_at(p.c1, p.p1, p.p2, p.p4, e.occurred_at) = 'consideration') x
+          WHERE x.nth_today <= CASE x.type WHEN 'content' THEN 3 ELSE 1 END
+         UNION ALL
          SELECT r.referrer_id, r.referral_event_id, (SELECT id FROM rules WHERE brand_id = $1 AND name = 'Referral bonus'), 500, r.p1
            FROM seed_referrals r WHERE r.status = 'rewarded'
          UNION ALL
