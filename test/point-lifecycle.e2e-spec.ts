@@ -87,6 +87,9 @@ describe('the life of a point (e2e)', () => {
     const me = await t.http().get('/v1/me').set('Authorization', `Bearer ${token.body.token}`).expect(200);
     expect(me.body.nextExpiry).toEqual({ at: expect.any(String), points: 30 });
     expect(new Date(me.body.nextExpiry.at).getTime()).toBeGreaterThan(Date.now() + 39 * 86_400_000);
+    // The brand reads the same, without a member token (the console's member view).
+    const balance = await t.http().get(`/v1/members/${m.externalId}/balance`).set(brand.auth).expect(200);
+    expect(balance.body).toEqual({ ...me.body.balance, nextExpiry: me.body.nextExpiry });
 
     const none = await runJob(t, 'expire-points', inDays(20));
     expect((await t.http().get(`/v1/members/${m.id}`).set(brand.auth)).body.balance.available).toBe(30); // A was spent, B not lapsed
@@ -102,6 +105,12 @@ describe('the life of a point (e2e)', () => {
     expect(
       (await t.http().get('/v1/me').set('Authorization', `Bearer ${token.body.token}`)).body.nextExpiry,
     ).toBeNull();
+    expect((await t.http().get(`/v1/members/${m.id}/balance`).set(brand.auth).expect(200)).body).toEqual({
+      available: 0,
+      pending: 0,
+      lifetimeEarned: expect.any(Number),
+      nextExpiry: null,
+    });
   });
 
   it('a cancelled redemption gives the points back to the lots they came from, expiry and all', async () => {

@@ -5,7 +5,7 @@ import { BrandAuth } from '../brands/brand-auth.decorator.js';
 import { CurrentBrand } from '../brands/brand-key.guard.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { MemberRefPipe } from '../members/member-ref.pipe.js';
-import { AdjustmentDto, AdjustmentView, LedgerPageView } from './dto/ledger.dto.js';
+import { AdjustmentDto, AdjustmentView, BalanceWithExpiryView, LedgerPageView } from './dto/ledger.dto.js';
 import { LedgerService } from './ledger.service.js';
 
 @ApiTags('ledger')
@@ -23,6 +23,16 @@ export class LedgerController {
     @Query() q: PageQuery,
   ): Promise<LedgerPageView> {
     return this.ledger.listForMember(brand.id, id, q.cursor, q.limit);
+  }
+
+  @Get('balance')
+  @ApiOperation({ summary: "A member's balance and the next points to lapse (what GET /v1/me shows the member)" })
+  @ApiOkResponse({ type: BalanceWithExpiryView })
+  balance(
+    @CurrentBrand() brand: AuthenticatedBrand,
+    @Param('id', MemberRefPipe) id: string,
+  ): Promise<BalanceWithExpiryView> {
+    return this.ledger.balance(brand.id, id);
   }
 
   @Post('adjustments')

@@ -9,9 +9,15 @@ import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { MemberErrors } from '../members/member-errors.js';
 import { toMemberBalanceView } from '../members/dto/member.view.js';
 import { MembersRepository } from '../members/members.repository.js';
-import type { AdjustmentDto, AdjustmentView, LedgerEntryView, MeView } from './dto/ledger.dto.js';
+import type {
+  AdjustmentDto,
+  AdjustmentView,
+  BalanceWithExpiryView,
+  LedgerEntryView,
+  MeView,
+} from './dto/ledger.dto.js';
 import { toLedgerEntryView } from './dto/ledger-entry.view.js';
-import { toMeView } from './dto/me.view.js';
+import { toBalanceWithExpiryView, toMeView } from './dto/me.view.js';
 import { LedgerErrors } from './ledger-errors.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { adjust } from './posting.js';
@@ -48,6 +54,15 @@ export class LedgerService {
     }
     const next = await this.ledger.nextExpiry(this.db.manager, brandId, member.id);
     return toMeView(member, next);
+  }
+
+  /** The brand's read of a member's balance with the next points to lapse (the console's member view). */
+  async balance(brandId: string, idOrExternalId: string): Promise<BalanceWithExpiryView> {
+    const member = await this.members.find(this.db.manager, brandId, idOrExternalId);
+    if (!member) {
+      throw MemberErrors.notFound(idOrExternalId);
+    }
+    return toBalanceWithExpiryView(member, await this.ledger.nextExpiry(this.db.manager, brandId, member.id));
   }
 
   /** A manual credit or debit, with its reason and the key that made it; never below zero. */

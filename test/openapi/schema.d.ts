@@ -332,6 +332,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's balance and the next points to lapse (what GET /v1/me shows the member) */
+        get: operations["Ledger_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{id}/adjustments": {
         parameters: {
             query?: never;
@@ -1792,6 +1809,18 @@ export interface components {
             data: components["schemas"]["LedgerEntryView"][];
             nextCursor: string | null;
         };
+        NextExpiryView: {
+            at: string;
+            /** @description Points left in the lots that lapse then */
+            points: number;
+        };
+        BalanceWithExpiryView: {
+            available: number;
+            pending: number;
+            lifetimeEarned: number;
+            /** @description The next lapsing points, or null */
+            nextExpiry: components["schemas"]["NextExpiryView"] | null;
+        };
         AdjustmentDto: {
             /**
              * @description Signed, non-zero: positive credits, negative debits (never below zero)
@@ -1805,11 +1834,6 @@ export interface components {
             entry: components["schemas"]["LedgerEntryView"];
             /** @description The balance after the adjustment */
             balance: components["schemas"]["MemberBalanceView"];
-        };
-        NextExpiryView: {
-            at: string;
-            /** @description Points left in the lots that lapse then */
-            points: number;
         };
         MeView: {
             /** Format: uuid */
@@ -4906,6 +4930,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerPageView"];
+                };
+            };
+            /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (or it belongs to another brand) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A path parameter longer than 200 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Ledger_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A member: our id (UUID) or the brand's own externalId (1-200 printable ASCII characters). PUT /v1/members/{id} takes the externalId and creates the member when it is new. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceWithExpiryView"];
                 };
             };
             /** @description Invalid input: `details` lists every fault by field path (body, query or path parameter) */

@@ -66,16 +66,14 @@ export async function render(section, ctx) {
 
 async function memberDetail(ctx, ref) {
   const id = encodeURIComponent(ref);
-  const [member, stages, ledger, rules] = await Promise.all([
+  const [member, balance, stages, ledger, rules] = await Promise.all([
     api(`/v1/members/${id}`),
+    api(`/v1/members/${id}/balance`),
     api(`/v1/members/${id}/stages`),
     api(`/v1/members/${id}/ledger`, { query: { limit: 200 } }),
     api('/v1/rules', { query: { limit: 200 } }),
   ]);
   const ruleNames = new Map(rules.data.map((r) => [r.id, r.name]));
-  // Next expiry is the member API's (GET /v1/me): a short-lived member token reads it.
-  const token = await api(`/v1/members/${id}/token`, { method: 'POST' });
-  const me = await api('/v1/me', { token: token.token });
   const inWindow = (iso) => iso.slice(0, 10) >= ctx.window.from && iso.slice(0, 10) <= ctx.window.to;
   const history = stages.data;
   const entries = ledger.data;
@@ -109,7 +107,7 @@ async function memberDetail(ctx, ref) {
       tile(
         'member-expiry',
         'Next expiry',
-        me.nextExpiry ? `${fmt.int(me.nextExpiry.points)} on ${fmt.date(me.nextExpiry.at)}` : 'none',
+        balance.nextExpiry ? `${fmt.int(balance.nextExpiry.points)} on ${fmt.date(balance.nextExpiry.at)}` : 'none',
       ),
       tile('member-window', 'In the window', `+${fmt.int(earned)} / −${fmt.int(spent)}`),
     ),

@@ -57,6 +57,12 @@ export class NextExpiryView {
   @ApiProperty({ description: 'Points left in the lots that lapse then' }) points: number;
 }
 
+/** GET /v1/members/{id}/balance: the balance with the next lapsing points, for the brand's side. */
+export class BalanceWithExpiryView extends MemberBalanceView {
+  @ApiProperty({ type: NextExpiryView, nullable: true, description: 'The next lapsing points, or null' })
+  nextExpiry: NextExpiryView | null;
+}
+
 /** GET /v1/me: the member, with the next lapsing points (the ledger's, so served beside it). */
 export class MeView extends MemberView {
   @ApiProperty({ type: NextExpiryView, nullable: true, description: 'The next lapsing points, or null' })
