@@ -2,7 +2,7 @@ import { createBrand, createMember, event, type TestBrand } from '../support/fac
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { databaseFingerprint, type Query } from './support/db-checks.js';
 import { startListeningApp } from './support/listening-app.js';
-import { rawRequest } from './support/http.js';
+import { contractViolation, rawRequest } from './support/http.js';
 
 /**
  * Abuse: per-credential rate limiting (429 with Retry-After, in the one error shape, before any
@@ -169,6 +169,7 @@ describe('reliability: abuse (e2e)', () => {
       for (const [method, path, auth] of routes) {
         const res = await rawRequest(base, method, path, { ...auth, 'content-type': 'application/json' }, justOver());
         expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 413 });
+        expect(contractViolation(t.contract, method, path, res)).toBeNull();
         expect(JSON.parse(res.text)).toMatchObject({
           statusCode: 413,
           error: 'Payload Too Large',
@@ -185,6 +186,7 @@ describe('reliability: abuse (e2e)', () => {
       expect(Buffer.byteLength(body)).toBeLessThan(BODY_LIMIT);
       const res = await rawRequest(base, 'PATCH', '/v1/brand', { ...key, 'content-type': 'application/json' }, body);
       expect(res.status).toBe(400);
+      expect(contractViolation(t.contract, 'PATCH', '/v1/brand', res)).toBeNull();
       expect(JSON.parse(res.text).details).toEqual([{ path: 'name', message: expect.any(String) }]);
     }, 30_000);
 
@@ -202,6 +204,7 @@ describe('reliability: abuse (e2e)', () => {
         body,
       );
       expect(res.status).toBe(413);
+      expect(contractViolation(t.contract, 'POST', '/v1/events', res)).toBeNull();
       expect(await databaseFingerprint(query)).toEqual(before);
     }, 30_000);
 

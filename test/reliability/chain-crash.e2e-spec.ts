@@ -2,6 +2,7 @@ import { Contract, getAddress, hexlify, randomBytes } from 'ethers';
 import { ANVIL_KEYS, type Anvil, deployToken, startAnvil } from '../support/anvil.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { sqlClient } from './support/db-checks.js';
+import { CheckedCalls } from './support/server-calls.js';
 import { killAllServers, type ServerProcess, startServerProcess } from './support/server-process.js';
 
 const ADMIN_TOKEN = 'chain-crash-admin-token-0123456789';
@@ -39,19 +40,9 @@ describe('mint worker crashes (e2e, real process, real anvil)', () => {
       env: { MINTER_PRIVATE_KEY: MINTER_KEY, LOG_LEVEL: 'info', ...(crashAt ? { MINT_CRASH_AT: crashAt } : {}) },
     });
 
-  async function call(server: ServerProcess, method: string, path: string, auth: string, body?: unknown) {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${auth}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  }
+  const calls = new CheckedCalls();
+  const call = (server: ServerProcess, method: string, path: string, auth: string, body?: unknown) =>
+    calls.call(server, method, path, auth, body, 30_000);
 
   /** Runs the mint job on a server started to die at `point`; answers once it is dead. */
   async function crashAt(point: string): Promise<void> {
@@ -139,4 +130,8 @@ describe('mint worker crashes (e2e, real process, real anvil)', () => {
     },
     SLOW,
   );
+
+  it('every answer the servers gave is one the OpenAPI document declares', () => {
+    expect(calls.violations).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { balanceFaults, doubleAwards, sqlClient } from './support/db-checks.js';
+import { CheckedCalls } from './support/server-calls.js';
 import { killAllServers, type ServerProcess, startServerProcess } from './support/server-process.js';
 
 /**
@@ -37,19 +38,8 @@ describe.each([1, 2])('reliability: crash under load, %i instance(s) on one data
     await db?.drop();
   }, 30_000);
 
-  async function call(server: ServerProcess, method: string, path: string, auth: string, body?: unknown) {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${auth}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  }
+  const calls = new CheckedCalls();
+  const call = calls.call;
 
   /**
    * CLIENTS concurrent loops send purchases with fresh keys (and now and then a repeat of an
@@ -249,4 +239,8 @@ describe.each([1, 2])('reliability: crash under load, %i instance(s) on one data
     expect(after.size).toBe(before.size + answers.filter((a) => a.status === 201).length);
     // A generous bound, not a speed check: four server starts and two loads on a shared 2-core machine.
   }, 300_000);
+
+  it('every answer the servers gave is one the OpenAPI document declares', () => {
+    expect(calls.violations).toEqual([]);
+  });
 });

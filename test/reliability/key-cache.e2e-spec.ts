@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { KEY_TRUST_MS } from '../../src/brands/brand-key.cache.js';
 import { createBrand, createMember, createRule, event, type TestBrand } from '../support/factories.js';
-import type { TestApp } from '../support/test-app.js';
+import { checkedAgainst, type TestApp } from '../support/test-app.js';
 import { startInstances } from './support/listening-app.js';
 
 /**
@@ -24,8 +24,10 @@ describe('reliability: API keys cached per instance, two instances on one databa
     await close?.();
   }, 30_000);
 
+  // Raw clients of each instance, held to the OpenAPI document like t.http() is.
+  const to = (base: string) => checkedAgainst(t.contract, request(base));
   const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-  const brandAs = (base: string, key: string) => request(base).get('/v1/brand').set(bearer(key));
+  const brandAs = (base: string, key: string) => to(base).get('/v1/brand').set(bearer(key));
   const pastTheBound = () => new Promise((r) => setTimeout(r, KEY_TRUST_MS + 250));
 
   it('a key revoked on A answers 401 there at once and on B within the bound; the new key works throughout', async () => {
@@ -34,13 +36,13 @@ describe('reliability: API keys cached per instance, two instances on one databa
     await brandAs(a, brand.key).expect(200);
     await brandAs(b, brand.key).expect(200);
 
-    const rotated = await request(a).post('/v1/brand/keys').set(brand.auth).send({ name: 'rotated' }).expect(201);
+    const rotated = await to(a).post('/v1/brand/keys').set(brand.auth).send({ name: 'rotated' }).expect(201);
     const next: string = rotated.body.key;
     await brandAs(a, next).expect(200);
     await brandAs(b, next).expect(200);
-    const keys = (await request(a).get('/v1/brand/keys').set(bearer(next)).expect(200)).body.data;
+    const keys = (await to(a).get('/v1/brand/keys').set(bearer(next)).expect(200)).body.data;
     const first = keys.find((k: { name: string }) => k.name === 'default');
-    await request(a).delete(`/v1/brand/keys/${first.id}`).set(bearer(next)).expect(204);
+    await to(a).delete(`/v1/brand/keys/${first.id}`).set(bearer(next)).expect(204);
 
     const refused = await brandAs(a, brand.key).expect(401);
     expect(refused.body.code).toBe('auth.invalid_api_key');
@@ -50,7 +52,7 @@ describe('reliability: API keys cached per instance, two instances on one databa
     await pastTheBound();
     for (const base of [a, b]) {
       expect((await brandAs(base, brand.key)).status).toBe(401);
-      expect((await request(base).post('/v1/members/x/token').set(brand.auth)).status).toBe(401);
+      expect((await to(base).post('/v1/members/x/token').set(brand.auth)).status).toBe(401);
       expect((await brandAs(base, next)).status).toBe(200);
     }
   });
@@ -71,31 +73,31 @@ describe('reliability: API keys cached per instance, two instances on one databa
     const brand: TestBrand = await createBrand(t);
     const member = await createMember(t, brand);
     const points = async () =>
-      (await request(a).get(`/v1/members/${member.id}`).set(brand.auth).expect(200)).body.balance.available;
+      (await to(a).get(`/v1/members/${member.id}`).set(brand.auth).expect(200)).body.balance.available;
     // B has read the brand (no rules yet): its view of the rule set is cached
-    await request(b).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
+    await to(b).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
     expect(await points()).toBe(0);
 
     await createRule(t, brand, { name: 'Share', event: 'share', reward: { points: { fixed: 7 } } });
-    await request(a).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
+    await to(a).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
     expect(await points()).toBe(7);
 
     await pastTheBound();
-    await request(b).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
+    await to(b).post('/v1/events').set(brand.auth).send(event(member, 'share')).expect(201);
     expect(await points()).toBe(14);
   });
 
   it('settings patched on A apply on B within the bound', async () => {
     const brand = await createBrand(t);
-    await request(b).put('/v1/members/before-patch').set(brand.auth).send({}).expect(201);
-    await request(a)
+    await to(b).put('/v1/members/before-patch').set(brand.auth).send({}).expect(201);
+    await to(a)
       .patch('/v1/brand')
       .set(brand.auth)
       .send({ settings: { autoEnroll: true } })
       .expect(200);
     await pastTheBound();
     // an event for an unknown member enrols it only where autoEnroll is seen on
-    const res = await request(b)
+    const res = await to(b)
       .post('/v1/events')
       .set(brand.auth)
       .send(event({ externalId: 'enrolled-by-event' }, 'share'))

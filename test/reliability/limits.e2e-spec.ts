@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { createBrand, createMember, createRule, event, type TestBrand, type TestMember } from '../support/factories.js';
-import type { TestApp } from '../support/test-app.js';
+import { checkedAgainst, type TestApp } from '../support/test-app.js';
 import { balanceFaults, doubleAwards, type Query } from './support/db-checks.js';
 import { startListeningApp } from './support/listening-app.js';
 import { replayable } from '../support/fast-check.js';
@@ -25,7 +25,8 @@ describe('reliability: limits under bursts (e2e)', () => {
     await t?.close();
   }, 30_000);
 
-  const http = () => request(base);
+  // Held to the OpenAPI document like t.http() is.
+  const http = () => checkedAgainst(t.contract, request(base));
 
   interface Limits {
     count: number;

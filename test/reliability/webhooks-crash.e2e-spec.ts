@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 import { sqlClient } from './support/db-checks.js';
-import { killAllServers, type ServerProcess, startServerProcess } from './support/server-process.js';
+import { CheckedCalls } from './support/server-calls.js';
+import { killAllServers, startServerProcess } from './support/server-process.js';
 
 /**
  * The outbox survives a crash: events are committed (acknowledged) while the worker is off, the
@@ -28,16 +29,8 @@ describe('reliability: webhooks across a crash (e2e)', () => {
     await db?.drop();
   }, 30_000);
 
-  async function call(server: ServerProcess, method: string, path: string, auth: string, body?: unknown) {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  }
+  const calls = new CheckedCalls();
+  const call = calls.call;
 
   const start = (scheduler: boolean) =>
     startServerProcess({
@@ -98,4 +91,8 @@ describe('reliability: webhooks across a crash (e2e)', () => {
     expect(delivered[0].n).toBe(EVENTS);
     await second.kill('SIGTERM');
   }, 300_000);
+
+  it('every answer the servers gave is one the OpenAPI document declares', () => {
+    expect(calls.violations).toEqual([]);
+  });
 });

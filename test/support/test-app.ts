@@ -61,7 +61,10 @@ const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'optio
  * an undeclared status, or a body that breaks its schema, fails the request (after the test's
  * own expectations, so a wrong status still reads as one).
  */
-function checkedAgainst(contract: OpenApiContract, agent: ReturnType<typeof request>): ReturnType<typeof request> {
+export function checkedAgainst(
+  contract: OpenApiContract,
+  agent: ReturnType<typeof request>,
+): ReturnType<typeof request> {
   return new Proxy(agent, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
