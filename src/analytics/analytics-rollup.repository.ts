@@ -250,49 +250,82 @@ export class AnalyticsRollupRepository {
   }
 
   /**
-   * Gives the fires of the (rule, member) pairs `pairs` selects the day of the pair's fire
-   * before (the first fire of a day gets the day before; the others that day, the day itself),
-   * reading each pair's fires only from its last day before the batch's first (a hot member's
-   * whole history is not windowed again every pass), and moves the daily counts of starts and prev_at with it, in the batch's transaction: a
-   * reader never sees a fire without it.
+   * Adds a batch's rule fires (`src`: day, rule_id, fire_key, member_id, points, one row a fire)
+   * with each one's prev_day (the day of its (rule, member) pair's fire before: see the migration
+   * AnalyticsRollups) already set, and the daily counts with them, in the batch's transaction: a
+   * reader never sees a fire without it. A fire already there gets the points; a stored fire whose
+   * fire before is now a new one gets its prev_day moved. Each pair's fires are read only from its
+   * last day before the batch's first (a hot member's whole history is not windowed again every
+   * pass), by key lookups per pair, and a new fire is written once, not inserted and then updated.
    */
-  private async settleRuleFires(em: EntityManager, brandId: string, pairs: string, params: unknown[]): Promise<void> {
+  private async addRuleFires(em: EntityManager, brandId: string, src: string, params: unknown[]): Promise<void> {
     await queryRows(
       em,
-      `WITH t AS (SELECT rule_id, member_id, min(day) AS d0 FROM (${pairs}) p GROUP BY 1, 2),
-       -- fires before the pair's first new day keep their prev_day: window from the last such day
-       b AS (
+      `WITH src AS MATERIALIZED (${src}),
+       -- fires before the pair's first day in the batch keep their prev_day: read from the last such day
+       b AS MATERIALIZED (
          SELECT t.rule_id, t.member_id, t.d0,
                 (SELECT max(f.day) FROM analytics_rule_fires f
-                  WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id
-                    AND f.day < t.d0) AS p0
-           FROM t
+                  WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id AND f.day < t.d0) AS p0
+           FROM (SELECT rule_id, member_id, min(day) AS d0 FROM src GROUP BY 1, 2) t
        ),
-       x AS (
-         SELECT f.day, f.rule_id, f.fire_key, f.member_id, f.prev_day AS old_prev, b.p0,
-                lag(f.day) OVER (PARTITION BY f.rule_id, f.member_id ORDER BY f.day, f.fire_key) AS prev_day
-           FROM analytics_rule_fires f JOIN b USING (rule_id, member_id)
-          WHERE f.brand_id = $1 AND f.day >= coalesce(b.p0, b.d0)
+       have AS MATERIALIZED (
+         SELECT f.day, b.rule_id, f.fire_key, b.member_id, f.prev_day, b.p0
+           FROM b CROSS JOIN LATERAL (
+             SELECT f.day, f.fire_key, f.prev_day FROM analytics_rule_fires f
+              WHERE f.brand_id = $1 AND f.rule_id = b.rule_id AND f.member_id = b.member_id
+                AND f.day >= coalesce(b.p0, b.d0)
+             OFFSET 0) f
        ),
-       u AS (
-         UPDATE analytics_rule_fires f SET prev_day = x.prev_day FROM x
-          WHERE f.brand_id = $1 AND f.day = x.day AND f.rule_id = x.rule_id AND f.fire_key = x.fire_key
-            AND f.member_id = x.member_id AND f.prev_day IS DISTINCT FROM x.prev_day
-            AND (x.p0 IS NULL OR x.day > x.p0)
-         RETURNING f.rule_id, f.day, x.old_prev, x.prev_day AS new_prev
+       x AS MATERIALIZED (
+         SELECT day, rule_id, fire_key, member_id, fresh, old_prev, points,
+                p0 IS NULL OR day > p0 AS settled,
+                lag(day) OVER (PARTITION BY rule_id, member_id ORDER BY day, fire_key) AS prev_day
+           FROM (
+             SELECT day, rule_id, fire_key, member_id, false AS fresh, prev_day AS old_prev, NULL::bigint AS points, p0
+               FROM have
+             UNION ALL
+             SELECT s.day, s.rule_id, s.fire_key, s.member_id, true, NULL, s.points, b.p0
+               FROM src s JOIN b USING (rule_id, member_id)
+              WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.day = s.day AND h.rule_id = s.rule_id
+                                  AND h.fire_key = s.fire_key AND h.member_id = s.member_id)
+           ) seq
+       ),
+       ins AS (
+         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points, prev_day)
+         SELECT $1, day, rule_id, fire_key, member_id, points, prev_day FROM x WHERE fresh
+       ),
+       -- stored fires that get points or whose fire before is now a new one
+       chg AS MATERIALIZED (
+         SELECT x.day, x.rule_id, x.fire_key, x.member_id, x.old_prev, x.prev_day AS new_prev,
+                x.settled AND x.prev_day IS DISTINCT FROM x.old_prev AS moved, coalesce(s.points, 0) AS points
+           FROM x LEFT JOIN src s USING (day, rule_id, fire_key, member_id)
+          WHERE NOT x.fresh
+            AND (x.settled AND x.prev_day IS DISTINCT FROM x.old_prev OR coalesce(s.points, 0) <> 0)
+       ),
+       upd AS (
+         UPDATE analytics_rule_fires f
+            SET points = f.points + c.points, prev_day = CASE WHEN c.moved THEN c.new_prev ELSE f.prev_day END
+           FROM chg c
+          WHERE f.brand_id = $1 AND f.rule_id = c.rule_id AND f.member_id = c.member_id AND f.day = c.day
+            AND f.fire_key = c.fire_key
        ),
        d AS (
-         SELECT rule_id, CASE WHEN old_prev IS NULL THEN day ELSE old_prev END AS day,
-                CASE WHEN old_prev IS NULL THEN -1 ELSE 0 END AS starts,
-                CASE WHEN old_prev IS NULL THEN 0 ELSE -1 END AS prev_at
-           FROM u
+         SELECT rule_id, day, points, 0 AS fired, 0 AS fires, 0 AS starts, 0 AS prev_at FROM src
          UNION ALL
-         SELECT rule_id, CASE WHEN new_prev IS NULL THEN day ELSE new_prev END,
-                CASE WHEN new_prev IS NULL THEN 1 ELSE 0 END, CASE WHEN new_prev IS NULL THEN 0 ELSE 1 END
-           FROM u
+         SELECT rule_id, day, 0, (fire_key <> member_id)::int, 1, (prev_day IS NULL)::int, 0 FROM x WHERE fresh
+         UNION ALL
+         SELECT rule_id, prev_day, 0, 0, 0, 0, 1 FROM x WHERE fresh AND prev_day IS NOT NULL
+         UNION ALL
+         SELECT rule_id, coalesce(old_prev, day), 0, 0, 0, -(old_prev IS NULL)::int, -(old_prev IS NOT NULL)::int
+           FROM chg WHERE moved
+         UNION ALL
+         SELECT rule_id, coalesce(new_prev, day), 0, 0, 0, (new_prev IS NULL)::int, (new_prev IS NOT NULL)::int
+           FROM chg WHERE moved
        )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, starts, prev_at)
-       SELECT $1, rule_id, day, sum(starts), sum(prev_at) FROM d GROUP BY 2, 3
+       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, points, fires, starts, prev_at)
+       SELECT $1, rule_id, day, sum(fired), sum(points), sum(fires), sum(starts), sum(prev_at) FROM d GROUP BY 2, 3
+       HAVING (sum(fired), sum(points), sum(fires), sum(starts), sum(prev_at)) <> (0, 0, 0, 0, 0)
        ${ADD_RULE_DAYS}`,
       params,
     );
@@ -313,25 +346,13 @@ export class AnalyticsRollupRepository {
          ${range}`,
       [brandId, after, upto],
     );
-    // a new fire has no fire before until settled: a start of its day
-    await queryRows(
-      em,
-      `WITH ins AS (
-         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
-         SELECT $1, ${localDay('l.created_at')}, l.rule_id, coalesce(l.event_id, l.member_id), l.member_id, 0
-           ${range} AND l.rule_id IS NOT NULL
-         ON CONFLICT (brand_id, day, rule_id, fire_key, member_id) DO NOTHING
-         RETURNING day, rule_id, fire_key, member_id
-       )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, fires, starts)
-       SELECT $1, rule_id, day, count(*) FILTER (WHERE fire_key <> member_id), count(*), count(*) FROM ins GROUP BY 2, 3
-       ${ADD_RULE_DAYS}`,
-      [brandId, after, upto, zone],
-    );
-    await this.settleRuleFires(
+    await this.addRuleFires(
       em,
       brandId,
-      `SELECT l.rule_id, l.member_id, ${localDay('l.created_at')} AS day ${range} AND l.rule_id IS NOT NULL`,
+      `SELECT ${localDay('l.created_at')} AS day, l.rule_id, coalesce(l.event_id, l.member_id) AS fire_key, l.member_id,
+              0::bigint AS points
+         ${range} AND l.rule_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4`,
       [brandId, after, upto, zone],
     );
     return n;
@@ -352,36 +373,13 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, kind) DO UPDATE SET points = analytics_ledger_days.points + excluded.points`,
       p,
     );
-    await queryRows(
-      em,
-      `WITH src AS (
-         SELECT ${localDay('created_at')} AS day, rule_id, coalesce(event_id, member_id) AS fire_key, member_id,
-                sum(points) AS points
-           ${range} AND rule_id IS NOT NULL AND kind = 'earn'
-          GROUP BY 1, 2, 3, 4
-       ),
-       ins AS (
-         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
-         SELECT $1, day, rule_id, fire_key, member_id, points FROM src
-         ON CONFLICT (brand_id, day, rule_id, fire_key, member_id)
-         DO UPDATE SET points = analytics_rule_fires.points + excluded.points
-         RETURNING day, rule_id, fire_key, member_id, xmax = 0 AS inserted
-       ),
-       d AS (
-         SELECT rule_id, day, sum(points) AS points, 0 AS fired, 0 AS fires FROM src GROUP BY 1, 2
-         UNION ALL
-         SELECT rule_id, day, 0, count(*) FILTER (WHERE fire_key <> member_id), count(*) FROM ins
-          WHERE inserted GROUP BY 1, 2
-       )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, points, fires, starts)
-       SELECT $1, rule_id, day, sum(fired), sum(points), sum(fires), sum(fires) FROM d GROUP BY 2, 3
-       ${ADD_RULE_DAYS}`,
-      p,
-    );
-    await this.settleRuleFires(
+    await this.addRuleFires(
       em,
       brandId,
-      `SELECT rule_id, member_id, ${localDay('created_at')} AS day ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
+      `SELECT ${localDay('created_at')} AS day, rule_id, coalesce(event_id, member_id) AS fire_key, member_id,
+              sum(points)::bigint AS points
+         ${range} AND rule_id IS NOT NULL AND kind = 'earn'
+        GROUP BY 1, 2, 3, 4`,
       p,
     );
     return n;

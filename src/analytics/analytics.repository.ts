@@ -366,7 +366,8 @@ export class AnalyticsRepository {
        -- whole days [A, B) = [$2, $3), from the daily sums: an event-keyed fire is one fire; a member
        -- counts on their first fire of the window: a start (no fire before) in it, or a fire at or
        -- after A whose fire before lies before A (the days before A: prev_at - (fires - starts)),
-       -- less those at or after B (long_gaps)
+       -- less those at or after B (long_gaps: a gap longer than the window is more than 0 days, so
+       -- day > prev_day, the gap index's rows)
        rolled AS (
          SELECT rule_id, sum(points) FILTER (WHERE day >= $2) AS points, sum(fired) FILTER (WHERE day >= $2) AS fired,
                 coalesce(sum(starts) FILTER (WHERE day >= $2), 0)
@@ -378,7 +379,7 @@ export class AnalyticsRepository {
        ),
        long_gaps AS (
          SELECT rule_id, count(*) AS n FROM analytics_rule_fires
-          WHERE $4::boolean AND brand_id = $1 AND prev_day IS NOT NULL AND day - prev_day > $3::int - $2::int
+          WHERE $4::boolean AND brand_id = $1 AND day > prev_day AND day - prev_day > $3::int - $2::int
             AND prev_day < $2 AND day >= $3
           GROUP BY rule_id
        ),
