@@ -13,6 +13,7 @@ import { AnalyticsRollups1764001200000 } from './1764001200000-AnalyticsRollups.
 import { RewardRedemptionCounts1764001400000 } from './1764001400000-RewardRedemptionCounts.js';
 import { AnalyticsRuleDays1764001700000 } from './1764001700000-AnalyticsRuleDays.js';
 import { AnalyticsRuleFiresKey1764001800000 } from './1764001800000-AnalyticsRuleFiresKey.js';
+import { AnalyticsSettledInBatch1764001800001 } from './1764001800001-AnalyticsSettledInBatch.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RewardRedemptionCounts1764001400000,
   AnalyticsRuleDays1764001700000,
   AnalyticsRuleFiresKey1764001800000,
+  AnalyticsSettledInBatch1764001800001,
 ];

@@ -16,6 +16,12 @@ export interface RollupMarks {
 
 export type RollupSource = 'events' | 'changes' | 'ledger';
 
+/** A brand's time zone (its days are the rollups' days) and stage order (the moves' ranks). */
+export interface BrandShape {
+  zone: string;
+  stages: string[];
+}
+
 const TABLE: Record<RollupSource, string> = {
   events: 'events',
   changes: 'stage_changes',
@@ -76,7 +82,7 @@ export class AnalyticsRollupRepository {
   }
 
   /** The brand's time zone (its days are the rollups' days) and stage order (the moves' ranks) now. */
-  async brandShape(em: EntityManager, brandId: string): Promise<{ zone: string; stages: string[] }> {
+  async brandShape(em: EntityManager, brandId: string): Promise<BrandShape> {
     const [row] = await queryRows(em, `SELECT settings, stages FROM brands WHERE id = $1`, [brandId]);
     return {
       zone: withDefaults((row?.settings ?? {}) as Partial<BrandSettings>).timezone,
@@ -149,7 +155,13 @@ export class AnalyticsRollupRepository {
   }
 
   /** Rolls up the events with ids in (after, upto]; answers how many there were. */
-  async rollEvents(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollEvents(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    { zone }: BrandShape,
+  ): Promise<number> {
     const range = `FROM events WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
     const n = await rowsInRange(em, 'events', brandId, after, upto);
@@ -164,10 +176,10 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, member_id) DO UPDATE SET ats = analytics_activity.ats || excluded.ats`,
       p,
     );
-    await queryRows(
+    await this.addPurchases(
       em,
-      `INSERT INTO analytics_purchases (brand_id, occurred_at, id, member_id, amount)
-       SELECT $1, occurred_at, id, member_id, (attributes->>'amount')::numeric ${range} AND type = 'purchase'`,
+      `SELECT occurred_at, id, member_id, (attributes->>'amount')::numeric AS amount
+       ${range} AND type = 'purchase'`,
       p.slice(0, 3),
     );
     await queryRows(
@@ -191,62 +203,102 @@ export class AnalyticsRollupRepository {
   }
 
   /**
-   * Gives every purchase of the members with dirty rows its member's next purchase and first
-   * one (ties in occurredAt ordered by id, as the live spans order them).
+   * Adds a batch's purchases (`src`: occurred_at, id, member_id, amount) with each one's member's
+   * next purchase and first one already set (ties in occurredAt ordered by id, as the live spans
+   * order them), and moves them on the stored purchases they change, in the batch's transaction:
+   * a reader never sees a purchase without them. A member's purchases are read only from the one
+   * before its first in the batch on (the newest, typically: one row gets its next), by key.
    */
-  async settlePurchases(em: EntityManager, brandId: string): Promise<number> {
-    const [row] = await queryRows(
+  private async addPurchases(em: EntityManager, src: string, params: unknown[]): Promise<void> {
+    await queryRows(
       em,
-      `WITH m AS (SELECT DISTINCT member_id FROM analytics_purchases WHERE brand_id = $1 AND dirty),
-       x AS (
-         SELECT p.occurred_at, p.id,
-                lead(p.occurred_at) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at, p.id) AS next_at,
-                min(p.occurred_at) OVER (PARTITION BY p.member_id) AS first_at
-           FROM analytics_purchases p JOIN m USING (member_id) WHERE p.brand_id = $1
+      `WITH src AS MATERIALIZED (${src}),
+       m AS (SELECT DISTINCT ON (member_id) member_id, occurred_at, id FROM src ORDER BY member_id, occurred_at, id),
+       have AS MATERIALIZED (
+         SELECT p.occurred_at, p.id, m.member_id, p.next_at, p.first_at
+           FROM m CROSS JOIN LATERAL (
+             (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+               WHERE p.brand_id = $1 AND p.member_id = m.member_id AND (p.occurred_at, p.id) < (m.occurred_at, m.id)
+               ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1)
+             UNION ALL
+             (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+               WHERE p.brand_id = $1 AND p.member_id = m.member_id AND (p.occurred_at, p.id) > (m.occurred_at, m.id))
+           ) p
        ),
-       u AS (
-         UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at, dirty = false FROM x
-          WHERE p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
-            AND (p.dirty OR p.next_at IS DISTINCT FROM x.next_at OR p.first_at IS DISTINCT FROM x.first_at)
-         RETURNING 1
+       -- a stored purchase's first_at is its member's first so far
+       x AS MATERIALIZED (
+         SELECT occurred_at, id, member_id, amount, fresh, old_next, old_first,
+                lead(occurred_at) OVER (PARTITION BY member_id ORDER BY occurred_at, id) AS next_at,
+                min(coalesce(old_first, occurred_at)) OVER (PARTITION BY member_id) AS first_at
+           FROM (
+             SELECT occurred_at, id, member_id, NULL::numeric AS amount, false AS fresh, next_at AS old_next,
+                    first_at AS old_first
+               FROM have
+             UNION ALL
+             SELECT occurred_at, id, member_id, amount, true, NULL, NULL FROM src
+           ) seq
+       ),
+       ins AS (
+         INSERT INTO analytics_purchases (brand_id, occurred_at, id, member_id, amount, next_at, first_at)
+         SELECT $1, occurred_at, id, member_id, amount, next_at, first_at FROM x WHERE fresh
        )
-       SELECT count(*)::int AS n FROM u`,
-      [brandId],
+       UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at FROM x
+        WHERE NOT x.fresh AND p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
+          AND (x.old_next IS DISTINCT FROM x.next_at OR x.old_first IS DISTINCT FROM x.first_at)`,
+      params,
     );
-    return Number(row.n);
   }
 
   /**
-   * Gives every move of the members with dirty rows its member's previous entry into the same
-   * stage and first later move to a stage ranked higher in `stages` (ties in created_at ordered
-   * by id, as the live funnel orders them).
+   * Adds a batch's moves (`src`: the columns of analytics_moves but the settled two) with each
+   * one's member's previous entry into the same stage and first later move to a stage ranked
+   * higher in `stages` already set (ties in created_at ordered by id, as the live funnel orders
+   * them), and moves those of the member's stored moves that change, in the batch's transaction.
+   * A member has a few moves (one a stage reached), read whole by key; the first later move up is
+   * a window per rank, read from the latest move back.
    */
-  async settleMoves(em: EntityManager, brandId: string, stages: string[]): Promise<number> {
-    const [row] = await queryRows(
+  private async addMoves(em: EntityManager, src: string, params: unknown[], stages: string[]): Promise<void> {
+    const rank = (column: string) => `array_position($${params.length + 1}::text[], ${column})`;
+    const higher = stages.length
+      ? `CASE ${rank('to_stage')} ${stages
+          .map((_, i) => `WHEN ${i + 1} THEN min(created_at) FILTER (WHERE ${rank('to_stage')} > ${i + 1}) OVER later`)
+          .join(' ')} END`
+      : 'NULL::timestamptz';
+    await queryRows(
       em,
-      `WITH m AS (SELECT DISTINCT member_id FROM analytics_moves WHERE brand_id = $1 AND dirty),
-       x AS (
-         SELECT p.created_at, p.id,
-                (SELECT max(q.created_at) FROM analytics_moves q
-                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
-                    AND (q.created_at, q.id) < (p.created_at, p.id)) AS prev_same_at,
-                (SELECT min(q.created_at) FROM analytics_moves q
-                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
-                    AND array_position($2::text[], q.to_stage) > array_position($2::text[], p.to_stage)) AS next_higher_at
-           FROM analytics_moves p JOIN m USING (member_id) WHERE p.brand_id = $1
+      `WITH src AS MATERIALIZED (${src}),
+       have AS MATERIALIZED (
+         SELECT p.* FROM (SELECT DISTINCT member_id FROM src) m CROSS JOIN LATERAL (
+           SELECT p.created_at, p.id, p.member_id, p.to_stage, p.prev_same_at, p.next_higher_at FROM analytics_moves p
+            WHERE p.brand_id = $1 AND p.member_id = m.member_id
+           OFFSET 0) p
        ),
-       u AS (
-         UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at, dirty = false
-           FROM x
-          WHERE p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
-            AND (p.dirty OR p.prev_same_at IS DISTINCT FROM x.prev_same_at
-                 OR p.next_higher_at IS DISTINCT FROM x.next_higher_at)
-         RETURNING 1
+       x AS MATERIALIZED (
+         SELECT seq.*,
+                lag(created_at) OVER (PARTITION BY member_id, to_stage ORDER BY created_at, id) AS prev_same_at,
+                ${higher} AS next_higher_at
+           FROM (
+             SELECT created_at, id, member_id, NULL AS from_stage, to_stage, NULL::uuid AS rule_id, NULL::uuid AS fire_key,
+                    NULL::double precision AS stay_days, false AS fresh, prev_same_at AS old_prev, next_higher_at AS old_next
+               FROM have
+             UNION ALL
+             SELECT created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days, true, NULL, NULL FROM src
+           ) seq
+         WINDOW later AS (PARTITION BY member_id ORDER BY created_at DESC, id DESC
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+       ),
+       ins AS (
+         INSERT INTO analytics_moves (brand_id, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key,
+                                      stay_days, prev_same_at, next_higher_at)
+         SELECT $1, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days, prev_same_at,
+                next_higher_at
+           FROM x WHERE fresh
        )
-       SELECT count(*)::int AS n FROM u`,
-      [brandId, stages],
+       UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at FROM x
+        WHERE NOT x.fresh AND p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
+          AND (x.old_prev IS DISTINCT FROM x.prev_same_at OR x.old_next IS DISTINCT FROM x.next_higher_at)`,
+      [...params, stages],
     );
-    return Number(row.n);
   }
 
   /**
@@ -332,19 +384,26 @@ export class AnalyticsRollupRepository {
   }
 
   /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
-  async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollChanges(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    shape: BrandShape,
+  ): Promise<number> {
+    const { zone, stages } = shape;
     const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;
     const n = await rowsInRange(em, 'stage_changes', brandId, after, upto);
     if (n === 0) {
       return 0;
     }
-    await queryRows(
+    await this.addMoves(
       em,
-      `INSERT INTO analytics_moves (brand_id, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days)
-       SELECT $1, l.created_at, l.id, l.member_id, l.from_stage, l.to_stage, l.rule_id,
-              coalesce(l.event_id, l.member_id), ${STAY_DAYS}
+      `SELECT l.created_at, l.id, l.member_id, l.from_stage, l.to_stage, l.rule_id,
+              coalesce(l.event_id, l.member_id) AS fire_key, ${STAY_DAYS} AS stay_days
          ${range}`,
       [brandId, after, upto],
+      stages,
     );
     await this.addRuleFires(
       em,
@@ -359,7 +418,13 @@ export class AnalyticsRollupRepository {
   }
 
   /** Rolls up the ledger entries with ids in (after, upto]: flows by kind and day, rule fires. */
-  async rollLedger(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollLedger(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    { zone }: BrandShape,
+  ): Promise<number> {
     const range = `FROM ledger_entries WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
     const n = await rowsInRange(em, 'ledger_entries', brandId, after, upto);
