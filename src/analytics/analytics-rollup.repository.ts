@@ -214,16 +214,29 @@ export class AnalyticsRollupRepository {
       em,
       `WITH src AS MATERIALIZED (${src}),
        m AS (SELECT DISTINCT ON (member_id) member_id, occurred_at, id FROM src ORDER BY member_id, occurred_at, id),
+       -- each member's last stored purchase: before the batch's first (typically), it is all a member needs
+       l AS MATERIALIZED (
+         SELECT m.member_id, m.occurred_at AS a0, m.id AS i0, p.occurred_at, p.id, p.next_at, p.first_at,
+                p.id IS NULL OR (p.occurred_at, p.id) < (m.occurred_at, m.id) AS after_last
+           FROM m LEFT JOIN LATERAL (
+             SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+              WHERE p.brand_id = $1 AND p.member_id = m.member_id
+              ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1) p ON true
+       ),
        have AS MATERIALIZED (
-         SELECT p.occurred_at, p.id, m.member_id, p.next_at, p.first_at
-           FROM m CROSS JOIN LATERAL (
+         SELECT occurred_at, id, member_id, next_at, first_at FROM l WHERE after_last AND id IS NOT NULL
+         UNION ALL
+         -- else: from the one before the member's first in the batch
+         SELECT p.occurred_at, p.id, l.member_id, p.next_at, p.first_at
+           FROM l CROSS JOIN LATERAL (
              (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
-               WHERE p.brand_id = $1 AND p.member_id = m.member_id AND (p.occurred_at, p.id) < (m.occurred_at, m.id)
+               WHERE p.brand_id = $1 AND p.member_id = l.member_id AND (p.occurred_at, p.id) < (l.a0, l.i0)
                ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1)
              UNION ALL
              (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
-               WHERE p.brand_id = $1 AND p.member_id = m.member_id AND (p.occurred_at, p.id) > (m.occurred_at, m.id))
+               WHERE p.brand_id = $1 AND p.member_id = l.member_id AND (p.occurred_at, p.id) > (l.a0, l.i0))
            ) p
+          WHERE NOT l.after_last
        ),
        -- a stored purchase's first_at is its member's first so far
        x AS MATERIALIZED (
@@ -314,34 +327,53 @@ export class AnalyticsRollupRepository {
     await queryRows(
       em,
       `WITH src AS MATERIALIZED (${src}),
-       -- fires before the pair's first day in the batch keep their prev_day: read from the last such day
-       b AS MATERIALIZED (
-         SELECT t.rule_id, t.member_id, t.d0,
-                (SELECT max(f.day) FROM analytics_rule_fires f
-                  WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id AND f.day < t.d0) AS p0
-           FROM (SELECT rule_id, member_id, min(day) AS d0 FROM src GROUP BY 1, 2) t
+       t AS (
+         SELECT DISTINCT ON (rule_id, member_id) rule_id, member_id, day AS d0, fire_key AS k0 FROM src
+          ORDER BY rule_id, member_id, day, fire_key
        ),
+       -- each pair's last stored fire: before the batch's first (typically), it is all a pair needs
+       b AS MATERIALIZED (
+         SELECT t.*, l.day AS l_day, l.fire_key AS l_key, l.day IS NULL OR (l.day, l.fire_key) < (t.d0, t.k0) AS after_last
+           FROM t LEFT JOIN LATERAL (
+             SELECT f.day, f.fire_key FROM analytics_rule_fires f
+              WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id
+              ORDER BY f.day DESC, f.fire_key DESC LIMIT 1) l ON true
+       ),
+       -- the stored fires to order with the batch's; those on a pair's day p0 or before keep their prev_day
        have AS MATERIALIZED (
-         SELECT f.day, b.rule_id, f.fire_key, b.member_id, f.prev_day, b.p0
-           FROM b CROSS JOIN LATERAL (
+         SELECT l_day AS day, rule_id, l_key AS fire_key, member_id, NULL::int AS prev_day, l_day AS p0
+           FROM b WHERE after_last AND l_day IS NOT NULL
+         UNION ALL
+         -- else: from the pair's last day before its first in the batch
+         SELECT f.day, g.rule_id, f.fire_key, g.member_id, f.prev_day, g.p0
+           FROM (
+             SELECT b.rule_id, b.member_id, b.d0,
+                    (SELECT max(f.day) FROM analytics_rule_fires f
+                      WHERE f.brand_id = $1 AND f.rule_id = b.rule_id AND f.member_id = b.member_id AND f.day < b.d0) AS p0
+               FROM b WHERE NOT b.after_last
+           ) g CROSS JOIN LATERAL (
              SELECT f.day, f.fire_key, f.prev_day FROM analytics_rule_fires f
-              WHERE f.brand_id = $1 AND f.rule_id = b.rule_id AND f.member_id = b.member_id
-                AND f.day >= coalesce(b.p0, b.d0)
+              WHERE f.brand_id = $1 AND f.rule_id = g.rule_id AND f.member_id = g.member_id
+                AND f.day >= coalesce(g.p0, g.d0)
              OFFSET 0) f
        ),
+       -- the stored fires and the batch's, one row a fire (a stored one may get points)
        x AS MATERIALIZED (
-         SELECT day, rule_id, fire_key, member_id, fresh, old_prev, points,
-                p0 IS NULL OR day > p0 AS settled,
-                lag(day) OVER (PARTITION BY rule_id, member_id ORDER BY day, fire_key) AS prev_day
+         SELECT day, rule_id, fire_key, member_id, NOT stored AS fresh, old_prev, points,
+                max(p0) OVER pair IS NULL OR day > max(p0) OVER pair AS settled,
+                lag(day) OVER (pair ORDER BY day, fire_key) AS prev_day
            FROM (
-             SELECT day, rule_id, fire_key, member_id, false AS fresh, prev_day AS old_prev, NULL::bigint AS points, p0
-               FROM have
-             UNION ALL
-             SELECT s.day, s.rule_id, s.fire_key, s.member_id, true, NULL, s.points, b.p0
-               FROM src s JOIN b USING (rule_id, member_id)
-              WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.day = s.day AND h.rule_id = s.rule_id
-                                  AND h.fire_key = s.fire_key AND h.member_id = s.member_id)
-           ) seq
+             SELECT day, rule_id, fire_key, member_id, bool_or(stored) AS stored, max(old_prev) AS old_prev,
+                    sum(points) AS points, max(p0) AS p0
+               FROM (
+                 SELECT day, rule_id, fire_key, member_id, true AS stored, prev_day AS old_prev, NULL::bigint AS points, p0
+                   FROM have
+                 UNION ALL
+                 SELECT day, rule_id, fire_key, member_id, false, NULL, points, NULL FROM src
+               ) seq
+              GROUP BY 1, 2, 3, 4
+           ) k
+         WINDOW pair AS (PARTITION BY rule_id, member_id)
        ),
        ins AS (
          INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points, prev_day)
@@ -349,11 +381,10 @@ export class AnalyticsRollupRepository {
        ),
        -- stored fires that get points or whose fire before is now a new one
        chg AS MATERIALIZED (
-         SELECT x.day, x.rule_id, x.fire_key, x.member_id, x.old_prev, x.prev_day AS new_prev,
-                x.settled AND x.prev_day IS DISTINCT FROM x.old_prev AS moved, coalesce(s.points, 0) AS points
-           FROM x LEFT JOIN src s USING (day, rule_id, fire_key, member_id)
-          WHERE NOT x.fresh
-            AND (x.settled AND x.prev_day IS DISTINCT FROM x.old_prev OR coalesce(s.points, 0) <> 0)
+         SELECT day, rule_id, fire_key, member_id, old_prev, prev_day AS new_prev,
+                settled AND prev_day IS DISTINCT FROM old_prev AS moved, coalesce(points, 0) AS points
+           FROM x
+          WHERE NOT fresh AND (settled AND prev_day IS DISTINCT FROM old_prev OR coalesce(points, 0) <> 0)
        ),
        upd AS (
          UPDATE analytics_rule_fires f
