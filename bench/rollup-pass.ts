@@ -19,7 +19,8 @@ import { RulesService } from '../src/rules/rules.service.js';
  * ROLLUP_PASS=prepare (once): a template database on DATABASE_URL's server with a seeded history
  * (BENCH_MEMBERS, default 20,000 members, about 200,000 events), rolled up, then SLICE (20,000)
  * events sent one by one over HTTP (32 in flight, the mix of bench:analytics' event-path rounds)
- * above the marks; its name and the slice's start go to bench/results/rollup-pass-base.json.
+ * above the marks (SLICES=2: a second slice after it, measured, the first rolled up by the
+ * catch-up); its name and the measured slice's start go to bench/results/rollup-pass-base.json.
  * ROLLUP_PASS=measure (default): REPS (3) times, a copy of the template, migrated by this build
  * (a migration may reset the rollups), rolled up to the slice's start, VACUUM ANALYZE, then one
  * timed pass over the slice: each statement's total ms, and per 10,000 rolled events.
@@ -28,7 +29,7 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 20_000);
 const ACTIVITY = Number(process.env.BENCH_ACTIVITY ?? 2.06);
 const SLICE = Number(process.env.SLICE ?? 20_000);
 const REPS = Number(process.env.REPS ?? 3);
-const BASE_FILE = 'bench/results/rollup-pass-base.json';
+const BASE_FILE = process.env.BASE_FILE ?? 'bench/results/rollup-pass-base.json';
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Base {
@@ -88,33 +89,43 @@ async function prepare() {
     );
     log(`seeded ${JSON.stringify(seeded)}`);
     await data.query('VACUUM ANALYZE');
-    const sliceFrom = new Date();
+    let sliceFrom = new Date();
     await app.get(AnalyticsRollupJob).rebuild(brandId);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/v1/events`;
     const headers = { Authorization: `Bearer ${created.apiKey.key}`, 'Content-Type': 'application/json' };
-    let n = 0;
-    const t0 = performance.now();
-    const worker = async () => {
-      for (let i = n++; i < SLICE; i = n++) {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            idempotencyKey: `slice-${i}`,
-            type: i % 3 === 0 ? 'feedback' : 'purchase',
-            member: { externalId: `bench-${1 + ((i * 7919) % MEMBERS)}` },
-            attributes: i % 3 === 0 ? { rating: 1 + (i % 6), touchpoint: 'checkout' } : { amount: '25.00' },
-          }),
-        });
-        await res.text();
-        if (res.status !== 201) {
-          throw new Error(`event ${i}: ${res.status}`);
+    const send = async (slice: number) => {
+      let n = 0;
+      const t0 = performance.now();
+      const worker = async () => {
+        for (let i = n++; i < SLICE; i = n++) {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              idempotencyKey: `slice-${slice}-${i}`,
+              type: i % 3 === 0 ? 'feedback' : 'purchase',
+              member: { externalId: `bench-${1 + ((i * 7919) % MEMBERS)}` },
+              attributes: i % 3 === 0 ? { rating: 1 + (i % 6), touchpoint: 'checkout' } : { amount: '25.00' },
+            }),
+          });
+          await res.text();
+          if (res.status !== 201) {
+            throw new Error(`event ${i}: ${res.status}`);
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
+      log(`slice of ${SLICE} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     };
-    await Promise.all(Array.from({ length: 32 }, worker));
-    log(`slice of ${SLICE} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await send(0);
+    // SLICES=2: the measured slice follows one the catch-up pass rolls up with the code under test,
+    // as a pass a minute follows the last (today's member-days, pairs and purchases were just written)
+    if (process.env.SLICES === '2') {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      sliceFrom = new Date();
+      await send(1);
+    }
     await data.query('VACUUM ANALYZE');
     base = { template, brandId, sliceFrom: sliceFrom.toISOString() };
   } finally {
