@@ -12,6 +12,8 @@ import { Chain1764001000000 } from './1764001000000-Chain.js';
 import { AnalyticsRollups1764001200000 } from './1764001200000-AnalyticsRollups.js';
 import { RewardRedemptionCounts1764001400000 } from './1764001400000-RewardRedemptionCounts.js';
 import { AnalyticsRuleDays1764001700000 } from './1764001700000-AnalyticsRuleDays.js';
+import { AnalyticsRuleFiresKey1764001800000 } from './1764001800000-AnalyticsRuleFiresKey.js';
+import { AnalyticsSettledInBatch1764001800001 } from './1764001800001-AnalyticsSettledInBatch.js';
 import { WebhookPayloadJson1764002000000 } from './1764002000000-WebhookPayloadJson.js';
 
 /** Every migration, in order. Listed by hand so the build needs no glob loader (ESM). */
@@ -30,5 +32,7 @@ export const MIGRATIONS = [
   AnalyticsRollups1764001200000,
   RewardRedemptionCounts1764001400000,
   AnalyticsRuleDays1764001700000,
+  AnalyticsRuleFiresKey1764001800000,
+  AnalyticsSettledInBatch1764001800001,
   WebhookPayloadJson1764002000000,
 ];

@@ -83,14 +83,12 @@ export class AnalyticsRollupJob implements Job {
           }
           const end = await this.rollups.batchEnd(em, source, brandId, after, below, BATCH);
           const mark = end ?? below;
-          count(processed, source, await this.rollups[ROLL[source]](em, brandId, after, mark, zone));
+          count(processed, source, await this.rollups[ROLL[source]](em, brandId, after, mark, shape));
           await this.rollups.moveMark(em, brandId, source, mark);
           return end === null;
         });
       }
     }
-    count(processed, 'movesSettled', await this.db.transaction((em) => this.rollups.settleMoves(em, brandId, stages)));
-    count(processed, 'purchasesSettled', await this.db.transaction((em) => this.rollups.settlePurchases(em, brandId)));
     await this.db.transaction((em) => this.rollups.rolledUpTo(em, brandId, upto));
   }
 }

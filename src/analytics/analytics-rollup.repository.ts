@@ -16,6 +16,12 @@ export interface RollupMarks {
 
 export type RollupSource = 'events' | 'changes' | 'ledger';
 
+/** A brand's time zone (its days are the rollups' days) and stage order (the moves' ranks). */
+export interface BrandShape {
+  zone: string;
+  stages: string[];
+}
+
 const TABLE: Record<RollupSource, string> = {
   events: 'events',
   changes: 'stage_changes',
@@ -76,7 +82,7 @@ export class AnalyticsRollupRepository {
   }
 
   /** The brand's time zone (its days are the rollups' days) and stage order (the moves' ranks) now. */
-  async brandShape(em: EntityManager, brandId: string): Promise<{ zone: string; stages: string[] }> {
+  async brandShape(em: EntityManager, brandId: string): Promise<BrandShape> {
     const [row] = await queryRows(em, `SELECT settings, stages FROM brands WHERE id = $1`, [brandId]);
     return {
       zone: withDefaults((row?.settings ?? {}) as Partial<BrandSettings>).timezone,
@@ -149,7 +155,13 @@ export class AnalyticsRollupRepository {
   }
 
   /** Rolls up the events with ids in (after, upto]; answers how many there were. */
-  async rollEvents(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollEvents(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    { zone }: BrandShape,
+  ): Promise<number> {
     const range = `FROM events WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
     const n = await rowsInRange(em, 'events', brandId, after, upto);
@@ -164,10 +176,10 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, member_id) DO UPDATE SET ats = analytics_activity.ats || excluded.ats`,
       p,
     );
-    await queryRows(
+    await this.addPurchases(
       em,
-      `INSERT INTO analytics_purchases (brand_id, occurred_at, id, member_id, amount)
-       SELECT $1, occurred_at, id, member_id, (attributes->>'amount')::numeric ${range} AND type = 'purchase'`,
+      `SELECT occurred_at, id, member_id, (attributes->>'amount')::numeric AS amount
+       ${range} AND type = 'purchase'`,
       p.slice(0, 3),
     );
     await queryRows(
@@ -191,154 +203,259 @@ export class AnalyticsRollupRepository {
   }
 
   /**
-   * Gives every purchase of the members with dirty rows its member's next purchase and first
-   * one (ties in occurredAt ordered by id, as the live spans order them).
+   * Adds a batch's purchases (`src`: occurred_at, id, member_id, amount) with each one's member's
+   * next purchase and first one already set (ties in occurredAt ordered by id, as the live spans
+   * order them), and moves them on the stored purchases they change, in the batch's transaction:
+   * a reader never sees a purchase without them. A member's purchases are read only from the one
+   * before its first in the batch on (the newest, typically: one row gets its next), by key.
    */
-  async settlePurchases(em: EntityManager, brandId: string): Promise<number> {
-    const [row] = await queryRows(
-      em,
-      `WITH m AS (SELECT DISTINCT member_id FROM analytics_purchases WHERE brand_id = $1 AND dirty),
-       x AS (
-         SELECT p.occurred_at, p.id,
-                lead(p.occurred_at) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at, p.id) AS next_at,
-                min(p.occurred_at) OVER (PARTITION BY p.member_id) AS first_at
-           FROM analytics_purchases p JOIN m USING (member_id) WHERE p.brand_id = $1
-       ),
-       u AS (
-         UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at, dirty = false FROM x
-          WHERE p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
-            AND (p.dirty OR p.next_at IS DISTINCT FROM x.next_at OR p.first_at IS DISTINCT FROM x.first_at)
-         RETURNING 1
-       )
-       SELECT count(*)::int AS n FROM u`,
-      [brandId],
-    );
-    return Number(row.n);
-  }
-
-  /**
-   * Gives every move of the members with dirty rows its member's previous entry into the same
-   * stage and first later move to a stage ranked higher in `stages` (ties in created_at ordered
-   * by id, as the live funnel orders them).
-   */
-  async settleMoves(em: EntityManager, brandId: string, stages: string[]): Promise<number> {
-    const [row] = await queryRows(
-      em,
-      `WITH m AS (SELECT DISTINCT member_id FROM analytics_moves WHERE brand_id = $1 AND dirty),
-       x AS (
-         SELECT p.created_at, p.id,
-                (SELECT max(q.created_at) FROM analytics_moves q
-                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
-                    AND (q.created_at, q.id) < (p.created_at, p.id)) AS prev_same_at,
-                (SELECT min(q.created_at) FROM analytics_moves q
-                  WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
-                    AND array_position($2::text[], q.to_stage) > array_position($2::text[], p.to_stage)) AS next_higher_at
-           FROM analytics_moves p JOIN m USING (member_id) WHERE p.brand_id = $1
-       ),
-       u AS (
-         UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at, dirty = false
-           FROM x
-          WHERE p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
-            AND (p.dirty OR p.prev_same_at IS DISTINCT FROM x.prev_same_at
-                 OR p.next_higher_at IS DISTINCT FROM x.next_higher_at)
-         RETURNING 1
-       )
-       SELECT count(*)::int AS n FROM u`,
-      [brandId, stages],
-    );
-    return Number(row.n);
-  }
-
-  /**
-   * Gives the fires of the (rule, member) pairs `pairs` selects the day of the pair's fire
-   * before (the first fire of a day gets the day before; the others that day, the day itself),
-   * reading each pair's fires only from its last day before the batch's first (a hot member's
-   * whole history is not windowed again every pass), and moves the daily counts of starts and prev_at with it, in the batch's transaction: a
-   * reader never sees a fire without it.
-   */
-  private async settleRuleFires(em: EntityManager, brandId: string, pairs: string, params: unknown[]): Promise<void> {
+  private async addPurchases(em: EntityManager, src: string, params: unknown[]): Promise<void> {
     await queryRows(
       em,
-      `WITH t AS (SELECT rule_id, member_id, min(day) AS d0 FROM (${pairs}) p GROUP BY 1, 2),
-       -- fires before the pair's first new day keep their prev_day: window from the last such day
-       b AS (
-         SELECT t.rule_id, t.member_id, t.d0,
-                (SELECT max(f.day) FROM analytics_rule_fires f
-                  WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id
-                    AND f.day < t.d0) AS p0
-           FROM t
+      `WITH src AS MATERIALIZED (${src}),
+       m AS (SELECT DISTINCT ON (member_id) member_id, occurred_at, id FROM src ORDER BY member_id, occurred_at, id),
+       -- each member's last stored purchase: before the batch's first (typically), it is all a member needs
+       l AS MATERIALIZED (
+         SELECT m.member_id, m.occurred_at AS a0, m.id AS i0, p.occurred_at, p.id, p.next_at, p.first_at,
+                p.id IS NULL OR (p.occurred_at, p.id) < (m.occurred_at, m.id) AS after_last
+           FROM m LEFT JOIN LATERAL (
+             SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+              WHERE p.brand_id = $1 AND p.member_id = m.member_id
+              ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1) p ON true
        ),
-       x AS (
-         SELECT f.day, f.rule_id, f.fire_key, f.member_id, f.prev_day AS old_prev, b.p0,
-                lag(f.day) OVER (PARTITION BY f.rule_id, f.member_id ORDER BY f.day, f.fire_key) AS prev_day
-           FROM analytics_rule_fires f JOIN b USING (rule_id, member_id)
-          WHERE f.brand_id = $1 AND f.day >= coalesce(b.p0, b.d0)
+       have AS MATERIALIZED (
+         SELECT occurred_at, id, member_id, next_at, first_at FROM l WHERE after_last AND id IS NOT NULL
+         UNION ALL
+         -- else: from the one before the member's first in the batch
+         SELECT p.occurred_at, p.id, l.member_id, p.next_at, p.first_at
+           FROM l CROSS JOIN LATERAL (
+             (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+               WHERE p.brand_id = $1 AND p.member_id = l.member_id AND (p.occurred_at, p.id) < (l.a0, l.i0)
+               ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1)
+             UNION ALL
+             (SELECT p.occurred_at, p.id, p.next_at, p.first_at FROM analytics_purchases p
+               WHERE p.brand_id = $1 AND p.member_id = l.member_id AND (p.occurred_at, p.id) > (l.a0, l.i0))
+           ) p
+          WHERE NOT l.after_last
        ),
-       u AS (
-         UPDATE analytics_rule_fires f SET prev_day = x.prev_day FROM x
-          WHERE f.brand_id = $1 AND f.day = x.day AND f.rule_id = x.rule_id AND f.fire_key = x.fire_key
-            AND f.member_id = x.member_id AND f.prev_day IS DISTINCT FROM x.prev_day
-            AND (x.p0 IS NULL OR x.day > x.p0)
-         RETURNING f.rule_id, f.day, x.old_prev, x.prev_day AS new_prev
+       -- a stored purchase's first_at is its member's first so far
+       x AS MATERIALIZED (
+         SELECT occurred_at, id, member_id, amount, fresh, old_next, old_first,
+                lead(occurred_at) OVER (PARTITION BY member_id ORDER BY occurred_at, id) AS next_at,
+                min(coalesce(old_first, occurred_at)) OVER (PARTITION BY member_id) AS first_at
+           FROM (
+             SELECT occurred_at, id, member_id, NULL::numeric AS amount, false AS fresh, next_at AS old_next,
+                    first_at AS old_first
+               FROM have
+             UNION ALL
+             SELECT occurred_at, id, member_id, amount, true, NULL, NULL FROM src
+           ) seq
+       ),
+       ins AS (
+         INSERT INTO analytics_purchases (brand_id, occurred_at, id, member_id, amount, next_at, first_at)
+         SELECT $1, occurred_at, id, member_id, amount, next_at, first_at FROM x WHERE fresh
+       )
+       UPDATE analytics_purchases p SET next_at = x.next_at, first_at = x.first_at FROM x
+        WHERE NOT x.fresh AND p.brand_id = $1 AND p.occurred_at = x.occurred_at AND p.id = x.id
+          AND (x.old_next IS DISTINCT FROM x.next_at OR x.old_first IS DISTINCT FROM x.first_at)`,
+      params,
+    );
+  }
+
+  /**
+   * Adds a batch's moves (`src`: the columns of analytics_moves but the settled two) with each
+   * one's member's previous entry into the same stage and first later move to a stage ranked
+   * higher in `stages` already set (ties in created_at ordered by id, as the live funnel orders
+   * them), and moves those of the member's stored moves that change, in the batch's transaction.
+   * A member has a few moves (one a stage reached), read whole by key; the first later move up is
+   * a window per rank, read from the latest move back.
+   */
+  private async addMoves(em: EntityManager, src: string, params: unknown[], stages: string[]): Promise<void> {
+    const rank = (column: string) => `array_position($${params.length + 1}::text[], ${column})`;
+    const higher = stages.length
+      ? `CASE ${rank('to_stage')} ${stages
+          .map((_, i) => `WHEN ${i + 1} THEN min(created_at) FILTER (WHERE ${rank('to_stage')} > ${i + 1}) OVER later`)
+          .join(' ')} END`
+      : 'NULL::timestamptz';
+    await queryRows(
+      em,
+      `WITH src AS MATERIALIZED (${src}),
+       have AS MATERIALIZED (
+         SELECT p.* FROM (SELECT DISTINCT member_id FROM src) m CROSS JOIN LATERAL (
+           SELECT p.created_at, p.id, p.member_id, p.to_stage, p.prev_same_at, p.next_higher_at FROM analytics_moves p
+            WHERE p.brand_id = $1 AND p.member_id = m.member_id
+           OFFSET 0) p
+       ),
+       x AS MATERIALIZED (
+         SELECT seq.*,
+                lag(created_at) OVER (PARTITION BY member_id, to_stage ORDER BY created_at, id) AS prev_same_at,
+                ${higher} AS next_higher_at
+           FROM (
+             SELECT created_at, id, member_id, NULL AS from_stage, to_stage, NULL::uuid AS rule_id, NULL::uuid AS fire_key,
+                    NULL::double precision AS stay_days, false AS fresh, prev_same_at AS old_prev, next_higher_at AS old_next
+               FROM have
+             UNION ALL
+             SELECT created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days, true, NULL, NULL FROM src
+           ) seq
+         WINDOW later AS (PARTITION BY member_id ORDER BY created_at DESC, id DESC
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+       ),
+       ins AS (
+         INSERT INTO analytics_moves (brand_id, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key,
+                                      stay_days, prev_same_at, next_higher_at)
+         SELECT $1, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days, prev_same_at,
+                next_higher_at
+           FROM x WHERE fresh
+       )
+       UPDATE analytics_moves p SET prev_same_at = x.prev_same_at, next_higher_at = x.next_higher_at FROM x
+        WHERE NOT x.fresh AND p.brand_id = $1 AND p.created_at = x.created_at AND p.id = x.id
+          AND (x.old_prev IS DISTINCT FROM x.prev_same_at OR x.old_next IS DISTINCT FROM x.next_higher_at)`,
+      [...params, stages],
+    );
+  }
+
+  /**
+   * Adds a batch's rule fires (`src`: day, rule_id, fire_key, member_id, points, one row a fire)
+   * with each one's prev_day (the day of its (rule, member) pair's fire before: see the migration
+   * AnalyticsRollups) already set, and the daily counts with them, in the batch's transaction: a
+   * reader never sees a fire without it. A fire already there gets the points; a stored fire whose
+   * fire before is now a new one gets its prev_day moved. Each pair's fires are read only from its
+   * last day before the batch's first (a hot member's whole history is not windowed again every
+   * pass), by key lookups per pair, and a new fire is written once, not inserted and then updated.
+   */
+  private async addRuleFires(em: EntityManager, brandId: string, src: string, params: unknown[]): Promise<void> {
+    await queryRows(
+      em,
+      `WITH src AS MATERIALIZED (${src}),
+       t AS (
+         SELECT DISTINCT ON (rule_id, member_id) rule_id, member_id, day AS d0, fire_key AS k0 FROM src
+          ORDER BY rule_id, member_id, day, fire_key
+       ),
+       -- each pair's last stored fire: before the batch's first (typically), it is all a pair needs
+       b AS MATERIALIZED (
+         SELECT t.*, l.day AS l_day, l.fire_key AS l_key, l.day IS NULL OR (l.day, l.fire_key) < (t.d0, t.k0) AS after_last
+           FROM t LEFT JOIN LATERAL (
+             SELECT f.day, f.fire_key FROM analytics_rule_fires f
+              WHERE f.brand_id = $1 AND f.rule_id = t.rule_id AND f.member_id = t.member_id
+              ORDER BY f.day DESC, f.fire_key DESC LIMIT 1) l ON true
+       ),
+       -- the stored fires to order with the batch's; those on a pair's day p0 or before keep their prev_day
+       have AS MATERIALIZED (
+         SELECT l_day AS day, rule_id, l_key AS fire_key, member_id, NULL::int AS prev_day, l_day AS p0
+           FROM b WHERE after_last AND l_day IS NOT NULL
+         UNION ALL
+         -- else: from the pair's last day before its first in the batch
+         SELECT f.day, g.rule_id, f.fire_key, g.member_id, f.prev_day, g.p0
+           FROM (
+             SELECT b.rule_id, b.member_id, b.d0,
+                    (SELECT max(f.day) FROM analytics_rule_fires f
+                      WHERE f.brand_id = $1 AND f.rule_id = b.rule_id AND f.member_id = b.member_id AND f.day < b.d0) AS p0
+               FROM b WHERE NOT b.after_last
+           ) g CROSS JOIN LATERAL (
+             SELECT f.day, f.fire_key, f.prev_day FROM analytics_rule_fires f
+              WHERE f.brand_id = $1 AND f.rule_id = g.rule_id AND f.member_id = g.member_id
+                AND f.day >= coalesce(g.p0, g.d0)
+             OFFSET 0) f
+       ),
+       -- the stored fires and the batch's, one row a fire (a stored one may get points)
+       x AS MATERIALIZED (
+         SELECT day, rule_id, fire_key, member_id, NOT stored AS fresh, old_prev, points,
+                max(p0) OVER pair IS NULL OR day > max(p0) OVER pair AS settled,
+                lag(day) OVER (pair ORDER BY day, fire_key) AS prev_day
+           FROM (
+             SELECT day, rule_id, fire_key, member_id, bool_or(stored) AS stored, max(old_prev) AS old_prev,
+                    sum(points) AS points, max(p0) AS p0
+               FROM (
+                 SELECT day, rule_id, fire_key, member_id, true AS stored, prev_day AS old_prev, NULL::bigint AS points, p0
+                   FROM have
+                 UNION ALL
+                 SELECT day, rule_id, fire_key, member_id, false, NULL, points, NULL FROM src
+               ) seq
+              GROUP BY 1, 2, 3, 4
+           ) k
+         WINDOW pair AS (PARTITION BY rule_id, member_id)
+       ),
+       ins AS (
+         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points, prev_day)
+         SELECT $1, day, rule_id, fire_key, member_id, points, prev_day FROM x WHERE fresh
+       ),
+       -- stored fires that get points or whose fire before is now a new one
+       chg AS MATERIALIZED (
+         SELECT day, rule_id, fire_key, member_id, old_prev, prev_day AS new_prev,
+                settled AND prev_day IS DISTINCT FROM old_prev AS moved, coalesce(points, 0) AS points
+           FROM x
+          WHERE NOT fresh AND (settled AND prev_day IS DISTINCT FROM old_prev OR coalesce(points, 0) <> 0)
+       ),
+       upd AS (
+         UPDATE analytics_rule_fires f
+            SET points = f.points + c.points, prev_day = CASE WHEN c.moved THEN c.new_prev ELSE f.prev_day END
+           FROM chg c
+          WHERE f.brand_id = $1 AND f.rule_id = c.rule_id AND f.member_id = c.member_id AND f.day = c.day
+            AND f.fire_key = c.fire_key
        ),
        d AS (
-         SELECT rule_id, CASE WHEN old_prev IS NULL THEN day ELSE old_prev END AS day,
-                CASE WHEN old_prev IS NULL THEN -1 ELSE 0 END AS starts,
-                CASE WHEN old_prev IS NULL THEN 0 ELSE -1 END AS prev_at
-           FROM u
+         SELECT rule_id, day, points, 0 AS fired, 0 AS fires, 0 AS starts, 0 AS prev_at FROM src
          UNION ALL
-         SELECT rule_id, CASE WHEN new_prev IS NULL THEN day ELSE new_prev END,
-                CASE WHEN new_prev IS NULL THEN 1 ELSE 0 END, CASE WHEN new_prev IS NULL THEN 0 ELSE 1 END
-           FROM u
+         SELECT rule_id, day, 0, (fire_key <> member_id)::int, 1, (prev_day IS NULL)::int, 0 FROM x WHERE fresh
+         UNION ALL
+         SELECT rule_id, prev_day, 0, 0, 0, 0, 1 FROM x WHERE fresh AND prev_day IS NOT NULL
+         UNION ALL
+         SELECT rule_id, coalesce(old_prev, day), 0, 0, 0, -(old_prev IS NULL)::int, -(old_prev IS NOT NULL)::int
+           FROM chg WHERE moved
+         UNION ALL
+         SELECT rule_id, coalesce(new_prev, day), 0, 0, 0, (new_prev IS NULL)::int, (new_prev IS NOT NULL)::int
+           FROM chg WHERE moved
        )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, starts, prev_at)
-       SELECT $1, rule_id, day, sum(starts), sum(prev_at) FROM d GROUP BY 2, 3
+       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, points, fires, starts, prev_at)
+       SELECT $1, rule_id, day, sum(fired), sum(points), sum(fires), sum(starts), sum(prev_at) FROM d GROUP BY 2, 3
+       HAVING (sum(fired), sum(points), sum(fires), sum(starts), sum(prev_at)) <> (0, 0, 0, 0, 0)
        ${ADD_RULE_DAYS}`,
       params,
     );
   }
 
   /** Rolls up the stage changes with ids in (after, upto]: the moves with their stays, rule fires. */
-  async rollChanges(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollChanges(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    shape: BrandShape,
+  ): Promise<number> {
+    const { zone, stages } = shape;
     const range = `FROM stage_changes l WHERE l.brand_id = $1 AND l.id > $2 AND l.id <= $3`;
     const n = await rowsInRange(em, 'stage_changes', brandId, after, upto);
     if (n === 0) {
       return 0;
     }
-    await queryRows(
+    await this.addMoves(
       em,
-      `INSERT INTO analytics_moves (brand_id, created_at, id, member_id, from_stage, to_stage, rule_id, fire_key, stay_days)
-       SELECT $1, l.created_at, l.id, l.member_id, l.from_stage, l.to_stage, l.rule_id,
-              coalesce(l.event_id, l.member_id), ${STAY_DAYS}
+      `SELECT l.created_at, l.id, l.member_id, l.from_stage, l.to_stage, l.rule_id,
+              coalesce(l.event_id, l.member_id) AS fire_key, ${STAY_DAYS} AS stay_days
          ${range}`,
       [brandId, after, upto],
+      stages,
     );
-    // a new fire has no fire before until settled: a start of its day
-    await queryRows(
-      em,
-      `WITH ins AS (
-         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
-         SELECT $1, ${localDay('l.created_at')}, l.rule_id, coalesce(l.event_id, l.member_id), l.member_id, 0
-           ${range} AND l.rule_id IS NOT NULL
-         ON CONFLICT (brand_id, day, rule_id, fire_key, member_id) DO NOTHING
-         RETURNING day, rule_id, fire_key, member_id
-       )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, fires, starts)
-       SELECT $1, rule_id, day, count(*) FILTER (WHERE fire_key <> member_id), count(*), count(*) FROM ins GROUP BY 2, 3
-       ${ADD_RULE_DAYS}`,
-      [brandId, after, upto, zone],
-    );
-    await this.settleRuleFires(
+    await this.addRuleFires(
       em,
       brandId,
-      `SELECT l.rule_id, l.member_id, ${localDay('l.created_at')} AS day ${range} AND l.rule_id IS NOT NULL`,
+      `SELECT ${localDay('l.created_at')} AS day, l.rule_id, coalesce(l.event_id, l.member_id) AS fire_key, l.member_id,
+              0::bigint AS points
+         ${range} AND l.rule_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4`,
       [brandId, after, upto, zone],
     );
     return n;
   }
 
   /** Rolls up the ledger entries with ids in (after, upto]: flows by kind and day, rule fires. */
-  async rollLedger(em: EntityManager, brandId: string, after: string, upto: string, zone: string): Promise<number> {
+  async rollLedger(
+    em: EntityManager,
+    brandId: string,
+    after: string,
+    upto: string,
+    { zone }: BrandShape,
+  ): Promise<number> {
     const range = `FROM ledger_entries WHERE brand_id = $1 AND id > $2 AND id <= $3`;
     const p = [brandId, after, upto, zone];
     const n = await rowsInRange(em, 'ledger_entries', brandId, after, upto);
@@ -352,36 +469,13 @@ export class AnalyticsRollupRepository {
        ON CONFLICT (brand_id, day, kind) DO UPDATE SET points = analytics_ledger_days.points + excluded.points`,
       p,
     );
-    await queryRows(
-      em,
-      `WITH src AS (
-         SELECT ${localDay('created_at')} AS day, rule_id, coalesce(event_id, member_id) AS fire_key, member_id,
-                sum(points) AS points
-           ${range} AND rule_id IS NOT NULL AND kind = 'earn'
-          GROUP BY 1, 2, 3, 4
-       ),
-       ins AS (
-         INSERT INTO analytics_rule_fires (brand_id, day, rule_id, fire_key, member_id, points)
-         SELECT $1, day, rule_id, fire_key, member_id, points FROM src
-         ON CONFLICT (brand_id, day, rule_id, fire_key, member_id)
-         DO UPDATE SET points = analytics_rule_fires.points + excluded.points
-         RETURNING day, rule_id, fire_key, member_id, xmax = 0 AS inserted
-       ),
-       d AS (
-         SELECT rule_id, day, sum(points) AS points, 0 AS fired, 0 AS fires FROM src GROUP BY 1, 2
-         UNION ALL
-         SELECT rule_id, day, 0, count(*) FILTER (WHERE fire_key <> member_id), count(*) FROM ins
-          WHERE inserted GROUP BY 1, 2
-       )
-       INSERT INTO analytics_rule_days (brand_id, rule_id, day, fired, points, fires, starts)
-       SELECT $1, rule_id, day, sum(fired), sum(points), sum(fires), sum(fires) FROM d GROUP BY 2, 3
-       ${ADD_RULE_DAYS}`,
-      p,
-    );
-    await this.settleRuleFires(
+    await this.addRuleFires(
       em,
       brandId,
-      `SELECT rule_id, member_id, ${localDay('created_at')} AS day ${range} AND rule_id IS NOT NULL AND kind = 'earn'`,
+      `SELECT ${localDay('created_at')} AS day, rule_id, coalesce(event_id, member_id) AS fire_key, member_id,
+              sum(points)::bigint AS points
+         ${range} AND rule_id IS NOT NULL AND kind = 'earn'
+        GROUP BY 1, 2, 3, 4`,
       p,
     );
     return n;

@@ -82,15 +82,13 @@ export class AnalyticsRepository {
    * Per stage: members who entered it in the window (first entry each), and of those how many
    * reached a later stage (by the brand's stage order) after that entry and before `to`. The
    * rolled-up moves know their member's previous entry into the same stage and first later move
-   * up; members with changes above the mark (or not settled yet) are ordered live.
+   * up (set in the batch that rolls a move up); members with changes above the mark are ordered live.
    */
   async stageEntries(em: EntityManager, brandId: string, s: Slice, stageOrder: string[]): Promise<StageFigures[]> {
     const rows = await queryRows(
       em,
       `WITH live AS MATERIALIZED (
-         SELECT member_id FROM stage_changes WHERE brand_id = $1 AND id > $6
-         UNION
-         SELECT member_id FROM analytics_moves WHERE $5::boolean AND brand_id = $1 AND dirty
+         SELECT DISTINCT member_id FROM stage_changes WHERE brand_id = $1 AND id > $6
        ),
        rolled AS (
          SELECT to_stage, count(*) AS entered, count(*) FILTER (WHERE next_higher_at < $3) AS advanced
@@ -165,8 +163,8 @@ export class AnalyticsRepository {
    * a customer at t exactly when one span holds t. Each span is answered as (sa, sb) = how many
    * bounds lie at or before a and b — it holds the bounds numbered sa+1 … sb — with nf, the
    * period of its member's first purchase ever (null before the first period). The rollup gives
-   * each purchase its next and first; members with purchases above the mark (or not settled yet)
-   * are ordered live.
+   * each purchase its next and first (in the batch that rolls it up); members with purchases above
+   * the mark are ordered live.
    */
   async retentionSpans(
     em: EntityManager,
@@ -187,9 +185,7 @@ export class AnalyticsRepository {
          SELECT member_id, occurred_at, id FROM events WHERE brand_id = $1 AND id > $5 AND type = 'purchase'
        ),
        live AS MATERIALIZED (
-         SELECT member_id FROM tail
-         UNION
-         SELECT member_id FROM analytics_purchases WHERE $6::boolean AND brand_id = $1 AND dirty
+         SELECT DISTINCT member_id FROM tail
        ),
        rolled AS (
          SELECT p.occurred_at AS a, least(p.next_at, p.occurred_at + make_interval(days => $4)) AS b, p.first_at
@@ -366,7 +362,8 @@ export class AnalyticsRepository {
        -- whole days [A, B) = [$2, $3), from the daily sums: an event-keyed fire is one fire; a member
        -- counts on their first fire of the window: a start (no fire before) in it, or a fire at or
        -- after A whose fire before lies before A (the days before A: prev_at - (fires - starts)),
-       -- less those at or after B (long_gaps)
+       -- less those at or after B (long_gaps: a gap longer than the window is more than 0 days, so
+       -- day > prev_day, the gap index's rows)
        rolled AS (
          SELECT rule_id, sum(points) FILTER (WHERE day >= $2) AS points, sum(fired) FILTER (WHERE day >= $2) AS fired,
                 coalesce(sum(starts) FILTER (WHERE day >= $2), 0)
@@ -378,7 +375,7 @@ export class AnalyticsRepository {
        ),
        long_gaps AS (
          SELECT rule_id, count(*) AS n FROM analytics_rule_fires
-          WHERE $4::boolean AND brand_id = $1 AND prev_day IS NOT NULL AND day - prev_day > $3::int - $2::int
+          WHERE $4::boolean AND brand_id = $1 AND day > prev_day AND day - prev_day > $3::int - $2::int
             AND prev_day < $2 AND day >= $3
           GROUP BY rule_id
        ),
