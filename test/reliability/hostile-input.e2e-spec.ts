@@ -1,8 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Wallet } from 'ethers';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { createBrand, createMember, createRule, type TestBrand, type TestMember } from '../support/factories.js';
+import {
+  createBrand,
+  createMember,
+  createReward,
+  createRule,
+  setSettings,
+  type TestBrand,
+  type TestMember,
+} from '../support/factories.js';
 import { replayable, replayLine } from '../support/fast-check.js';
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app.js';
 import { balanceFaults, changedTables, databaseFingerprint, doubleAwards, type Query } from './support/db-checks.js';
@@ -38,15 +47,25 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 25);
 interface Fixture {
   brand: TestBrand;
   member: TestMember;
+  /** the member's token (the member API) */
+  memberAuth: Record<string, string>;
   ruleId: string;
+  /** a perk of 1 point, redeemable by the member */
+  rewardId: string;
+  /** from the endpoint's own setup */
+  couponId?: string;
+  redemptionId?: string;
+  link?: { message: string; signature: string };
 }
 
 interface Endpoint {
   name: string;
-  method: 'POST' | 'PUT' | 'PATCH';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path(f: Fixture): string;
   auth(f: Fixture): Record<string, string>;
   valid(f: Fixture): unknown;
+  /** what the endpoint needs beyond the common fixture (a coupon, a redemption, a wallet challenge) */
+  setup?(t: TestApp, f: Fixture): Promise<Partial<Fixture>>;
   /** false: the route reads no body (a body is ignored), so a 2xx is fine for any parseable body */
   takesBody: boolean;
   special?: fc.Arbitrary<Mutation>;
@@ -125,6 +144,76 @@ const conditionMutation: fc.Arbitrary<Mutation> = pathologicalCondition.map((val
   value,
 }));
 const brandAuth = (f: Fixture) => f.brand.auth;
+const memberAuth = (f: Fixture) => f.memberAuth;
+
+const TIERS = () => ({
+  windowDays: 365,
+  tiers: [
+    { key: 'silver', name: 'Silver', threshold: 0, multiplier: 1 },
+    { key: 'gold', name: 'Gold', threshold: 2000, multiplier: 1.5 },
+  ],
+});
+// ladders that are JSON but no ladder: `{"tiers":[[]]}` was once stored as a tier
+const tierMutation: fc.Arbitrary<Mutation> = fc
+  .constantFrom<unknown>(
+    [[]],
+    [null],
+    [{}],
+    [[{ key: 'gold', name: 'Gold', threshold: 0, multiplier: 1 }]],
+    [TIERS().tiers[1], TIERS().tiers[0]],
+    [TIERS().tiers[0], TIERS().tiers[0]],
+    Array.from({ length: 11 }, (_, i) => ({ key: `t${i}`, name: `T${i}`, threshold: i, multiplier: 1 })),
+    { 0: TIERS().tiers[0] },
+  )
+  .map((value) => ({ op: 'field' as const, path: ['tiers'], value }));
+
+const REWARD_TERMS = () => ({
+  description: 'A coffee on the house',
+  costPoints: 5,
+  stock: 100,
+  perMemberLimit: 3,
+  stages: ['conversion', 'retention'],
+  tiers: [],
+  perkText: 'Show this at the counter',
+  validFrom: '2026-01-01T00:00:00Z',
+  validUntil: null,
+  tokenGate: null,
+  active: true,
+});
+const redeem = (f: Fixture) => ({ rewardId: f.rewardId, idempotencyKey: `fuzz-${next()}` });
+
+/**
+ * The brand's chain on (the test helper's node is unreachable, but the wallet routes never ask it)
+ * and a siweDomain: wallets can be linked. Answers a challenge signed by a fresh wallet.
+ */
+async function walletBrand(t: TestApp, f: Fixture): Promise<Partial<Fixture>> {
+  const wallet = Wallet.createRandom();
+  await allowTokenRules(t, f.brand.id);
+  await setSettings(t, f.brand, { siweDomain: 'shop.example.com' });
+  const body = { address: wallet.address };
+  const { message } = (await t.http().post('/v1/me/wallet/challenge').set(f.memberAuth).send(body).expect(201)).body;
+  return { link: { message, signature: await wallet.signMessage(message) } };
+}
+
+/** An entry of the table below: the method is the name's first word; it reads a body unless told. */
+const endpoint = (
+  name: string,
+  path: Endpoint['path'],
+  auth: Endpoint['auth'],
+  valid: Endpoint['valid'],
+  more: Partial<Endpoint> = {},
+): Endpoint => ({
+  name,
+  method: name.split(' ')[0] as Endpoint['method'],
+  path,
+  auth,
+  valid,
+  takesBody: true,
+  ...more,
+});
+/** A route that reads no body: its fuzzing checks that any body sent along is harmless. */
+const bodiless = (name: string, path: Endpoint['path'], auth: Endpoint['auth'], setup?: Endpoint['setup']) =>
+  endpoint(name, path, auth, () => ({}), { takesBody: false, setup });
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -287,6 +376,73 @@ const ENDPOINTS: Endpoint[] = [
       ],
     }),
   },
+  endpoint('PUT /v1/brand/tiers', () => '/v1/brand/tiers', brandAuth, TIERS, { special: tierMutation }),
+  endpoint(
+    'POST /v1/rewards',
+    () => '/v1/rewards',
+    brandAuth,
+    () => ({
+      name: 'Fuzz perk',
+      kind: 'perk',
+      ...REWARD_TERMS(),
+    }),
+  ),
+  endpoint(
+    'PATCH /v1/rewards/{id}',
+    (f) => `/v1/rewards/${f.rewardId}`,
+    brandAuth,
+    () => ({
+      name: 'Fuzzed perk',
+      ...REWARD_TERMS(),
+    }),
+  ),
+  endpoint(
+    'POST /v1/rewards/{id}/codes',
+    (f) => `/v1/rewards/${f.couponId}/codes`,
+    brandAuth,
+    () => ({ codes: [`FUZZ-${next()}`, `FUZZ-${next()}`] }),
+    {
+      setup: async (t, f) => ({
+        couponId: (await createReward(t, f.brand, { name: 'Fuzz coupon', kind: 'coupon', costPoints: 1 })).body.id,
+      }),
+    },
+  ),
+  endpoint('POST /v1/members/{id}/redemptions', (f) => `/v1/members/${f.member.id}/redemptions`, brandAuth, redeem),
+  bodiless(
+    'POST /v1/redemptions/{id}/cancel',
+    (f) => `/v1/redemptions/${f.redemptionId}/cancel`,
+    brandAuth,
+    async (t, f) => ({
+      redemptionId: (await t.http().post('/v1/me/redemptions').set(f.memberAuth).send(redeem(f)).expect(201)).body.id,
+    }),
+  ),
+  endpoint('POST /v1/me/redemptions', () => '/v1/me/redemptions', memberAuth, redeem),
+  bodiless('POST /v1/rules/templates/loyalty-loop', () => '/v1/rules/templates/loyalty-loop', brandAuth),
+  endpoint(
+    'POST /v1/me/wallet/challenge',
+    () => '/v1/me/wallet/challenge',
+    memberAuth,
+    () => ({ address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' }),
+    { setup: walletBrand },
+  ),
+  // the first valid body links the wallet; the nonce is then used, and later ones are a 400
+  endpoint(
+    'POST /v1/me/wallet',
+    () => '/v1/me/wallet',
+    memberAuth,
+    (f) => ({ ...f.link }),
+    { setup: walletBrand },
+  ),
+  bodiless(
+    'DELETE /v1/me/wallet',
+    () => '/v1/me/wallet',
+    memberAuth,
+    async (t, f) => {
+      const { link } = await walletBrand(t, f);
+      await t.http().post('/v1/me/wallet').set(f.memberAuth).send(link).expect(201);
+      return {};
+    },
+  ),
 ];
 
 describe('reliability: hostile input (e2e)', () => {
@@ -311,9 +467,18 @@ describe('reliability: hostile input (e2e)', () => {
         .set(brand.auth)
         .send({ points: 500, reason: 'seed' })
         .expect(201);
-      fixtures.set(ep.name, { brand, member, ruleId: rule.id });
+      const token = (await t.http().post(`/v1/members/${member.id}/token`).set(brand.auth).expect(201)).body.token;
+      const reward = await createReward(t, brand, { name: 'Fixture perk', kind: 'perk', costPoints: 1, perkText: 'x' });
+      const f: Fixture = {
+        brand,
+        member,
+        memberAuth: { Authorization: `Bearer ${token}` },
+        ruleId: rule.id,
+        rewardId: reward.body.id,
+      };
+      fixtures.set(ep.name, { ...f, ...(await ep.setup?.(t, f)) });
     }
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   }, 30_000);
@@ -756,6 +921,13 @@ describe('reliability: hostile input (e2e)', () => {
       ['GET', `/v1/rules/${f.ruleId}/versions/${id}`, undefined],
       ['GET', `/v1/rules/${id}/versions/1`, undefined],
       ['DELETE', `/v1/brand/keys/${id}`, undefined],
+      ['GET', `/v1/rewards/${id}`, undefined],
+      ['PATCH', `/v1/rewards/${id}`, '{"name":"x"}'],
+      ['DELETE', `/v1/rewards/${id}`, undefined],
+      ['POST', `/v1/rewards/${id}/codes`, '{"codes":["A"]}'],
+      ['GET', `/v1/redemptions/${id}`, undefined],
+      ['POST', `/v1/redemptions/${id}/cancel`, undefined],
+      ['POST', `/v1/members/${id}/redemptions`, JSON.stringify(redeem(f))],
     ];
 
     it('never a 500 or a hang for non-UUIDs, 10 kB ids, unicode, NUL, traversal and SQL in path parameters', async () => {

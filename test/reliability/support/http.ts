@@ -48,6 +48,9 @@ export function contractViolation(
   });
 }
 
+/** The methods node:http sends without chunked encoding unless told a length. */
+const UNFRAMED_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 /**
  * One request over a fresh connection with node:http (no retries, no body handling by a library),
  * so a test controls exactly which bytes go out and when the connection ends.
@@ -61,8 +64,15 @@ export function rawRequest(
   timeoutMs = 10_000,
 ): Promise<RawAnswer> {
   const started = Date.now();
+  // node:http sends a DELETE (GET, OPTIONS…) body with neither Content-Length nor chunked framing,
+  // so the server reads its bytes as a second, malformed request; frame it as a client would
+  const unframed =
+    body !== undefined &&
+    UNFRAMED_BY_DEFAULT.has(method.toUpperCase()) &&
+    !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h));
+  const framed = unframed ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers;
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), { method, headers, agent: false });
+    const req = http.request(new URL(path, baseUrl), { method, headers: framed, agent: false });
     const timer = setTimeout(
       () => req.destroy(new Error(`no answer after ${timeoutMs} ms: ${method} ${path}`)),
       timeoutMs,
