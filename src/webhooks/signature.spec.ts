@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { newSigningSecret, signedHeaders } from './signature.js';
+import { newSigningSecret, sign, signedHeaders, signingKey } from './signature.js';
 
 describe('webhook signatures', () => {
   it('verify with the standardwebhooks package, with one secret and with two', () => {
@@ -15,5 +15,10 @@ describe('webhook signatures', () => {
     expect(new Webhook(current).verify(body, both)).toEqual(JSON.parse(body));
     expect(new Webhook(previous).verify(body, both)).toEqual(JSON.parse(body));
     expect(() => new Webhook(newSigningSecret()).verify(body, both)).toThrow();
+  });
+
+  it('signs the same with a secret and with its key made once', () => {
+    const secret = newSigningSecret();
+    expect(sign(signingKey(secret), 'msg-3', 1764000000, '{}')).toBe(sign(secret, 'msg-3', 1764000000, '{}'));
   });
 });

@@ -4,7 +4,8 @@ import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js';
 import { afterAttempt } from './retry-policy.js';
-import { signedHeaders } from './signature.js';
+import type { KeyObject } from 'node:crypto';
+import { signedHeaders, signingKey } from './signature.js';
 import { type AttemptRecord, type ClaimedMessage, WebhookOutboxRepository } from './webhook-outbox.repository.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -58,8 +59,8 @@ export class WebhookDelivery implements OnModuleDestroy {
 
   private async pass(asOf: Date): Promise<DeliveryPass> {
     const total: DeliveryPass = { attempted: 0, delivered: 0, failed: 0, retrying: 0, endpointsDisabled: 0 };
-    // An endpoint's secret is opened once a pass, not once a message; the plain text lives as long as the pass.
-    const opened = new Map<string, string>();
+    // An endpoint's secret is opened (and made an HMAC key) once a pass, not once a message; the key lives as long as the pass.
+    const opened = new Map<string, KeyObject>();
     for (let n = 0; n < MAX_BATCHES_PER_PASS; n++) {
       const claimed = await this.db.transaction(async (em) => {
         const due = await this.outbox.claimDue(em, asOf, BATCH);
@@ -83,7 +84,7 @@ export class WebhookDelivery implements OnModuleDestroy {
     return total;
   }
 
-  private async sendAll(due: ClaimedMessage[], asOf: Date, opened: Map<string, string>): Promise<AttemptRecord[]> {
+  private async sendAll(due: ClaimedMessage[], asOf: Date, opened: Map<string, KeyObject>): Promise<AttemptRecord[]> {
     const out: AttemptRecord[] = new Array(due.length);
     let next = 0;
     const lane = async () => {
@@ -96,7 +97,7 @@ export class WebhookDelivery implements OnModuleDestroy {
     return out;
   }
 
-  private async attempt(m: ClaimedMessage, asOf: Date, opened: Map<string, string>): Promise<AttemptRecord> {
+  private async attempt(m: ClaimedMessage, asOf: Date, opened: Map<string, KeyObject>): Promise<AttemptRecord> {
     const secrets = [this.open(m.secretSealed, opened)];
     if (m.previousSecretSealed && m.previousSecretUntil && m.previousSecretUntil > new Date()) {
       secrets.push(this.open(m.previousSecretSealed, opened));
@@ -120,13 +121,13 @@ export class WebhookDelivery implements OnModuleDestroy {
     };
   }
 
-  private open(sealed: string, opened: Map<string, string>): string {
+  private open(sealed: string, opened: Map<string, KeyObject>): KeyObject {
     if (!this.box) {
       throw new Error('SECRETS_KEY is not set: webhook secrets cannot be opened');
     }
     let plain = opened.get(sealed);
     if (plain === undefined) {
-      plain = this.box.open(sealed);
+      plain = signingKey(this.box.open(sealed));
       opened.set(sealed, plain);
     }
     return plain;

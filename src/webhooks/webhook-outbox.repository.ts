@@ -87,21 +87,30 @@ export class WebhookOutboxRepository {
   /**
    * Claims due messages of enabled endpoints: row locks held by the caller's transaction until
    * it records the attempts, so another worker (instance) skips them, and a worker that dies
-   * mid-send releases them with its connection.
+   * mid-send releases them with its connection. The scan walks the due index in order and
+   * stops at `limit`: joined to the endpoints, the planner drove from the endpoint and read
+   * every message it ever had (the primary key's prefix, delivered ones too) on each claim, and
+   * with bitmap scans allowed it reads every pending row and sorts; the endpoint's status is a
+   * per-row lookup, and bitmap scans are off for this one statement.
    */
   async claimDue(em: EntityManager, asOf: Date, limit: number): Promise<ClaimedMessage[]> {
+    await em.query(`SET LOCAL enable_bitmapscan = off`);
     const rows = await queryRows(
       em,
-      `SELECT m.brand_id, m.endpoint_id, m.id, m.type, m.payload::text AS body, m.attempts, e.url, e.secret_sealed,
-              e.previous_secret_sealed, e.previous_secret_until, e.failing_since
-         FROM webhook_messages m
-         JOIN webhook_endpoints e ON e.brand_id = m.brand_id AND e.id = m.endpoint_id AND e.status = 'enabled'
-        WHERE m.status = 'pending' AND m.next_attempt_at <= $1
-        ORDER BY m.next_attempt_at
-        LIMIT $2
-        FOR UPDATE OF m SKIP LOCKED`,
+      `WITH due AS (
+         SELECT m.brand_id, m.endpoint_id, m.id, m.type, m.payload::text AS body, m.attempts
+           FROM webhook_messages m
+          WHERE m.status = 'pending' AND m.next_attempt_at <= $1
+            AND (SELECT e.status FROM webhook_endpoints e WHERE e.brand_id = m.brand_id AND e.id = m.endpoint_id) = 'enabled'
+          ORDER BY m.next_attempt_at
+          LIMIT $2
+          FOR UPDATE OF m SKIP LOCKED
+       )
+       SELECT due.*, e.url, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_until, e.failing_since
+         FROM due JOIN webhook_endpoints e ON e.brand_id = due.brand_id AND e.id = due.endpoint_id`,
       [asOf, limit],
     );
+    await em.query(`SET LOCAL enable_bitmapscan TO DEFAULT`);
     return rows.map((r) => ({
       brandId: r.brand_id as string,
       endpointId: r.endpoint_id as string,
