@@ -211,6 +211,11 @@ describe('on-chain tokens (e2e, real anvil)', () => {
 
       // another signer
       const good = await signedLink(mtA, wallet);
+      const garbled = await link(mtA, { message: 'not a sign-in message', signature: good.signature }).expect(400);
+      expect(garbled.body).toMatchObject({
+        code: 'wallet.challenge_invalid',
+        message: 'The signed message is not a valid challenge: not an EIP-4361 message',
+      });
       const stranger = Wallet.createRandom();
       await link(mtA, { message: good.message, signature: await stranger.signMessage(good.message) }).expect(400);
       // another domain, signed by the right wallet, same nonce

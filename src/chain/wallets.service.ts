@@ -55,8 +55,9 @@ export class WalletsService {
     let parsed: SiweMessage;
     try {
       parsed = new SiweMessage(message);
-    } catch (e) {
-      throw ChainErrors.challengeInvalid(e instanceof Error ? e.message : 'not an EIP-4361 message');
+    } catch {
+      // siwe's parse errors carry its parser's state as JSON: not an answer for a client
+      throw ChainErrors.challengeInvalid('not an EIP-4361 message');
     }
     const now = new Date();
     const result = await parsed.verify(
