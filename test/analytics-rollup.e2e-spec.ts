@@ -103,25 +103,8 @@ describe('analytics rollups (e2e)', () => {
 
   /** Rows whose settled columns differ from the same recomputed over the brand's whole history. */
   async function unsettled(brandId: string) {
-    const n = async (sql: string) => Number((await db.query(sql, [brandId]))[0].n);
-    return {
-      purchases: await n(`SELECT count(*) AS n FROM (
-        SELECT next_at, first_at, lead(occurred_at) OVER (PARTITION BY member_id ORDER BY occurred_at, id) AS want_next,
-               min(occurred_at) OVER (PARTITION BY member_id) AS want_first
-          FROM analytics_purchases WHERE brand_id = $1) x
-        WHERE next_at IS DISTINCT FROM want_next OR first_at IS DISTINCT FROM want_first`),
-      moves: await n(`SELECT count(*) AS n FROM analytics_moves p JOIN analytics_marks m USING (brand_id)
-        WHERE p.brand_id = $1
-          AND (p.prev_same_at IS DISTINCT FROM (SELECT max(q.created_at) FROM analytics_moves q
-                WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
-                  AND (q.created_at, q.id) < (p.created_at, p.id))
-            OR p.next_higher_at IS DISTINCT FROM (SELECT min(q.created_at) FROM analytics_moves q
-                WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
-                  AND array_position(m.stages, q.to_stage) > array_position(m.stages, p.to_stage)))`),
-      ruleFires: await n(`SELECT count(*) AS n FROM (
-        SELECT prev_day, lag(day) OVER (PARTITION BY rule_id, member_id ORDER BY day, fire_key) AS want
-          FROM analytics_rule_fires WHERE brand_id = $1) x WHERE prev_day IS DISTINCT FROM want`),
-    };
+    const u = await t.app.get(AnalyticsRollupRepository).unsettled(db.manager, brandId);
+    return { purchases: u.purchases, moves: u.moves, ruleFires: u.ruleFiresPrevDay };
   }
 
   it('settles what a later pass adds as a rebuild would: backdated purchases, repeat fires, new moves', async () => {

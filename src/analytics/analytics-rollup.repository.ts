@@ -489,4 +489,61 @@ export class AnalyticsRollupRepository {
   async rolledUpTo(em: EntityManager, brandId: string, at: Date): Promise<void> {
     await queryRows(em, `UPDATE analytics_marks SET rolled_at = $2 WHERE brand_id = $1`, [brandId, at]);
   }
+
+  /**
+   * Rows of the rollups kept by increments (purchase spans, move ranks, fire days, fires, daily
+   * rule counts) that differ from the same recomputed over the brand's whole history: all 0 when
+   * the incremental settling is exact. A check for the tests and `bench:rollup-pass` (CHECK=1),
+   * never on a pass: it reads the brand's whole history.
+   */
+  async unsettled(em: EntityManager, brandId: string) {
+    const n = async (sql: string) => Number((await queryRows(em, sql, [brandId]))[0].n);
+    return {
+      purchases: await n(`SELECT count(*) AS n FROM (
+        SELECT next_at, first_at,
+               lead(occurred_at) OVER (PARTITION BY member_id ORDER BY occurred_at, id) AS want_next,
+               min(occurred_at) OVER (PARTITION BY member_id) AS want_first
+          FROM analytics_purchases WHERE brand_id = $1) x
+        WHERE next_at IS DISTINCT FROM want_next OR first_at IS DISTINCT FROM want_first`),
+      moves: await n(`SELECT count(*) AS n FROM analytics_moves p, analytics_marks m
+        WHERE p.brand_id = $1 AND m.brand_id = $1
+          AND (p.prev_same_at IS DISTINCT FROM (SELECT max(q.created_at) FROM analytics_moves q
+                WHERE q.brand_id = $1 AND q.member_id = p.member_id AND q.to_stage = p.to_stage
+                  AND (q.created_at, q.id) < (p.created_at, p.id))
+            OR p.next_higher_at IS DISTINCT FROM (SELECT min(q.created_at) FROM analytics_moves q
+                WHERE q.brand_id = $1 AND q.member_id = p.member_id AND (q.created_at, q.id) > (p.created_at, p.id)
+                  AND array_position(m.stages, q.to_stage) > array_position(m.stages, p.to_stage)))`),
+      ruleFiresPrevDay: await n(`SELECT count(*) AS n FROM (
+        SELECT prev_day, lag(day) OVER (PARTITION BY rule_id, member_id ORDER BY day, fire_key) AS want
+          FROM analytics_rule_fires WHERE brand_id = $1) x WHERE prev_day IS DISTINCT FROM want`),
+      ruleFires: await n(`WITH m AS (SELECT * FROM analytics_marks WHERE brand_id = $1),
+        want AS (
+          SELECT day, rule_id, fire_key, member_id, sum(points) AS points FROM (
+            SELECT ((l.created_at AT TIME ZONE m.timezone)::date - DATE '1970-01-01') AS day, l.rule_id,
+                   coalesce(l.event_id, l.member_id) AS fire_key, l.member_id, l.points
+              FROM ledger_entries l, m WHERE l.brand_id = $1 AND l.id <= m.ledger_mark AND l.rule_id IS NOT NULL
+               AND l.kind = 'earn'
+            UNION ALL
+            SELECT ((c.created_at AT TIME ZONE m.timezone)::date - DATE '1970-01-01'), c.rule_id,
+                   coalesce(c.event_id, c.member_id), c.member_id, 0
+              FROM stage_changes c, m WHERE c.brand_id = $1 AND c.id <= m.changes_mark AND c.rule_id IS NOT NULL) f
+          GROUP BY 1, 2, 3, 4),
+        have AS (SELECT day, rule_id, fire_key, member_id, points FROM analytics_rule_fires WHERE brand_id = $1)
+        SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM have) a)
+             + (SELECT count(*) FROM (SELECT * FROM have EXCEPT SELECT * FROM want) b) AS n`),
+      ruleDays: await n(`WITH counted AS (
+        SELECT rule_id, day, sum(fired) AS fired, sum(points) AS points, sum(fires) AS fires, sum(starts) AS starts,
+               sum(prev_at) AS prev_at FROM (
+          SELECT rule_id, day, count(*) FILTER (WHERE fire_key <> member_id) AS fired, sum(points) AS points,
+                 count(*) AS fires, count(*) FILTER (WHERE prev_day IS NULL) AS starts, 0 AS prev_at
+            FROM analytics_rule_fires WHERE brand_id = $1 GROUP BY 1, 2
+          UNION ALL
+          SELECT rule_id, prev_day, 0, 0, 0, 0, count(*) FROM analytics_rule_fires
+           WHERE brand_id = $1 AND prev_day IS NOT NULL GROUP BY 1, 2) d GROUP BY 1, 2),
+        kept AS (SELECT rule_id, day, fired, points, fires, starts, prev_at FROM analytics_rule_days
+                  WHERE brand_id = $1 AND (fired, points, fires, starts, prev_at) <> (0, 0, 0, 0, 0))
+        SELECT (SELECT count(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) a)
+             + (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) b) AS n`),
+    };
+  }
 }
